@@ -1,0 +1,86 @@
+package io.culex.api;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+
+import org.osgi.annotation.versioning.ProviderType;
+
+/**
+ * The broker, as plugins may use it: what {@code mosquitto_broker.h} is for Mosquitto plugins. Registered as an OSGi
+ * service by the core bundle while the engine runs. Every method is thread-safe and does not block.
+ */
+@ProviderType
+public interface Broker {
+
+    /**
+     * Publish a message as the broker itself. It passes the {@link MessageInterceptor}s (with a {@code null}
+     * publisher) but no PUBLISH access check, is retained if asked, and is routed to subscribers (each delivery is
+     * still checked with {@link Access#DELIVER}).
+     *
+     * @param topic a valid topic name
+     * @param payload the payload (copied)
+     * @param qos 0, 1 or 2
+     * @param retain whether to retain it
+     * @throws IllegalArgumentException if the topic or QoS is invalid
+     */
+    void publish(String topic, byte[] payload, int qos, boolean retain);
+
+    /**
+     * Disconnect a client, as if its network connection had been lost (its will is published).
+     *
+     * @param clientId the client identifier
+     * @return {@code true} if the client was connected
+     */
+    boolean disconnectClient(String clientId);
+
+    /**
+     * Disconnect every client connected with this user name.
+     *
+     * @param username the user name
+     * @return how many clients were connected with it
+     */
+    int disconnectClientsByUsername(String username);
+
+    /**
+     * @param clientId a client identifier
+     * @return the connected client with this identifier, if any
+     */
+    Optional<ClientInfo> client(String clientId);
+
+    /** @return the clients connected now, in no particular order */
+    List<ClientInfo> clients();
+
+    /**
+     * @param clientId a client identifier
+     * @return the session's subscriptions, topic filter to granted QoS; empty if there is no such session
+     */
+    Map<String, Integer> subscriptions(String clientId);
+
+    /** @return the broker's counters now */
+    BrokerStatistics statistics();
+
+    /**
+     * Run a task once after a delay on a broker thread: Mosquitto's {@code MOSQ_EVT_TICK}. The task must not block.
+     *
+     * @param task the task
+     * @param delay the delay
+     * @param unit the unit of {@code delay}
+     * @return a future that can cancel the task
+     */
+    ScheduledFuture<?> schedule(Runnable task, long delay, TimeUnit unit);
+
+    /**
+     * Run a task periodically on a broker thread. The task must not block. Cancel the returned future when the
+     * plugin stops.
+     *
+     * @param task the task
+     * @param initialDelay delay before the first run
+     * @param period period between runs
+     * @param unit the unit of both
+     * @return a future that can cancel the task
+     */
+    ScheduledFuture<?> scheduleAtFixedRate(Runnable task, long initialDelay, long period, TimeUnit unit);
+}

@@ -1,0 +1,44 @@
+package io.culex.api;
+
+import org.osgi.annotation.versioning.ProviderType;
+
+/**
+ * A consistent-enough snapshot of the broker's counters (each counter is exact; the set is not taken atomically).
+ * Implemented by the broker. The names follow Mosquitto's {@code $SYS/broker/...} tree.
+ */
+@ProviderType
+public interface BrokerStatistics {
+
+    /** @return clients connected now ({@code clients/connected}) */
+    long connectedClients();
+
+    /** @return sessions known, connected or not ({@code clients/total}) */
+    long sessions();
+
+    /** @return most clients connected at once since start ({@code clients/maximum}) */
+    long maximumConnectedClients();
+
+    /** @return PUBLISH packets received from clients ({@code publish/messages/received}) */
+    long publishReceived();
+
+    /** @return PUBLISH packets sent to clients ({@code publish/messages/sent}) */
+    long publishSent();
+
+    /** @return messages dropped because a queue was full or a session offline ({@code publish/messages/dropped}) */
+    long publishDropped();
+
+    /** @return bytes received from the network ({@code bytes/received}) */
+    long bytesReceived();
+
+    /** @return bytes sent to the network ({@code bytes/sent}) */
+    long bytesSent();
+
+    /** @return retained messages stored ({@code retained messages/count}) */
+    long retainedMessages();
+
+    /** @return subscriptions in all sessions ({@code subscriptions/count}) */
+    long subscriptions();
+
+    /** @return seconds since the broker started ({@code uptime}) */
+    long uptimeSeconds();
+}

@@ -1,0 +1,248 @@
+package io.culex.core.internal;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+
+import org.osgi.framework.ServiceReference;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Modified;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
+import org.osgi.service.metatype.annotations.Designate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.culex.api.Authenticator;
+import io.culex.api.Authorizer;
+import io.culex.api.Broker;
+import io.culex.api.BrokerStatistics;
+import io.culex.api.ClientEventListener;
+import io.culex.api.ClientInfo;
+import io.culex.api.ControlHandler;
+import io.culex.api.MessageInterceptor;
+import io.culex.core.internal.extension.Extensions;
+import io.culex.core.internal.protocol.MqttConnection;
+import io.culex.core.internal.routing.Topics;
+import io.culex.core.internal.session.Session;
+import io.culex.core.internal.transport.EventLoops;
+
+/**
+ * The broker: starts the engine and its threads, registers the {@link Broker} service, and is the whiteboard that
+ * tracks every SPI service. Listeners are separate components ({@link ListenerComponent}) bound to this one.
+ */
+@Component(service = {Broker.class, BrokerComponent.class}, configurationPid = BrokerComponent.PID,
+        configurationPolicy = ConfigurationPolicy.OPTIONAL, immediate = true)
+@Designate(ocd = BrokerConfiguration.class)
+public final class BrokerComponent implements Broker {
+
+    public static final String PID = "io.culex.core.broker";
+
+    private static final Logger LOG = LoggerFactory.getLogger(BrokerComponent.class);
+
+    private final Extensions extensions = new Extensions();
+    private volatile Engine engine;
+
+    @Activate
+    void activate(Map<String, Object> properties) {
+        BrokerSettings settings = BrokerSettings.from(properties);
+        int threads = Integer.getInteger("culex.io.threads", 0);
+        EventLoops loops = new EventLoops(threads);
+        engine = new Engine(settings, extensions, loops);
+        LOG.info("Culex broker engine started ({} transport, {} I/O threads).", loops.transportName(),
+                threads > 0 ? threads : Runtime.getRuntime().availableProcessors());
+    }
+
+    @Modified
+    void modified(Map<String, Object> properties) {
+        engine.updateSettings(BrokerSettings.from(properties));
+        LOG.debug("Broker settings updated");
+    }
+
+    @Deactivate
+    void deactivate() {
+        Engine e = engine;
+        engine = null;
+        if (e != null) {
+            e.shutdown();
+            LOG.info("Culex broker engine stopped.");
+        }
+    }
+
+    /** @return the running engine, for the listeners */
+    Engine engine() {
+        Engine e = engine;
+        if (e == null) {
+            throw new IllegalStateException("the broker is not running");
+        }
+        return e;
+    }
+
+    // ---------------------------------------------------------------- the whiteboard
+
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    void bindAuthenticator(ServiceReference<Authenticator> ref, Authenticator service) {
+        extensions.authenticators.add(ref, service);
+        LOG.info("Authenticator registered: {}", extensions.authenticators.snapshot().length);
+    }
+
+    void updatedAuthenticator(ServiceReference<Authenticator> ref) {
+        extensions.authenticators.update(ref);
+    }
+
+    void unbindAuthenticator(ServiceReference<Authenticator> ref) {
+        extensions.authenticators.remove(ref);
+    }
+
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    void bindAuthorizer(ServiceReference<Authorizer> ref, Authorizer service) {
+        extensions.authorizers.add(ref, service);
+    }
+
+    void updatedAuthorizer(ServiceReference<Authorizer> ref) {
+        extensions.authorizers.update(ref);
+    }
+
+    void unbindAuthorizer(ServiceReference<Authorizer> ref) {
+        extensions.authorizers.remove(ref);
+    }
+
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    void bindMessageInterceptor(ServiceReference<MessageInterceptor> ref, MessageInterceptor service) {
+        extensions.interceptors.add(ref, service);
+    }
+
+    void updatedMessageInterceptor(ServiceReference<MessageInterceptor> ref) {
+        extensions.interceptors.update(ref);
+    }
+
+    void unbindMessageInterceptor(ServiceReference<MessageInterceptor> ref) {
+        extensions.interceptors.remove(ref);
+    }
+
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    void bindControlHandler(ServiceReference<ControlHandler> ref, ControlHandler service) {
+        extensions.controlHandlers.add(ref, service);
+    }
+
+    void updatedControlHandler(ServiceReference<ControlHandler> ref) {
+        extensions.controlHandlers.update(ref);
+    }
+
+    void unbindControlHandler(ServiceReference<ControlHandler> ref) {
+        extensions.controlHandlers.remove(ref);
+    }
+
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    void bindClientEventListener(ServiceReference<ClientEventListener> ref, ClientEventListener service) {
+        extensions.eventListeners.add(ref, service);
+    }
+
+    void updatedClientEventListener(ServiceReference<ClientEventListener> ref) {
+        extensions.eventListeners.update(ref);
+    }
+
+    void unbindClientEventListener(ServiceReference<ClientEventListener> ref) {
+        extensions.eventListeners.remove(ref);
+    }
+
+    // ---------------------------------------------------------------- Broker
+
+    @Override
+    public void publish(String topic, byte[] payload, int qos, boolean retain) {
+        if (topic == null || !Topics.isValidTopicName(topic)) {
+            throw new IllegalArgumentException("not a valid topic name: " + topic);
+        }
+        if (qos < 0 || qos > 2) {
+            throw new IllegalArgumentException("QoS must be 0, 1 or 2: " + qos);
+        }
+        engine().publishFromBroker(topic, payload.clone(), qos, retain);
+    }
+
+    @Override
+    public boolean disconnectClient(String clientId) {
+        MqttConnection connection = engine().connected().get(clientId);
+        if (connection == null) {
+            return false;
+        }
+        connection.channel().eventLoop().execute(() -> connection.kick("disconnected by the broker"));
+        return true;
+    }
+
+    @Override
+    public int disconnectClientsByUsername(String username) {
+        int count = 0;
+        for (MqttConnection connection : engine().connected().values()) {
+            ClientInfo client = connection.client();
+            if (client != null && username.equals(client.username())) {
+                connection.channel().eventLoop().execute(() -> connection.kick("disconnected by the broker"));
+                count++;
+            }
+        }
+        return count;
+    }
+
+    @Override
+    public Optional<ClientInfo> client(String clientId) {
+        MqttConnection connection = engine().connected().get(clientId);
+        return connection == null ? Optional.empty() : Optional.ofNullable(connection.client());
+    }
+
+    @Override
+    public List<ClientInfo> clients() {
+        List<ClientInfo> result = new ArrayList<>();
+        for (MqttConnection connection : engine().connected().values()) {
+            ClientInfo client = connection.client();
+            if (client != null) {
+                result.add(client);
+            }
+        }
+        return Collections.unmodifiableList(result);
+    }
+
+    @Override
+    public Map<String, Integer> subscriptions(String clientId) {
+        Session session = engine().sessions().get(clientId);
+        return session == null ? Map.of() : Collections.unmodifiableMap(session.subscriptionSnapshot());
+    }
+
+    @Override
+    public BrokerStatistics statistics() {
+        return engine().statistics();
+    }
+
+    @Override
+    public ScheduledFuture<?> schedule(Runnable task, long delay, TimeUnit unit) {
+        return engine().eventLoops().workers().next().schedule(guarded(task), delay, unit);
+    }
+
+    @Override
+    public ScheduledFuture<?> scheduleAtFixedRate(Runnable task, long initialDelay, long period, TimeUnit unit) {
+        return engine().eventLoops().workers().next().scheduleAtFixedRate(guarded(task), initialDelay, period,
+                unit);
+    }
+
+    private static Runnable guarded(Runnable task) {
+        return () -> {
+            try {
+                task.run();
+            } catch (RuntimeException | LinkageError e) {
+                LOG.error("Scheduled task {} failed: {}", task, e.toString(), e);
+            }
+        };
+    }
+}

@@ -1,0 +1,130 @@
+package io.culex.core.internal;
+
+import java.util.Map;
+
+/**
+ * The broker-wide settings, read from the {@code io.culex.core.broker} configuration (Mosquitto's option names) and
+ * replaced as a whole on reconfiguration: a connection reads the current instance once per event.
+ */
+public final class BrokerSettings {
+
+    /** Mosquitto's maximum: the largest remaining length MQTT can express. */
+    public static final int MQTT_MAX_REMAINING_LENGTH = 268_435_455;
+
+    public final Boolean allowAnonymous;
+    public final boolean localOnly;
+    public final boolean allowZeroLengthClientId;
+    public final String autoIdPrefix;
+    public final int maxInflightMessages;
+    public final int maxQueuedMessages;
+    public final long maxQueuedBytes;
+    public final int messageSizeLimit;
+    public final int maxPacketSize;
+    public final int maxKeepalive;
+    public final long persistentClientExpirationSeconds;
+    public final boolean retainAvailable;
+    public final boolean upgradeOutgoingQos;
+    public final boolean queueQos0Messages;
+    public final boolean connectionMessages;
+    public final long authenticationTimeoutMillis;
+
+    private BrokerSettings(Map<String, ?> p) {
+        allowAnonymous = p.get("allow_anonymous") == null ? null : bool(p, "allow_anonymous", false);
+        localOnly = bool(p, "local_only", false);
+        allowZeroLengthClientId = bool(p, "allow_zero_length_clientid", true);
+        autoIdPrefix = string(p, "auto_id_prefix", "auto-");
+        maxInflightMessages = integer(p, "max_inflight_messages", 20, 0, 65535);
+        maxQueuedMessages = integer(p, "max_queued_messages", 1000, 0, Integer.MAX_VALUE);
+        maxQueuedBytes = longValue(p, "max_queued_bytes", 0);
+        messageSizeLimit = integer(p, "message_size_limit", 0, 0, MQTT_MAX_REMAINING_LENGTH);
+        maxPacketSize = integer(p, "max_packet_size", 0, 0, MQTT_MAX_REMAINING_LENGTH + 5);
+        maxKeepalive = integer(p, "max_keepalive", 65535, 0, 65535);
+        persistentClientExpirationSeconds = longValue(p, "persistent_client_expiration", 0);
+        retainAvailable = bool(p, "retain_available", true);
+        upgradeOutgoingQos = bool(p, "upgrade_outgoing_qos", false);
+        queueQos0Messages = bool(p, "queue_qos0_messages", false);
+        connectionMessages = bool(p, "connection_messages", true);
+        authenticationTimeoutMillis = longValue(p, "culex.authentication_timeout_ms", 10_000);
+    }
+
+    /** @return settings from configuration properties; absent keys take Mosquitto's defaults */
+    public static BrokerSettings from(Map<String, ?> properties) {
+        return new BrokerSettings(properties);
+    }
+
+    /** @return Mosquitto's defaults with no configuration */
+    public static BrokerSettings defaults() {
+        return new BrokerSettings(Map.of());
+    }
+
+    /**
+     * Mosquitto 2: anonymous access is allowed when {@code allow_anonymous} says so, or, when it is not set, only in
+     * local-only mode (no listener configured).
+     */
+    public boolean anonymousAllowed() {
+        return allowAnonymous != null ? allowAnonymous : localOnly;
+    }
+
+    /**
+     * @return the largest packet the decoder accepts. {@code max_packet_size} if set; otherwise, if
+     *     {@code message_size_limit} is set, that plus room for the largest topic and headers (a PUBLISH a little over
+     *     the limit is decoded and then dropped, as Mosquitto does, instead of closing the connection); otherwise
+     *     MQTT's maximum.
+     */
+    public int decoderMaxBytes() {
+        if (maxPacketSize > 0) {
+            return maxPacketSize;
+        }
+        if (messageSizeLimit > 0) {
+            long withHeaders = (long) messageSizeLimit + 65_535 + 2 + 2 + 5;
+            return (int) Math.min(withHeaders, MQTT_MAX_REMAINING_LENGTH + 5L);
+        }
+        return MQTT_MAX_REMAINING_LENGTH + 5;
+    }
+
+    private static boolean bool(Map<String, ?> p, String key, boolean def) {
+        Object v = p.get(key);
+        if (v == null) {
+            return def;
+        }
+        if (v instanceof Boolean) {
+            return (Boolean) v;
+        }
+        String s = v.toString().trim();
+        if (s.equalsIgnoreCase("true")) {
+            return true;
+        }
+        if (s.equalsIgnoreCase("false")) {
+            return false;
+        }
+        throw new IllegalArgumentException(key + ": not a boolean: " + v);
+    }
+
+    private static int integer(Map<String, ?> p, String key, int def, int min, int max) {
+        long value = longValue(p, key, def);
+        if (value < min || value > max) {
+            throw new IllegalArgumentException(key + ": " + value + " is not between " + min + " and " + max);
+        }
+        return (int) value;
+    }
+
+    private static long longValue(Map<String, ?> p, String key, long def) {
+        Object v = p.get(key);
+        if (v == null) {
+            return def;
+        }
+        if (v instanceof Number) {
+            return ((Number) v).longValue();
+        }
+        try {
+            return Long.parseLong(v.toString().trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(key + ": not a number: " + v, e);
+        }
+    }
+
+    private static String string(Map<String, ?> p, String key, String def) {
+        Object v = p.get(key);
+        return v == null ? def : v.toString();
+    }
+}

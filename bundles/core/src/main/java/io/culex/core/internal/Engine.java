@@ -1,0 +1,204 @@
+package io.culex.core.internal;
+
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.culex.api.BrokerStatistics;
+import io.culex.api.ClientInfo;
+import io.culex.api.ControlHandler;
+import io.culex.api.MessageInterceptor.Verdict;
+import io.culex.core.internal.extension.AccessControl;
+import io.culex.core.internal.extension.ClientEvents;
+import io.culex.core.internal.extension.Extensions;
+import io.culex.core.internal.extension.Interception;
+import io.culex.core.internal.extension.ServiceChain;
+import io.culex.core.internal.protocol.MqttConnection;
+import io.culex.core.internal.routing.Message;
+import io.culex.core.internal.routing.RetainedStore;
+import io.culex.core.internal.routing.Router;
+import io.culex.core.internal.routing.SubscriptionTree;
+import io.culex.core.internal.routing.Topics;
+import io.culex.core.internal.session.SessionRegistry;
+import io.culex.core.internal.transport.EventLoops;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.EventLoop;
+
+/**
+ * The running broker: the shared structures every connection works with. One instance per activation of the
+ * broker component.
+ */
+public final class Engine {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Engine.class);
+
+    private volatile BrokerSettings settings;
+    private final EventLoops eventLoops;
+    private final Extensions extensions;
+    private final AccessControl access;
+    private final ClientEvents events;
+    private final Interception interception;
+    private final SubscriptionTree subscriptions = new SubscriptionTree();
+    private final RetainedStore retained = new RetainedStore();
+    private final Router router = new Router(subscriptions);
+    private final SessionRegistry sessions = new SessionRegistry(this);
+    private final Stats stats = new Stats();
+    private final ConcurrentHashMap<String, MqttConnection> connected = new ConcurrentHashMap<>();
+
+    public Engine(BrokerSettings settings, Extensions extensions, EventLoops eventLoops) {
+        this.settings = settings;
+        this.extensions = extensions;
+        this.eventLoops = eventLoops;
+        this.access = new AccessControl(extensions);
+        this.events = new ClientEvents(extensions);
+        this.interception = new Interception(extensions);
+    }
+
+    public BrokerSettings settings() {
+        return settings;
+    }
+
+    public void updateSettings(BrokerSettings newSettings) {
+        settings = newSettings;
+    }
+
+    public EventLoops eventLoops() {
+        return eventLoops;
+    }
+
+    public AccessControl access() {
+        return access;
+    }
+
+    public ClientEvents events() {
+        return events;
+    }
+
+    public SubscriptionTree subscriptions() {
+        return subscriptions;
+    }
+
+    public RetainedStore retained() {
+        return retained;
+    }
+
+    public SessionRegistry sessions() {
+        return sessions;
+    }
+
+    public Stats stats() {
+        return stats;
+    }
+
+    /** @return connected clients by client id */
+    public ConcurrentHashMap<String, MqttConnection> connected() {
+        return connected;
+    }
+
+    public BrokerStatistics statistics() {
+        return stats.snapshot(sessions.size(), retained.size(), subscriptions.size());
+    }
+
+    /**
+     * Publish a message that passed its PUBLISH checks: interceptors, then {@code $CONTROL} hand-off or retained
+     * store and routing. Runs on an event loop; the caller keeps its reference to the message.
+     *
+     * @param message the message
+     * @param publisher the publishing client, or {@code null} for the broker
+     * @param current the event loop running this call
+     */
+    public void publish(Message message, ClientInfo publisher, EventLoop current) {
+        Interception.Outcome outcome = interception.apply(publisher, message);
+        if (outcome.verdict != Verdict.CONTINUE) {
+            LOG.debug("Message to {} stopped by an interceptor: {}", message.topic(), outcome.verdict);
+            return;
+        }
+        Message m = outcome.message;
+        try {
+            String topic = m.topic();
+            if (topic.startsWith(Topics.CONTROL_PREFIX)) {
+                control(publisher, m);
+                return;
+            }
+            if (m.isRetain()) {
+                if (m.payloadSize() == 0) {
+                    retained.remove(topic);
+                } else {
+                    retained.put(m);
+                }
+            }
+            router.route(m, current);
+        } finally {
+            if (m != message) {
+                m.release();
+            }
+        }
+    }
+
+    /**
+     * Publish as the broker from any thread: the {@code Broker} service, control responses, wills at shutdown.
+     */
+    public void publishFromBroker(String topic, byte[] payload, int qos, boolean retain) {
+        EventLoop loop = eventLoops.workers().next();
+        loop.execute(() -> {
+            Message m = new Message(topic, Unpooled.wrappedBuffer(payload), qos, retain, null);
+            try {
+                publish(m, null, loop);
+            } finally {
+                m.release();
+            }
+        });
+    }
+
+    private void control(ClientInfo publisher, Message message) {
+        String topic = message.topic();
+        if (!topic.endsWith("/v1") || topic.length() <= Topics.CONTROL_PREFIX.length() + 3) {
+            LOG.debug("Ignoring message to unknown control topic {}", topic);
+            return;
+        }
+        String name = topic.substring(Topics.CONTROL_PREFIX.length(), topic.length() - 3);
+        for (ServiceChain.Entry<ControlHandler> entry : extensions.controlHandlers.snapshot()) {
+            if (name.equals(entry.reference().getProperty(ControlHandler.CONTROL_NAME))) {
+                byte[] request = ByteBufUtil.getBytes(message.payload());
+                CompletionStage<byte[]> response;
+                try {
+                    response = entry.service().handle(publisher, request);
+                } catch (RuntimeException | LinkageError e) {
+                    LOG.error("Control handler from {} failed on {}: {}", entry.origin(), topic, e.toString(), e);
+                    return;
+                }
+                if (response != null) {
+                    response.whenComplete((bytes, failure) -> {
+                        if (failure != null) {
+                            LOG.error("Control handler from {} failed on {}: {}", entry.origin(), topic,
+                                    failure.toString());
+                        } else if (bytes != null) {
+                            publishFromBroker(topic + "/response", bytes, 1, false);
+                        }
+                    });
+                }
+                return;
+            }
+        }
+        LOG.debug("No control handler for {}", topic);
+    }
+
+    /**
+     * Stop: publish the wills of connected clients (the server is closing their connections), close every
+     * connection, free the retained messages.
+     */
+    public void shutdown() {
+        for (MqttConnection connection : connected.values()) {
+            connection.channel().eventLoop().execute(() -> connection.kick("broker shutting down"));
+        }
+        for (io.culex.core.internal.session.Session session : sessions.all()) {
+            session.loop().execute(session::destroy);
+        }
+        eventLoops.shutdown(2, TimeUnit.SECONDS);
+        retained.clear();
+    }
+}

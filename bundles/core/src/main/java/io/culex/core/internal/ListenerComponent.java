@@ -1,0 +1,53 @@
+package io.culex.core.internal;
+
+import java.util.Map;
+
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.metatype.annotations.Designate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.culex.core.internal.transport.ListenerSettings;
+import io.culex.core.internal.transport.MqttListener;
+
+/**
+ * One listener per {@code io.culex.core.listener} factory configuration. Changing the configuration rebinds the
+ * listener; clients already connected through it stay connected.
+ */
+@Component(service = ListenerComponent.class, configurationPid = ListenerComponent.FACTORY_PID,
+        configurationPolicy = ConfigurationPolicy.REQUIRE, immediate = true)
+@Designate(ocd = ListenerConfiguration.class, factory = true)
+public final class ListenerComponent {
+
+    public static final String FACTORY_PID = "io.culex.core.listener";
+
+    private static final Logger LOG = LoggerFactory.getLogger(ListenerComponent.class);
+
+    private final MqttListener listener;
+
+    @Activate
+    public ListenerComponent(@Reference BrokerComponent broker, Map<String, Object> properties) {
+        ListenerSettings settings = ListenerSettings.from(properties);
+        this.listener = new MqttListener(settings, broker.engine());
+        try {
+            listener.start();
+        } catch (RuntimeException e) {
+            LOG.error("Error: {}", e.getMessage());
+            throw e;
+        }
+    }
+
+    /** @return the port actually bound */
+    public int boundPort() {
+        return listener.boundPort();
+    }
+
+    @Deactivate
+    void deactivate() {
+        listener.stop();
+    }
+}

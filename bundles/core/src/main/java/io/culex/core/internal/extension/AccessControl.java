@@ -1,0 +1,114 @@
+package io.culex.core.internal.extension;
+
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.culex.api.Access;
+import io.culex.api.AuthenticationRequest;
+import io.culex.api.Authenticator;
+import io.culex.api.Authorizer;
+import io.culex.api.ClientInfo;
+import io.culex.api.Decision;
+
+/**
+ * Runs the authenticator and authorizer chains with Mosquitto's rules: first non-DEFER answer wins; all deferred
+ * means deny, except that basic auth then allows a client without user name when anonymous access is allowed; no
+ * service at all means {@code allow_anonymous} decides for authentication and allow for authorization. A service
+ * that throws or fails counts as DENY (fail closed) and is logged with its bundle.
+ */
+public final class AccessControl {
+
+    private static final Logger LOG = LoggerFactory.getLogger(AccessControl.class);
+
+    private final Extensions extensions;
+
+    public AccessControl(Extensions extensions) {
+        this.extensions = extensions;
+    }
+
+    /**
+     * @param request the CONNECT
+     * @param anonymousAllowed the effective {@code allow_anonymous}
+     * @return the decision, ALLOW or DENY (never DEFER), possibly completed later on another thread
+     */
+    public CompletionStage<Decision> authenticate(AuthenticationRequest request, boolean anonymousAllowed) {
+        ServiceChain.Entry<Authenticator>[] chain = extensions.authenticators.snapshot();
+        if (chain.length == 0) {
+            return CompletableFuture.completedFuture(anonymousAllowed ? Decision.ALLOW : Decision.DENY);
+        }
+        Decision allDeferred = request.username() == null && anonymousAllowed ? Decision.ALLOW : Decision.DENY;
+        return ask(chain, 0, request, allDeferred);
+    }
+
+    private CompletionStage<Decision> ask(ServiceChain.Entry<Authenticator>[] chain, int index,
+                                          AuthenticationRequest request, Decision allDeferred) {
+        if (index == chain.length) {
+            return CompletableFuture.completedFuture(allDeferred);
+        }
+        ServiceChain.Entry<Authenticator> entry = chain[index];
+        CompletionStage<Decision> answer;
+        try {
+            answer = entry.service().authenticate(request);
+            if (answer == null) {
+                throw new NullPointerException("authenticate returned null");
+            }
+        } catch (RuntimeException | LinkageError e) {
+            LOG.error("Authenticator from {} failed for client {}; denying: {}", entry.origin(), request.clientId(),
+                    e.toString(), e);
+            return CompletableFuture.completedFuture(Decision.DENY);
+        }
+        CompletableFuture<Decision> immediate = answer.toCompletableFuture();
+        if (immediate.isDone() && !immediate.isCompletedExceptionally()) {
+            // the common, synchronous case: no extra stage, no thread hop
+            Decision d = immediate.join();
+            return d == Decision.DEFER ? ask(chain, index + 1, request, allDeferred)
+                    : CompletableFuture.completedFuture(d == null ? Decision.DENY : d);
+        }
+        return answer.handle((d, failure) -> {
+            if (failure != null) {
+                LOG.error("Authenticator from {} failed for client {}; denying: {}", entry.origin(),
+                        request.clientId(), failure.toString());
+                return CompletableFuture.completedFuture(Decision.DENY);
+            }
+            if (d == Decision.DEFER) {
+                return ask(chain, index + 1, request, allDeferred);
+            }
+            return CompletableFuture.completedFuture(d == null ? Decision.DENY : d);
+        }).thenCompose(stage -> stage);
+    }
+
+    /**
+     * @return whether the access is allowed; bridges are not checked; no authorizer at all allows
+     */
+    public boolean isAllowed(ClientInfo client, Access access, String topic, int qos, boolean retain) {
+        if (client.isBridge()) {
+            return true;
+        }
+        ServiceChain.Entry<Authorizer>[] chain = extensions.authorizers.snapshot();
+        if (chain.length == 0) {
+            return true;
+        }
+        for (ServiceChain.Entry<Authorizer> entry : chain) {
+            Decision d;
+            try {
+                d = entry.service().authorize(client, access, topic, qos, retain);
+            } catch (RuntimeException | LinkageError e) {
+                LOG.error("Authorizer from {} failed for client {} ({} {}); denying: {}", entry.origin(),
+                        client.clientId(), access, topic, e.toString(), e);
+                return false;
+            }
+            if (d == null) {
+                LOG.error("Authorizer from {} returned null for client {}; denying", entry.origin(),
+                        client.clientId());
+                return false;
+            }
+            if (d != Decision.DEFER) {
+                return d == Decision.ALLOW;
+            }
+        }
+        return false;
+    }
+}

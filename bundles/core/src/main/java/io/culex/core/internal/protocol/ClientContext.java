@@ -1,0 +1,75 @@
+package io.culex.core.internal.protocol;
+
+import java.net.SocketAddress;
+
+import io.culex.api.AuthenticationRequest;
+import io.culex.api.ProtocolVersion;
+
+/**
+ * The immutable facts about one connection's client, handed to extensions.
+ */
+final class ClientContext implements AuthenticationRequest {
+
+    private final String clientId;
+    private final String username;
+    private final byte[] password;
+    private final SocketAddress remoteAddress;
+    private final int listenerPort;
+    private final ProtocolVersion protocolVersion;
+
+    ClientContext(String clientId, String username, byte[] password, SocketAddress remoteAddress, int listenerPort,
+                  ProtocolVersion protocolVersion) {
+        this.clientId = clientId;
+        this.username = username;
+        this.password = password;
+        this.remoteAddress = remoteAddress;
+        this.listenerPort = listenerPort;
+        this.protocolVersion = protocolVersion;
+    }
+
+    @Override
+    public String clientId() {
+        return clientId;
+    }
+
+    @Override
+    public String username() {
+        return username;
+    }
+
+    @Override
+    public byte[] password() {
+        return password == null ? null : password.clone();
+    }
+
+    @Override
+    public SocketAddress remoteAddress() {
+        return remoteAddress;
+    }
+
+    @Override
+    public int listenerPort() {
+        return listenerPort;
+    }
+
+    @Override
+    public ProtocolVersion protocolVersion() {
+        return protocolVersion;
+    }
+
+    @Override
+    public boolean isBridge() {
+        return false;
+    }
+
+    /** @return the same client without the password, kept for the life of the session */
+    ClientContext withoutPassword() {
+        return password == null ? this
+                : new ClientContext(clientId, username, null, remoteAddress, listenerPort, protocolVersion);
+    }
+
+    @Override
+    public String toString() {
+        return clientId + (username == null ? "" : " (u'" + username + "')");
+    }
+}

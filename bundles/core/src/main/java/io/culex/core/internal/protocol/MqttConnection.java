@@ -1,0 +1,753 @@
+package io.culex.core.internal.protocol;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.UUID;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.culex.api.Access;
+import io.culex.api.ClientInfo;
+import io.culex.api.Decision;
+import io.culex.api.ProtocolVersion;
+import io.culex.core.internal.BrokerSettings;
+import io.culex.core.internal.Engine;
+import io.culex.core.internal.routing.Message;
+import io.culex.core.internal.routing.Topics;
+import io.culex.core.internal.session.Session;
+import io.culex.core.internal.session.SessionConnection;
+import io.culex.core.internal.session.SessionRegistry;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.EventLoop;
+import io.netty.handler.codec.TooLongFrameException;
+import io.netty.handler.codec.mqtt.MqttConnAckMessage;
+import io.netty.handler.codec.mqtt.MqttConnectMessage;
+import io.netty.handler.codec.mqtt.MqttConnectPayload;
+import io.netty.handler.codec.mqtt.MqttConnectReturnCode;
+import io.netty.handler.codec.mqtt.MqttConnectVariableHeader;
+import io.netty.handler.codec.mqtt.MqttFixedHeader;
+import io.netty.handler.codec.mqtt.MqttIdentifierRejectedException;
+import io.netty.handler.codec.mqtt.MqttMessage;
+import io.netty.handler.codec.mqtt.MqttMessageBuilders;
+import io.netty.handler.codec.mqtt.MqttMessageIdVariableHeader;
+import io.netty.handler.codec.mqtt.MqttMessageType;
+import io.netty.handler.codec.mqtt.MqttPublishMessage;
+import io.netty.handler.codec.mqtt.MqttQoS;
+import io.netty.handler.codec.mqtt.MqttSubAckMessage;
+import io.netty.handler.codec.mqtt.MqttSubAckPayload;
+import io.netty.handler.codec.mqtt.MqttSubscribeMessage;
+import io.netty.handler.codec.mqtt.MqttTopicSubscription;
+import io.netty.handler.codec.mqtt.MqttUnacceptableProtocolVersionException;
+import io.netty.handler.codec.mqtt.MqttUnsubAckMessage;
+import io.netty.handler.codec.mqtt.MqttUnsubscribeMessage;
+import io.netty.handler.timeout.IdleStateEvent;
+import io.netty.handler.timeout.IdleStateHandler;
+import io.netty.util.ReferenceCountUtil;
+
+/**
+ * One client connection: the MQTT protocol state machine from CONNECT to close, on the connection's event loop.
+ *
+ * <p>Every packet that reaches this handler is released here (or its ownership is passed on explicitly); no
+ * exception leaves it for Netty's default handler: a malformed packet or a protocol violation closes this
+ * connection, logged with the client id, and nothing else.
+ */
+public final class MqttConnection extends ChannelInboundHandlerAdapter
+        implements SessionConnection, SessionRegistry.Claimant {
+
+    public static final String HANDLER_NAME = "mqtt";
+
+    private static final Logger LOG = LoggerFactory.getLogger(MqttConnection.class);
+    /** A connection that does not send CONNECT within this time is closed. */
+    private static final long CONNECT_TIMEOUT_SECONDS = 20;
+    /** Packets that may arrive while authentication is under way (pipelined after CONNECT) before reading stops. */
+    private static final int MAX_PENDING_PACKETS = 64;
+    private static final String UNKNOWN_CLIENT = "<unknown>";
+
+    private enum State { AWAIT_CONNECT, AUTHENTICATING, CONNECTED, CLOSED }
+
+    private final Engine engine;
+    private final int listenerPort;
+    private ChannelHandlerContext ctx;
+    private State state = State.AWAIT_CONNECT;
+    private ClientContext client;
+    private boolean cleanSession;
+    private int keepAliveSeconds;
+    private Session session;
+    private Message will;
+    private boolean graceful;
+    private boolean takenOver;
+    private String closeReason;
+    private boolean flushPending;
+    private List<MqttMessage> pending;
+    private ScheduledFuture<?> connectTimeout;
+    private ScheduledFuture<?> authTimeout;
+
+    public MqttConnection(Engine engine, int listenerPort) {
+        this.engine = engine;
+        this.listenerPort = listenerPort;
+    }
+
+    // ---------------------------------------------------------------- Netty events
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext context) {
+        this.ctx = context;
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext context) {
+        if (engine.settings().connectionMessages) {
+            LOG.info("New connection from {} on port {}.", address(context.channel().remoteAddress()), listenerPort);
+        }
+        connectTimeout = context.executor().schedule(() -> {
+            if (state == State.AWAIT_CONNECT) {
+                closeReason = "no CONNECT within " + CONNECT_TIMEOUT_SECONDS + " seconds";
+                context.close();
+            }
+        }, CONNECT_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        context.fireChannelActive();
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext context, Object msg) {
+        if (!(msg instanceof MqttMessage)) {
+            ReferenceCountUtil.release(msg);
+            return;
+        }
+        MqttMessage packet = (MqttMessage) msg;
+        if (state == State.AUTHENTICATING && packet.decoderResult().isSuccess()) {
+            hold(packet);
+            return;
+        }
+        try {
+            handle(packet);
+        } catch (RuntimeException e) {
+            // a bug of ours must cost this connection, not the broker
+            LOG.error("Client {}: internal error handling {}, disconnecting: {}", id(),
+                    packet.fixedHeader() == null ? "packet" : packet.fixedHeader().messageType(), e.toString(), e);
+            closeReason = "internal error";
+            context.close();
+        } finally {
+            ReferenceCountUtil.release(packet);
+        }
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext context) {
+        if (context.channel().isWritable() && session != null) {
+            session.drain();
+        }
+        context.fireChannelWritabilityChanged();
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext context, Object evt) {
+        if (evt instanceof IdleStateEvent) {
+            closeReason = "exceeded timeout";
+            LOG.info("Client {} has exceeded timeout, disconnecting.", id());
+            context.close();
+            return;
+        }
+        ReferenceCountUtil.release(evt);
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext context, Throwable cause) {
+        if (cause instanceof IOException) {
+            LOG.debug("Client {}: socket error: {}", id(), cause.toString());
+            if (closeReason == null) {
+                closeReason = "socket error";
+            }
+        } else {
+            LOG.warn("Client {}: unexpected error, disconnecting: {}", id(), cause.toString(), cause);
+            closeReason = "error";
+        }
+        context.close();
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext context) {
+        State before = state;
+        state = State.CLOSED;
+        cancel(connectTimeout);
+        cancel(authTimeout);
+        releasePending();
+        if (before == State.CONNECTED && !takenOver) {
+            engine.connected().remove(client.clientId(), this);
+            engine.stats().clientDisconnected();
+            if (graceful) {
+                logConnection("Client {} disconnected.", client.clientId());
+            } else {
+                if (closeReason == null) {
+                    logConnection("Client {} closed its connection.", client.clientId());
+                } else {
+                    logConnection("Client {} disconnected: {}.", client.clientId(), closeReason);
+                }
+                publishWill();
+            }
+            Session s = session;
+            session = null;
+            s.detach(this);
+            engine.events().disconnected(client, graceful);
+        }
+        discardWill();
+        context.fireChannelInactive();
+    }
+
+    // ---------------------------------------------------------------- dispatch
+
+    private void handle(MqttMessage packet) {
+        if (state == State.CLOSED) {
+            return;
+        }
+        if (!packet.decoderResult().isSuccess()) {
+            onDecodeFailure(packet.decoderResult().cause());
+            return;
+        }
+        MqttMessageType type = packet.fixedHeader().messageType();
+        if (state == State.AWAIT_CONNECT && type != MqttMessageType.CONNECT) {
+            protocolViolation(type + " before CONNECT");
+            return;
+        }
+        switch (type) {
+            case CONNECT:
+                onConnect((MqttConnectMessage) packet);
+                break;
+            case PUBLISH:
+                onPublish((MqttPublishMessage) packet);
+                break;
+            case PUBACK:
+                session.onPuback(packetId(packet));
+                break;
+            case PUBREC:
+                session.onPubrec(packetId(packet));
+                break;
+            case PUBREL:
+                int id = packetId(packet);
+                session.endIncomingQos2(id);
+                write(PublishEncoding.ack(alloc(), PublishEncoding.PUBCOMP, id));
+                break;
+            case PUBCOMP:
+                session.onPubcomp(packetId(packet));
+                break;
+            case SUBSCRIBE:
+                onSubscribe((MqttSubscribeMessage) packet);
+                break;
+            case UNSUBSCRIBE:
+                onUnsubscribe((MqttUnsubscribeMessage) packet);
+                break;
+            case PINGREQ:
+                ByteBuf pong = alloc().buffer(2, 2);
+                pong.writeByte(0xD0).writeByte(0);
+                write(pong);
+                break;
+            case DISCONNECT:
+                graceful = true;
+                discardWill();
+                ctx.close();
+                break;
+            default:
+                protocolViolation("unexpected " + type);
+        }
+    }
+
+    private void onDecodeFailure(Throwable cause) {
+        if (state == State.AWAIT_CONNECT) {
+            if (cause instanceof MqttUnacceptableProtocolVersionException) {
+                LOG.info("Client {} rejected: unsupported protocol version ({}).", address(remote()),
+                        cause.getMessage());
+                refuse(MqttConnectReturnCode.CONNECTION_REFUSED_UNACCEPTABLE_PROTOCOL_VERSION);
+                return;
+            }
+            if (cause instanceof MqttIdentifierRejectedException) {
+                LOG.info("Client {} rejected: invalid client identifier.", address(remote()));
+                refuse(MqttConnectReturnCode.CONNECTION_REFUSED_IDENTIFIER_REJECTED);
+                return;
+            }
+        }
+        if (cause instanceof TooLongFrameException) {
+            closeReason = "packet too large";
+            LOG.info("Client {} sent a packet larger than the maximum of {} bytes, disconnecting.", id(),
+                    engine.settings().decoderMaxBytes());
+        } else {
+            closeReason = "malformed packet";
+            LOG.info("Client {} disconnected due to malformed packet: {}", id(),
+                    cause == null ? "?" : cause.getMessage());
+        }
+        ctx.close();
+    }
+
+    private void protocolViolation(String what) {
+        closeReason = "protocol error";
+        LOG.info("Client {} disconnected due to protocol error: {}.", id(), what);
+        ctx.close();
+    }
+
+    // ---------------------------------------------------------------- CONNECT
+
+    private void onConnect(MqttConnectMessage connect) {
+        if (state != State.AWAIT_CONNECT) {
+            protocolViolation("second CONNECT");
+            return;
+        }
+        cancel(connectTimeout);
+        MqttConnectVariableHeader header = connect.variableHeader();
+        MqttConnectPayload payload = connect.payload();
+        ProtocolVersion version = header.version() == 3 ? ProtocolVersion.MQTT_3_1
+                : header.version() == 4 ? ProtocolVersion.MQTT_3_1_1 : ProtocolVersion.MQTT_5;
+        if (version == ProtocolVersion.MQTT_5) {
+            LOG.info("Client {} rejected: MQTT 5 is not supported yet.", address(remote()));
+            refuse(MqttConnectReturnCode.CONNECTION_REFUSED_UNSUPPORTED_PROTOCOL_VERSION);
+            return;
+        }
+        if (header.isWillFlag()) {
+            if (header.willQos() > 2 || !Topics.isValidTopicName(payload.willTopic())) {
+                protocolViolation("invalid will");
+                return;
+            }
+        } else if (header.willQos() != 0 || header.isWillRetain()) {
+            protocolViolation("will QoS or retain set without will flag");
+            return;
+        }
+        if (header.hasPassword() && !header.hasUserName()) {
+            protocolViolation("password without user name");
+            return;
+        }
+        String username = header.hasUserName() ? payload.userName() : null;
+        if (username != null && !Topics.isValidText(username)) {
+            protocolViolation("invalid user name");
+            return;
+        }
+        BrokerSettings settings = engine.settings();
+        String clientId = payload.clientIdentifier();
+        if (!Topics.isValidText(clientId)) {
+            LOG.info("Client {} rejected: invalid client identifier.", address(remote()));
+            refuse(MqttConnectReturnCode.CONNECTION_REFUSED_IDENTIFIER_REJECTED);
+            return;
+        }
+        if (clientId.isEmpty()) {
+            if (!header.isCleanSession() || !settings.allowZeroLengthClientId) {
+                LOG.info("Client {} rejected: empty client identifier{}.", address(remote()),
+                        header.isCleanSession() ? " not allowed" : " with clean session false");
+                refuse(MqttConnectReturnCode.CONNECTION_REFUSED_IDENTIFIER_REJECTED);
+                return;
+            }
+            clientId = settings.autoIdPrefix + UUID.randomUUID().toString().toUpperCase(Locale.ROOT);
+        }
+        if (header.keepAliveTimeSeconds() > settings.maxKeepalive) {
+            // MQTT 3.x cannot be told a server keepalive: Mosquitto refuses such clients
+            LOG.info("Client {} rejected: keepalive {} is above max_keepalive {}.", clientId,
+                    header.keepAliveTimeSeconds(), settings.maxKeepalive);
+            refuse(MqttConnectReturnCode.CONNECTION_REFUSED_IDENTIFIER_REJECTED);
+            return;
+        }
+        client = new ClientContext(clientId, username, header.hasPassword() ? payload.passwordInBytes() : null,
+                remote(), listenerPort, version);
+        cleanSession = header.isCleanSession();
+        keepAliveSeconds = header.keepAliveTimeSeconds();
+        if (header.isWillFlag()) {
+            byte[] willPayload = payload.willMessageInBytes();
+            will = new Message(payload.willTopic(),
+                    willPayload == null ? Unpooled.EMPTY_BUFFER : Unpooled.wrappedBuffer(willPayload),
+                    header.willQos(), header.isWillRetain(), clientId);
+        }
+        state = State.AUTHENTICATING;
+        ctx.channel().config().setAutoRead(false);
+        authTimeout = ctx.executor().schedule(() -> onAuthenticated(Decision.DENY, "timed out"),
+                settings.authenticationTimeoutMillis, TimeUnit.MILLISECONDS);
+        ClientContext attempt = client;
+        engine.access().authenticate(attempt, settings.anonymousAllowed()).whenComplete((decision, failure) -> {
+            Decision d = failure != null || decision == null ? Decision.DENY : decision;
+            String why = failure != null ? failure.toString() : null;
+            EventLoop loop = ctx.channel().eventLoop();
+            if (loop.inEventLoop()) {
+                onAuthenticated(d, why);
+            } else {
+                loop.execute(() -> onAuthenticated(d, why));
+            }
+        });
+    }
+
+    private void onAuthenticated(Decision decision, String problem) {
+        if (state != State.AUTHENTICATING) {
+            return; // closed meanwhile, or the time budget ran out
+        }
+        cancel(authTimeout);
+        if (decision != Decision.ALLOW) {
+            if (problem != null) {
+                LOG.warn("Client {}: authentication {}; denying.", client.clientId(), problem);
+            }
+            logConnection("Client {} disconnected, not authorised.", client.clientId());
+            refuse(MqttConnectReturnCode.CONNECTION_REFUSED_NOT_AUTHORIZED);
+            return;
+        }
+        engine.sessions().open(client.clientId(), cleanSession, this);
+    }
+
+    @Override
+    public EventLoop loop() {
+        return ctx.channel().eventLoop();
+    }
+
+    @Override
+    public void sessionReady(Session s, boolean sessionPresent) {
+        if (!s.isClaimedBy(this)) {
+            sessionSuperseded();
+            return;
+        }
+        if (state != State.AUTHENTICATING || !ctx.channel().isActive()) {
+            s.abandon(this);
+            return;
+        }
+        state = State.CONNECTED;
+        client = client.withoutPassword();
+        session = s;
+        boolean present = sessionPresent && !cleanSession && client.protocolVersion() != ProtocolVersion.MQTT_3_1;
+        MqttConnAckMessage connack = MqttMessageBuilders.connAck()
+                .returnCode(MqttConnectReturnCode.CONNECTION_ACCEPTED)
+                .sessionPresent(present)
+                .build();
+        ctx.write(connack, ctx.voidPromise());
+        scheduleFlush();
+        if (keepAliveSeconds > 0) {
+            // MQTT: the server disconnects after one and a half keepalive periods without a packet
+            ctx.pipeline().addBefore(HANDLER_NAME, "keepalive",
+                    new IdleStateHandler(keepAliveSeconds * 1500L, 0, 0, TimeUnit.MILLISECONDS));
+        }
+        MqttConnection previous = engine.connected().put(client.clientId(), this);
+        if (previous != null && previous != this) {
+            LOG.debug("Client {}: replaced connection in the directory", client.clientId());
+        }
+        engine.stats().clientConnected();
+        if (engine.settings().connectionMessages) {
+            LOG.info("New client connected from {} as {} (p{}, c{}, k{}{}).", address(remote()), client.clientId(),
+                    client.protocolVersion() == ProtocolVersion.MQTT_3_1 ? 1 : 2, cleanSession ? 1 : 0,
+                    keepAliveSeconds, client.username() == null ? "" : ", u'" + client.username() + "'");
+        }
+        s.attach(this);
+        engine.events().connected(client, present);
+        replayPending();
+        ctx.channel().config().setAutoRead(true);
+    }
+
+    @Override
+    public void sessionSuperseded() {
+        if (state == State.AUTHENTICATING) {
+            closeReason = "superseded by a newer connection with the same client id";
+            discardWill();
+            ctx.close();
+        }
+    }
+
+    private void refuse(MqttConnectReturnCode code) {
+        state = State.CLOSED;
+        discardWill();
+        MqttConnAckMessage connack = MqttMessageBuilders.connAck().returnCode(code).sessionPresent(false).build();
+        ctx.writeAndFlush(connack).addListener(f -> ctx.close());
+    }
+
+    private void hold(MqttMessage packet) {
+        if (pending == null) {
+            pending = new ArrayList<>();
+        }
+        pending.add(packet);
+        if (pending.size() > MAX_PENDING_PACKETS) {
+            releasePending();
+            protocolViolation("too many packets before CONNACK");
+        }
+    }
+
+    private void replayPending() {
+        List<MqttMessage> packets = pending;
+        pending = null;
+        if (packets != null) {
+            for (MqttMessage packet : packets) {
+                try {
+                    if (state == State.CONNECTED) {
+                        handle(packet);
+                    }
+                } finally {
+                    ReferenceCountUtil.release(packet);
+                }
+            }
+        }
+    }
+
+    private void releasePending() {
+        if (pending != null) {
+            pending.forEach(ReferenceCountUtil::release);
+            pending = null;
+        }
+    }
+
+    // ---------------------------------------------------------------- PUBLISH
+
+    private void onPublish(MqttPublishMessage publish) {
+        MqttFixedHeader fixed = publish.fixedHeader();
+        String topic = publish.variableHeader().topicName();
+        int qos = fixed.qosLevel().value();
+        boolean retain = fixed.isRetain();
+        int packetId = publish.variableHeader().packetId();
+        if (!Topics.isValidTopicName(topic)) {
+            protocolViolation("invalid topic '" + topic + "' in PUBLISH");
+            return;
+        }
+        BrokerSettings settings = engine.settings();
+        if (retain && !settings.retainAvailable) {
+            protocolViolation("retained message while retain_available is false");
+            return;
+        }
+        engine.stats().publishReceived();
+        ByteBuf payload = publish.payload();
+        int size = payload.readableBytes();
+        if (LOG.isDebugEnabled()) {
+            LOG.debug("Received PUBLISH from {} (d{}, q{}, r{}, m{}, '{}', ... ({} bytes))", client.clientId(),
+                    fixed.isDup() ? 1 : 0, qos, retain ? 1 : 0, packetId, topic, size);
+        }
+        if (qos == 2 && !session.beginIncomingQos2(packetId)) {
+            write(PublishEncoding.ack(alloc(), PublishEncoding.PUBREC, packetId)); // retransmission, routed before
+            return;
+        }
+        if (settings.messageSizeLimit > 0 && size > settings.messageSizeLimit) {
+            LOG.info("Dropped too large PUBLISH from {} (q{}, r{}, '{}', {} bytes, message_size_limit {}).",
+                    client.clientId(), qos, retain ? 1 : 0, topic, size, settings.messageSizeLimit);
+            engine.stats().publishDropped();
+        } else if (topic.startsWith(Topics.SYS_PREFIX)) {
+            LOG.debug("Denied PUBLISH from {} to read-only topic '{}'", client.clientId(), topic);
+        } else if (!engine.access().isAllowed(client, Access.PUBLISH, topic, qos, retain)) {
+            LOG.info("Denied PUBLISH from {} (q{}, r{}, '{}', {} bytes).", client.clientId(), qos, retain ? 1 : 0,
+                    topic, size);
+        } else {
+            ByteBuf copy = size == 0 ? Unpooled.EMPTY_BUFFER : alloc().buffer(size, size).writeBytes(payload);
+            Message message = new Message(topic, copy, qos, retain, client.clientId());
+            try {
+                engine.publish(message, client, ctx.channel().eventLoop());
+            } finally {
+                message.release();
+            }
+        }
+        if (qos == 1) {
+            write(PublishEncoding.ack(alloc(), PublishEncoding.PUBACK, packetId));
+        } else if (qos == 2) {
+            write(PublishEncoding.ack(alloc(), PublishEncoding.PUBREC, packetId));
+        }
+    }
+
+    private void publishWill() {
+        Message w = will;
+        will = null;
+        if (w == null) {
+            return;
+        }
+        try {
+            if (w.topic().startsWith(Topics.SYS_PREFIX)
+                    || !engine.access().isAllowed(client, Access.PUBLISH, w.topic(), w.qos(), w.isRetain())) {
+                LOG.info("Will of client {} to '{}' denied.", client.clientId(), w.topic());
+                return;
+            }
+            engine.publish(w, client, ctx.channel().eventLoop());
+        } finally {
+            w.release();
+        }
+    }
+
+    private void discardWill() {
+        if (will != null) {
+            will.release();
+            will = null;
+        }
+    }
+
+    // ---------------------------------------------------------------- SUBSCRIBE / UNSUBSCRIBE
+
+    private void onSubscribe(MqttSubscribeMessage subscribe) {
+        List<MqttTopicSubscription> requested = subscribe.payload().topicSubscriptions();
+        if (requested.isEmpty()) {
+            protocolViolation("SUBSCRIBE without topic filters");
+            return;
+        }
+        for (MqttTopicSubscription s : requested) {
+            if (!Topics.isValidTopicFilter(s.topicFilter())) {
+                protocolViolation("invalid subscription filter '" + s.topicFilter() + "'");
+                return;
+            }
+        }
+        int[] granted = new int[requested.size()];
+        List<Message> retained = new ArrayList<>();
+        List<Integer> retainedQos = new ArrayList<>();
+        for (int i = 0; i < granted.length; i++) {
+            MqttTopicSubscription s = requested.get(i);
+            String filter = s.topicFilter();
+            int qos = s.qualityOfService().value();
+            if (!engine.access().isAllowed(client, Access.SUBSCRIBE, filter, qos, false)) {
+                LOG.info("Denied SUBSCRIBE from {} to '{}'.", client.clientId(), filter);
+                granted[i] = MqttQoS.FAILURE.value();
+                continue;
+            }
+            session.subscribe(filter, qos);
+            granted[i] = qos;
+            LOG.debug("{} {} {}", client.clientId(), qos, filter);
+            int before = retained.size();
+            engine.retained().match(filter, retained);
+            for (int j = before; j < retained.size(); j++) {
+                retainedQos.add(qos);
+            }
+        }
+        MqttSubAckMessage suback = new MqttSubAckMessage(
+                new MqttFixedHeader(MqttMessageType.SUBACK, false, MqttQoS.AT_MOST_ONCE, false, 0),
+                MqttMessageIdVariableHeader.from(subscribe.variableHeader().messageId()),
+                new MqttSubAckPayload(granted));
+        ctx.write(suback, ctx.voidPromise());
+        scheduleFlush();
+        for (int i = 0; i < granted.length; i++) {
+            if (granted[i] != MqttQoS.FAILURE.value()) {
+                engine.events().subscribed(client, requested.get(i).topicFilter(), granted[i]);
+            }
+        }
+        BrokerSettings settings = engine.settings();
+        for (int i = 0; i < retained.size(); i++) {
+            Message m = retained.get(i);
+            try {
+                int subQos = retainedQos.get(i);
+                session.deliverRetained(m, settings.upgradeOutgoingQos ? subQos : Math.min(m.qos(), subQos));
+            } finally {
+                m.release();
+            }
+        }
+    }
+
+    private void onUnsubscribe(MqttUnsubscribeMessage unsubscribe) {
+        List<String> filters = unsubscribe.payload().topics();
+        if (filters.isEmpty()) {
+            protocolViolation("UNSUBSCRIBE without topic filters");
+            return;
+        }
+        for (String filter : filters) {
+            if (!Topics.isValidTopicFilter(filter)) {
+                protocolViolation("invalid unsubscription filter '" + filter + "'");
+                return;
+            }
+        }
+        for (String filter : filters) {
+            if (!engine.access().isAllowed(client, Access.UNSUBSCRIBE, filter, 0, false)) {
+                LOG.info("Denied UNSUBSCRIBE from {} to '{}'.", client.clientId(), filter);
+                continue;
+            }
+            if (session.unsubscribe(filter)) {
+                engine.events().unsubscribed(client, filter);
+            }
+        }
+        MqttUnsubAckMessage unsuback = new MqttUnsubAckMessage(
+                new MqttFixedHeader(MqttMessageType.UNSUBACK, false, MqttQoS.AT_MOST_ONCE, false, 0),
+                MqttMessageIdVariableHeader.from(unsubscribe.variableHeader().messageId()));
+        ctx.write(unsuback, ctx.voidPromise());
+        scheduleFlush();
+    }
+
+    // ---------------------------------------------------------------- SessionConnection
+
+    @Override
+    public ClientInfo client() {
+        return client;
+    }
+
+    @Override
+    public ByteBufAllocator alloc() {
+        return ctx.alloc();
+    }
+
+    @Override
+    public boolean isWritable() {
+        return ctx.channel().isWritable();
+    }
+
+    @Override
+    public void write(ByteBuf packet) {
+        ctx.write(packet, ctx.voidPromise());
+        scheduleFlush();
+    }
+
+    private void scheduleFlush() {
+        if (!flushPending) {
+            flushPending = true;
+            FlushScheduler.current().schedule(this, ctx.channel().eventLoop());
+        }
+    }
+
+    void flushNow() {
+        flushPending = false;
+        ctx.flush();
+    }
+
+    @Override
+    public void takenOver() {
+        takenOver = true;
+        session = null;
+        engine.connected().remove(client.clientId(), this);
+        engine.stats().clientDisconnected();
+        publishWill();
+        engine.events().disconnected(client, false);
+        ctx.close();
+    }
+
+    @Override
+    public void kick(String reason) {
+        if (state == State.CLOSED) {
+            return;
+        }
+        closeReason = reason;
+        ctx.close();
+    }
+
+    /** @return the channel, for the broker's administration */
+    public Channel channel() {
+        return ctx.channel();
+    }
+
+    // ---------------------------------------------------------------- helpers
+
+    private String id() {
+        return client != null ? client.clientId() : UNKNOWN_CLIENT;
+    }
+
+    private SocketAddress remote() {
+        return ctx.channel().remoteAddress();
+    }
+
+    private void logConnection(String format, Object... args) {
+        if (engine.settings().connectionMessages) {
+            LOG.info(format, args);
+        }
+    }
+
+    private static int packetId(MqttMessage packet) {
+        return ((MqttMessageIdVariableHeader) packet.variableHeader()).messageId();
+    }
+
+    private static void cancel(ScheduledFuture<?> future) {
+        if (future != null) {
+            future.cancel(false);
+        }
+    }
+
+    static String address(SocketAddress address) {
+        if (address instanceof InetSocketAddress) {
+            InetSocketAddress inet = (InetSocketAddress) address;
+            return (inet.getAddress() == null ? inet.getHostString() : inet.getAddress().getHostAddress()) + ":"
+                    + inet.getPort();
+        }
+        return String.valueOf(address);
+    }
+}

@@ -1,0 +1,126 @@
+package io.culex.core.internal.routing;
+
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.atomic.AtomicReferenceFieldUpdater;
+
+import io.culex.core.internal.protocol.PublishEncoding;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.util.AbstractReferenceCounted;
+import io.netty.util.ReferenceCounted;
+
+/**
+ * An application message as the broker routes it: immutable, reference counted, shared by every session it is
+ * delivered to and by the retained store.
+ *
+ * <p>Ownership: whoever stores a Message (a queue, an inflight window, the retained store, a delivery batch) holds
+ * one reference and releases it when done. The payload buffer belongs to the message and is released with it.
+ *
+ * <p>The QoS 0 form of the PUBLISH packet (retain flag clear) is the same bytes for every subscriber, so it is
+ * encoded once, on first use, and shared as read-only duplicates.
+ */
+public final class Message extends AbstractReferenceCounted {
+
+    private static final AtomicReferenceFieldUpdater<Message, ByteBuf> QOS0_PACKET =
+            AtomicReferenceFieldUpdater.newUpdater(Message.class, ByteBuf.class, "qos0Packet");
+
+    private final String topic;
+    private final byte[] topicUtf8;
+    private final ByteBuf payload;
+    private final int qos;
+    private final boolean retain;
+    private final String publisherId;
+    private volatile ByteBuf qos0Packet;
+
+    /**
+     * @param topic the topic name
+     * @param payload the payload; ownership passes to the message
+     * @param qos the QoS it was published with
+     * @param retain the retain flag it was published with
+     * @param publisherId the publishing client's id, or {@code null} for the broker itself
+     */
+    public Message(String topic, ByteBuf payload, int qos, boolean retain, String publisherId) {
+        this.topic = topic;
+        this.topicUtf8 = topic.getBytes(StandardCharsets.UTF_8);
+        this.payload = payload;
+        this.qos = qos;
+        this.retain = retain;
+        this.publisherId = publisherId;
+    }
+
+    public String topic() {
+        return topic;
+    }
+
+    public byte[] topicUtf8() {
+        return topicUtf8;
+    }
+
+    /** @return the payload; not retained for the caller: duplicate or retain it to keep it */
+    public ByteBuf payload() {
+        return payload;
+    }
+
+    public int payloadSize() {
+        return payload.readableBytes();
+    }
+
+    public int qos() {
+        return qos;
+    }
+
+    /** @return the retain flag it was published with */
+    public boolean isRetain() {
+        return retain;
+    }
+
+    /** @return the publishing client's id, or {@code null} if the broker published it */
+    public String publisherId() {
+        return publisherId;
+    }
+
+    /**
+     * @param alloc allocator for the first encoding
+     * @return a retained, read-only duplicate of the complete QoS 0 PUBLISH packet (retain flag clear); the caller
+     *     owns it
+     */
+    public ByteBuf qos0Packet(ByteBufAllocator alloc) {
+        ByteBuf packet = qos0Packet;
+        if (packet == null) {
+            ByteBuf encoded = PublishEncoding.completePacket(alloc, this, 0, false, false, 0);
+            if (QOS0_PACKET.compareAndSet(this, null, encoded)) {
+                packet = encoded;
+            } else {
+                encoded.release();
+                packet = qos0Packet;
+            }
+        }
+        return packet.retainedDuplicate();
+    }
+
+    @Override
+    public Message retain() {
+        super.retain();
+        return this;
+    }
+
+    @Override
+    public ReferenceCounted touch(Object hint) {
+        payload.touch(hint);
+        return this;
+    }
+
+    @Override
+    protected void deallocate() {
+        payload.release();
+        ByteBuf packet = qos0Packet;
+        if (packet != null) {
+            packet.release();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "Message[" + topic + ", q" + qos + (retain ? ", r" : "") + ", " + payload.readableBytes() + " bytes]";
+    }
+}

@@ -1,0 +1,145 @@
+package io.culex.core.internal.routing;
+
+import java.util.ArrayList;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+
+import io.netty.channel.EventLoop;
+import io.netty.util.concurrent.FastThreadLocal;
+
+/**
+ * Routes a message to the subscribers whose filters match it, from the publisher's event loop.
+ *
+ * <p>Subscribers owned by the same loop get the message at once. Deliveries to other loops are collected per target
+ * loop and handed over in one task per target loop after the current burst of work (the read burst of all
+ * connections the loop is serving), not one task per message: cross-thread hand-offs are the expensive part.
+ *
+ * <p>A subscriber with several matching subscriptions gets one copy, at the highest QoS among them
+ * (MQTT 3.1.1 3.3.5, MQTT 5 "overlapping subscriptions").
+ */
+public final class Router {
+
+    private final SubscriptionTree subscriptions;
+    private final FastThreadLocal<Scratch> scratch = new FastThreadLocal<>() {
+        @Override
+        protected Scratch initialValue() {
+            return new Scratch();
+        }
+    };
+
+    public Router(SubscriptionTree subscriptions) {
+        this.subscriptions = subscriptions;
+    }
+
+    /**
+     * Route one message. Must run on an event loop thread. The caller keeps its reference to the message.
+     *
+     * @param message the message
+     * @param current the event loop running this call
+     * @return how many subscribers it was handed to
+     */
+    public int route(Message message, EventLoop current) {
+        Scratch s = scratch.get();
+        List<Subscription> matches = s.matches;
+        matches.clear();
+        subscriptions.match(message.topic(), matches);
+        int size = matches.size();
+        if (size == 0) {
+            return 0;
+        }
+        int delivered = 0;
+        Map<Subscriber, Integer> overlapping = null;
+        for (int i = 0; i < size; i++) {
+            Subscription sub = matches.get(i);
+            Subscriber subscriber = sub.subscriber();
+            if (subscriber.subscriptionCount() > 1) {
+                // deliver these after the loop, once each, at the highest matching QoS
+                if (overlapping == null) {
+                    overlapping = s.overlapping;
+                }
+                overlapping.merge(subscriber, sub.qos(), Math::max);
+            } else {
+                dispatch(s, subscriber, message, sub.qos(), current);
+                delivered++;
+            }
+        }
+        if (overlapping != null) {
+            for (Map.Entry<Subscriber, Integer> e : overlapping.entrySet()) {
+                dispatch(s, e.getKey(), message, e.getValue(), current);
+                delivered++;
+            }
+            overlapping.clear();
+        }
+        matches.clear();
+        return delivered;
+    }
+
+    private void dispatch(Scratch s, Subscriber subscriber, Message message, int qos, EventLoop current) {
+        EventLoop target = subscriber.loop();
+        if (target == current) {
+            subscriber.deliver(message, qos);
+            return;
+        }
+        Batch batch = s.pending.get(target);
+        if (batch == null) {
+            batch = new Batch();
+            s.pending.put(target, batch);
+            if (!s.handOffScheduled) {
+                s.handOffScheduled = true;
+                current.execute(s.handOff);
+            }
+        }
+        batch.add(subscriber, message.retain(), qos);
+    }
+
+    /** Per-thread reusable state: nothing on the routing path allocates per message beyond what it must. */
+    private static final class Scratch {
+        final List<Subscription> matches = new ArrayList<>();
+        final Map<Subscriber, Integer> overlapping = new IdentityHashMap<>();
+        final Map<EventLoop, Batch> pending = new IdentityHashMap<>();
+        boolean handOffScheduled;
+        final Runnable handOff = this::handOff;
+
+        private void handOff() {
+            handOffScheduled = false;
+            for (Map.Entry<EventLoop, Batch> e : pending.entrySet()) {
+                e.getKey().execute(e.getValue());
+            }
+            pending.clear();
+        }
+    }
+
+    /** Deliveries for one target loop, run there as one task. */
+    private static final class Batch implements Runnable {
+        private Subscriber[] subscribers = new Subscriber[8];
+        private Message[] messages = new Message[8];
+        private int[] qos = new int[8];
+        private int size;
+
+        void add(Subscriber subscriber, Message message, int q) {
+            if (size == subscribers.length) {
+                int n = size * 2;
+                subscribers = java.util.Arrays.copyOf(subscribers, n);
+                messages = java.util.Arrays.copyOf(messages, n);
+                qos = java.util.Arrays.copyOf(qos, n);
+            }
+            subscribers[size] = subscriber;
+            messages[size] = message;
+            qos[size] = q;
+            size++;
+        }
+
+        @Override
+        public void run() {
+            for (int i = 0; i < size; i++) {
+                Message message = messages[i];
+                try {
+                    subscribers[i].deliver(message, qos[i]);
+                } finally {
+                    message.release();
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,28 @@
+package io.culex.core.internal.session;
+
+import io.culex.api.ClientInfo;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+
+/**
+ * The network connection a session is attached to, as the session sees it. All methods are called on the
+ * connection's event loop, which is the session's while attached.
+ */
+public interface SessionConnection {
+
+    ClientInfo client();
+
+    ByteBufAllocator alloc();
+
+    /** @return whether the socket can take more without growing Netty's outbound buffer past its high mark */
+    boolean isWritable();
+
+    /** Write a packet (ownership passes); it is flushed once at the end of the current burst of work. */
+    void write(ByteBuf packet);
+
+    /** The session is taken over by a new connection with the same client id: close this one, will included. */
+    void takenOver();
+
+    /** Disconnect at the broker's request (admin kick, session expiry), will included. */
+    void kick(String reason);
+}

@@ -1,0 +1,114 @@
+package io.culex.core.internal.session;
+
+import java.util.concurrent.ConcurrentHashMap;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.culex.core.internal.Engine;
+import io.netty.channel.EventLoop;
+
+/**
+ * All sessions by client id, and the hand-over of a session to a new connection (takeover, resumption).
+ *
+ * <p>The protocol: a connection that passed authentication <em>claims</em> the session (a volatile write; the
+ * newest claim wins). The hand-over then runs on the session's loop: it closes the old connection (which publishes
+ * its will), destroys the session if either side asked for a clean one, or moves the session to the claimant's
+ * loop, and finally tells the claimant on its own loop. Each step re-checks that its claimant is still the newest,
+ * so two connections racing for one client id end with exactly one attached.
+ */
+public final class SessionRegistry {
+
+    private static final Logger LOG = LoggerFactory.getLogger(SessionRegistry.class);
+
+    /** A connection that wants a session. Its methods are called on its own loop. */
+    public interface Claimant {
+        EventLoop loop();
+
+        /** The session is ready to be attached. Must check {@link Session#isClaimedBy} before attaching. */
+        void sessionReady(Session session, boolean sessionPresent);
+
+        /** A newer connection claimed the same client id before this one got the session. */
+        void sessionSuperseded();
+    }
+
+    private final ConcurrentHashMap<String, Session> sessions = new ConcurrentHashMap<>();
+    private final Engine engine;
+
+    public SessionRegistry(Engine engine) {
+        this.engine = engine;
+    }
+
+    /**
+     * Find or create the session for a client id and hand it to the claimant. Called on the claimant's loop.
+     *
+     * @param clientId the client id
+     * @param cleanSession whether the client asked for a clean session
+     * @param claimant the connection
+     */
+    public void open(String clientId, boolean cleanSession, Claimant claimant) {
+        while (true) {
+            Session existing = sessions.get(clientId);
+            if (existing == null) {
+                Session fresh = new Session(clientId, !cleanSession, engine, claimant.loop());
+                fresh.claimant = claimant;
+                if (sessions.putIfAbsent(clientId, fresh) == null) {
+                    claimant.sessionReady(fresh, false);
+                    return;
+                }
+                continue;
+            }
+            existing.claimant = claimant;
+            existing.loop().execute(() -> handOver(existing, clientId, cleanSession, claimant));
+            return;
+        }
+    }
+
+    private void handOver(Session session, String clientId, boolean cleanSession, Claimant claimant) {
+        EventLoop owner = session.loop();
+        if (!owner.inEventLoop()) {
+            owner.execute(() -> handOver(session, clientId, cleanSession, claimant)); // it moved meanwhile
+            return;
+        }
+        if (session.claimant != claimant) {
+            claimant.loop().execute(claimant::sessionSuperseded);
+            return;
+        }
+        if (session.isDestroyed()) {
+            claimant.loop().execute(() -> open(clientId, cleanSession, claimant));
+            return;
+        }
+        SessionConnection old = session.connection();
+        if (old != null) {
+            LOG.info("Client {} already connected, closing old connection.", clientId);
+            session.release(old);
+            old.takenOver();
+        }
+        if (cleanSession || !session.isPersistent()) {
+            session.destroy();
+            claimant.loop().execute(() -> open(clientId, cleanSession, claimant));
+            return;
+        }
+        session.moveTo(claimant.loop());
+        claimant.loop().execute(() -> claimant.sessionReady(session, true));
+    }
+
+    /** Called by a session that destroyed itself. */
+    void removed(Session session) {
+        sessions.remove(session.clientId(), session);
+    }
+
+    /** @return the session of a client id, connected or not, or {@code null} */
+    public Session get(String clientId) {
+        return sessions.get(clientId);
+    }
+
+    /** @return the number of sessions */
+    public int size() {
+        return sessions.size();
+    }
+
+    public Iterable<Session> all() {
+        return sessions.values();
+    }
+}

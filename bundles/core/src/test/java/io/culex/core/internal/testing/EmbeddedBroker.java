@@ -1,0 +1,75 @@
+package io.culex.core.internal.testing;
+
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import io.culex.core.internal.BrokerSettings;
+import io.culex.core.internal.Engine;
+import io.culex.core.internal.extension.Extensions;
+import io.culex.core.internal.transport.EventLoops;
+import io.culex.core.internal.transport.ListenerSettings;
+import io.culex.core.internal.transport.MqttListener;
+
+/**
+ * The real engine and a real listener on a free loopback port, without OSGi: for tests that talk MQTT over a
+ * socket to the broker.
+ */
+public final class EmbeddedBroker implements AutoCloseable {
+
+    private final Engine engine;
+    private final MqttListener listener;
+    private final Extensions extensions;
+
+    public EmbeddedBroker(Map<String, Object> brokerSettings) {
+        Map<String, Object> settings = new HashMap<>(brokerSettings);
+        settings.putIfAbsent("allow_anonymous", true);
+        extensions = new Extensions();
+        engine = new Engine(BrokerSettings.from(settings), extensions, new EventLoops(2));
+        listener = new MqttListener(ListenerSettings.from(Map.of("port", 0, "bind_address", "127.0.0.1")), engine);
+        listener.start();
+    }
+
+    public EmbeddedBroker() {
+        this(Map.of());
+    }
+
+    public int port() {
+        return listener.boundPort();
+    }
+
+    public String uri() {
+        return "tcp://127.0.0.1:" + port();
+    }
+
+    public Engine engine() {
+        return engine;
+    }
+
+    public Extensions extensions() {
+        return extensions;
+    }
+
+    public void reconfigure(Map<String, Object> brokerSettings) {
+        Map<String, Object> settings = new HashMap<>(brokerSettings);
+        settings.putIfAbsent("allow_anonymous", true);
+        engine.updateSettings(BrokerSettings.from(settings));
+    }
+
+    @Override
+    public void close() {
+        listener.stop();
+        engine.shutdown();
+    }
+
+    /** Wait until a condition holds, polling; for state that has no event to await. */
+    public static void await(String what, java.util.function.BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("timed out waiting for " + what);
+            }
+            Thread.sleep(10);
+        }
+    }
+}
