@@ -1,0 +1,83 @@
+package io.culex.core.internal.protocol;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import io.culex.core.internal.testing.EmbeddedBroker;
+import io.culex.core.internal.testing.LeakDetection;
+import io.culex.core.internal.testing.PahoClient;
+import io.culex.core.internal.testing.RawClient;
+
+/** Wills: published on abnormal loss, never after DISCONNECT, with their QoS and retain flag. */
+@ExtendWith(LeakDetection.class)
+class WillTest {
+
+    private static byte[] connectWithWill(String id, int qos, boolean retain) {
+        return RawClient.connectPacket("MQTT", 4, id, true, 60, "wills/" + id, "offline", qos, retain, null, null);
+    }
+
+    @Test
+    void willIsPublishedWhenTheConnectionIsLost() throws Exception {
+        try (EmbeddedBroker broker = new EmbeddedBroker();
+             PahoClient watcher = PahoClient.connect(broker.uri(), "watcher")) {
+            watcher.subscribe("wills/#", 2);
+            RawClient dying = new RawClient(broker.port());
+            dying.send(connectWithWill("dying", 1, false));
+            assertEquals(0, dying.read().body[1]);
+            dying.close();
+            PahoClient.Received will = watcher.next();
+            assertEquals("wills/dying", will.topic);
+            assertEquals("offline", will.text());
+            assertEquals(1, will.message.getQos());
+        }
+    }
+
+    @Test
+    void willIsNotPublishedAfterDisconnect() throws Exception {
+        try (EmbeddedBroker broker = new EmbeddedBroker();
+             PahoClient watcher = PahoClient.connect(broker.uri(), "watcher")) {
+            watcher.subscribe("wills/#", 2);
+            try (RawClient polite = new RawClient(broker.port())) {
+                polite.send(connectWithWill("polite", 1, false));
+                assertEquals(0, polite.read().body[1]);
+                polite.send(0xE0, 0);
+                assertTrue(polite.awaitClosed());
+            }
+            assertNull(watcher.poll(500));
+        }
+    }
+
+    @Test
+    void retainedWillIsStored() throws Exception {
+        try (EmbeddedBroker broker = new EmbeddedBroker()) {
+            RawClient dying = new RawClient(broker.port());
+            dying.send(connectWithWill("keeper", 0, true));
+            assertEquals(0, dying.read().body[1]);
+            dying.close();
+            EmbeddedBroker.await("retained will", () -> broker.engine().retained().size() == 1);
+            try (PahoClient late = PahoClient.connect(broker.uri(), "late")) {
+                late.subscribe("wills/keeper", 0);
+                PahoClient.Received r = late.next();
+                assertEquals("offline", r.text());
+                assertTrue(r.message.isRetained());
+            }
+        }
+    }
+
+    @Test
+    void willIsPublishedOnKeepaliveTimeout() throws Exception {
+        try (EmbeddedBroker broker = new EmbeddedBroker();
+             PahoClient watcher = PahoClient.connect(broker.uri(), "watcher");
+             RawClient silent = new RawClient(broker.port())) {
+            watcher.subscribe("wills/#", 1);
+            silent.send(RawClient.connectPacket("MQTT", 4, "silent", true, 1, "wills/silent", "timed out", 0,
+                    false, null, null));
+            assertEquals(0, silent.read().body[1]);
+            assertEquals("timed out", watcher.next().text());
+        }
+    }
+}
