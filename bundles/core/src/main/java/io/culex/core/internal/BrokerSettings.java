@@ -58,11 +58,11 @@ public final class BrokerSettings {
     }
 
     /**
-     * Mosquitto 2: anonymous access is allowed when {@code allow_anonymous} says so, or, when it is not set, only in
-     * local-only mode (no listener configured).
+     * Mosquitto 2: in local-only mode (no listener configured, the broker listens on loopback only) anonymous access
+     * is always allowed; otherwise only when {@code allow_anonymous true}.
      */
     public boolean anonymousAllowed() {
-        return allowAnonymous != null ? allowAnonymous : localOnly;
+        return localOnly || Boolean.TRUE.equals(allowAnonymous);
     }
 
     /**

@@ -71,6 +71,12 @@ public final class MqttListener {
         try {
             for (InetSocketAddress address : addresses()) {
                 ChannelFuture bound = bootstrap.bind(address).awaitUninterruptibly();
+                if (!bound.isSuccess() && isMissingIpv6(address, bound.cause())) {
+                    // as Mosquitto: a host without IPv6 still serves the listener's IPv4 addresses
+                    LOG.warn("Warning: {} is not available on this host ({}); not listening there.",
+                            describe(address), bound.cause().getMessage());
+                    continue;
+                }
                 if (!bound.isSuccess()) {
                     throw new IllegalStateException("Unable to listen on " + describe(address) + ": "
                             + bound.cause().getMessage() + " (" + settings.source + ")", bound.cause());
@@ -80,10 +86,19 @@ public final class MqttListener {
                         ? "ipv6" : "ipv4", describe((InetSocketAddress) bound.channel().localAddress()),
                         loops.transportName());
             }
+            if (serverChannels.isEmpty()) {
+                throw new IllegalStateException("Unable to listen on any address of " + settings + " ("
+                        + settings.source + ")");
+            }
         } catch (RuntimeException e) {
             stop();
             throw e;
         }
+    }
+
+    private static boolean isMissingIpv6(InetSocketAddress address, Throwable cause) {
+        return address.getAddress() instanceof java.net.Inet6Address
+                && cause != null && String.valueOf(cause.getMessage()).contains("Cannot assign requested address");
     }
 
     /** @return the local port actually bound (differs from the configured one when that was 0) */

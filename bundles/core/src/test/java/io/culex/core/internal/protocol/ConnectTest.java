@@ -83,11 +83,19 @@ class ConnectTest {
     }
 
     @Test
-    void localOnlyModeAllowsAnonymousByDefault() throws Exception {
-        try (EmbeddedBroker broker = new EmbeddedBroker(Map.of("local_only", true));
+    void localOnlyModeAllowsAnonymousEvenWhenTheFileSaysNo() throws Exception {
+        // Mosquitto 2.0: with no listener configured it listens on loopback only and lets anyone in
+        try (EmbeddedBroker broker = new EmbeddedBroker(Map.of("local_only", true, "allow_anonymous", false));
              RawClient c = new RawClient(broker.port())) {
-            broker.reconfigure(Map.of("local_only", true));
             assertEquals(0, c.connect("anon", true, 60));
+        }
+    }
+
+    @Test
+    void anonymousIsRefusedWhenAllowAnonymousIsUnsetOutsideLocalOnlyMode() throws Exception {
+        try (EmbeddedBroker broker = new EmbeddedBroker(Map.of("local_only", false));
+             RawClient c = new RawClient(broker.port())) {
+            assertEquals(5, c.connect("anon", true, 60));
         }
     }
 

@@ -22,8 +22,7 @@ public final class EmbeddedBroker implements AutoCloseable {
     private final Extensions extensions;
 
     public EmbeddedBroker(Map<String, Object> brokerSettings) {
-        Map<String, Object> settings = new HashMap<>(brokerSettings);
-        settings.putIfAbsent("allow_anonymous", true);
+        Map<String, Object> settings = withAnonymousDefault(brokerSettings);
         extensions = new Extensions();
         engine = new Engine(BrokerSettings.from(settings), extensions, new EventLoops(2));
         listener = new MqttListener(ListenerSettings.from(Map.of("port", 0, "bind_address", "127.0.0.1")), engine);
@@ -51,9 +50,17 @@ public final class EmbeddedBroker implements AutoCloseable {
     }
 
     public void reconfigure(Map<String, Object> brokerSettings) {
-        Map<String, Object> settings = new HashMap<>(brokerSettings);
-        settings.putIfAbsent("allow_anonymous", true);
+        Map<String, Object> settings = withAnonymousDefault(brokerSettings);
         engine.updateSettings(BrokerSettings.from(settings));
+    }
+
+    /** Tests connect anonymously unless they set the security options themselves. */
+    private static Map<String, Object> withAnonymousDefault(Map<String, Object> brokerSettings) {
+        Map<String, Object> settings = new HashMap<>(brokerSettings);
+        if (!settings.containsKey("local_only")) {
+            settings.putIfAbsent("allow_anonymous", true);
+        }
+        return settings;
     }
 
     @Override

@@ -1,0 +1,47 @@
+package io.culex.config.internal;
+
+/**
+ * The Config Admin contract with the other bundles: the PIDs this bundle writes and the properties it adds to the
+ * Mosquitto option names. Every configuration it writes carries {@link #ORIGIN}, so that a later run can tell its
+ * own configurations (which it may update or delete) from ones an administrator made by other means.
+ */
+final class ConfigContract {
+
+    static final String BROKER_PID = "io.culex.core.broker";
+    static final String LISTENER_FACTORY_PID = "io.culex.core.listener";
+    static final String BRIDGE_FACTORY_PID = "io.culex.bridge";
+    static final String PLUGIN_FACTORY_PID = "io.culex.plugins";
+    static final String AUTH_FILE_PID = "io.culex.auth.file";
+    static final String ACL_FILE_PID = "io.culex.acl.file";
+    static final String PSK_FILE_PID = "io.culex.psk.file";
+    static final String PERSISTENCE_PID = "io.culex.persistence";
+    static final String SYS_PID = "io.culex.sys";
+
+    static final String ORIGIN = "culex.origin";
+    static final String ORIGIN_CULEX_CONF = "culex.conf";
+    static final String ORIGIN_FILTER = "(" + ORIGIN + "=" + ORIGIN_CULEX_CONF + ")";
+    /** "file:line" of the line that defined a listener, bridge or plugin, to trace a running component to the file. */
+    static final String SOURCE = "culex.source";
+    static final String LISTENER_KEY = "culex.listener.key";
+    static final String BRIDGE_KEY = "culex.bridge.key";
+    static final String PLUGIN_KEY = "culex.plugin.key";
+    /** Plugins run in the order the file lists them, as Mosquitto runs its plugins. */
+    static final String PLUGIN_ORDER = "culex.plugin.order";
+
+    static final String LOCAL_ONLY = "local_only";
+
+    /** Service properties of the status service (a {@link Runnable} that reloads the file). */
+    static final String STATUS = "culex.config.status";
+    static final String STATUS_READY = "ready";
+    static final String STATUS_FAILED = "failed";
+    static final String STATUS_ERROR = "culex.config.error";
+    static final String STATUS_FILE = "culex.config.file";
+
+    /** Framework properties set by the launcher from the command line. */
+    static final String CONFIG_FILE_PROPERTY = "culex.config.file";
+    static final String PORTS_PROPERTY = "culex.cmd.ports";
+    static final String VERBOSE_PROPERTY = "culex.verbose";
+
+    private ConfigContract() {
+    }
+}

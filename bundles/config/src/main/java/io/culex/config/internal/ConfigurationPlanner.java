@@ -1,0 +1,88 @@
+package io.culex.config.internal;
+
+import static io.culex.config.internal.ConfigContract.BRIDGE_FACTORY_PID;
+import static io.culex.config.internal.ConfigContract.BRIDGE_KEY;
+import static io.culex.config.internal.ConfigContract.BROKER_PID;
+import static io.culex.config.internal.ConfigContract.LISTENER_FACTORY_PID;
+import static io.culex.config.internal.ConfigContract.LISTENER_KEY;
+import static io.culex.config.internal.ConfigContract.LOCAL_ONLY;
+import static io.culex.config.internal.ConfigContract.ORIGIN;
+import static io.culex.config.internal.ConfigContract.ORIGIN_CULEX_CONF;
+import static io.culex.config.internal.ConfigContract.PLUGIN_FACTORY_PID;
+import static io.culex.config.internal.ConfigContract.PLUGIN_KEY;
+import static io.culex.config.internal.ConfigContract.PLUGIN_ORDER;
+import static io.culex.config.internal.ConfigContract.SOURCE;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Turns a parsed configuration and the command line into the Config Admin configurations that should exist. */
+final class ConfigurationPlanner {
+
+    /** Mosquitto 2's local only mode listens on both loopback addresses. */
+    static final List<String> LOOPBACK_ADDRESSES = List.of("127.0.0.1", "::1");
+    static final String LOCAL_ONLY_SOURCE = "local only mode";
+
+    private ConfigurationPlanner() {
+    }
+
+    static List<PlannedConfiguration> plan(ParsedConfig config, List<Integer> commandLinePorts) {
+        List<PlannedConfiguration> plan = new ArrayList<>();
+
+        Map<String, Object> broker = new LinkedHashMap<>(config.broker());
+        broker.put(LOCAL_ONLY, config.localOnly());
+        plan.add(PlannedConfiguration.singleton(BROKER_PID, marked(broker)));
+
+        config.owners().forEach((pid, properties) ->
+                plan.add(PlannedConfiguration.singleton(pid, marked(new LinkedHashMap<>(properties)))));
+
+        List<ListenerDefinition> listeners =
+                config.localOnly() ? localOnlyListeners(commandLinePorts) : config.listeners();
+        for (ListenerDefinition listener : listeners) {
+            Map<String, Object> properties = new LinkedHashMap<>(listener.properties());
+            properties.put(LISTENER_KEY, listener.key());
+            properties.put(SOURCE, listener.source() == null ? LOCAL_ONLY_SOURCE : listener.source().toString());
+            plan.add(PlannedConfiguration.factory(LISTENER_FACTORY_PID, LISTENER_KEY, listener.key(),
+                    marked(properties)));
+        }
+
+        for (BridgeDefinition bridge : config.bridges()) {
+            Map<String, Object> properties = new LinkedHashMap<>(bridge.properties());
+            properties.put(BRIDGE_KEY, bridge.name());
+            properties.put(SOURCE, bridge.source().toString());
+            plan.add(PlannedConfiguration.factory(BRIDGE_FACTORY_PID, BRIDGE_KEY, bridge.name(), marked(properties)));
+        }
+
+        for (PluginDefinition plugin : config.plugins()) {
+            Map<String, Object> properties = new LinkedHashMap<>(plugin.properties());
+            properties.put(PLUGIN_KEY, plugin.key());
+            properties.put(PLUGIN_ORDER, plugin.order());
+            properties.put(SOURCE, plugin.source().toString());
+            plan.add(PlannedConfiguration.factory(PLUGIN_FACTORY_PID, PLUGIN_KEY, plugin.key(), marked(properties)));
+        }
+        return plan;
+    }
+
+    /**
+     * Mosquitto 2 without any listener in its configuration: it listens only on the loopback addresses, on 1883
+     * or on each {@code -p} port, and allows anonymous clients (the core's rule for {@code local_only}).
+     */
+    private static List<ListenerDefinition> localOnlyListeners(List<Integer> commandLinePorts) {
+        List<Integer> ports = commandLinePorts.isEmpty() ? List.of(ListenerDraft.DEFAULT_PORT) : commandLinePorts;
+        List<ListenerDefinition> listeners = new ArrayList<>();
+        for (int port : ports) {
+            for (String address : LOOPBACK_ADDRESSES) {
+                ListenerDraft listener = ListenerDraft.tcp(port, address, null);
+                listeners.add(new ListenerDefinition(listener.key(), null, listener.toDefinition().properties()));
+            }
+        }
+        return listeners;
+    }
+
+    private static Map<String, Object> marked(Map<String, Object> properties) {
+        properties.put(ORIGIN, ORIGIN_CULEX_CONF);
+        return properties;
+    }
+}

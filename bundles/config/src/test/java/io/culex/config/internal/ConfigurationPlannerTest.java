@@ -1,0 +1,97 @@
+package io.culex.config.internal;
+
+import static io.culex.config.internal.ConfigContract.BRIDGE_FACTORY_PID;
+import static io.culex.config.internal.ConfigContract.BROKER_PID;
+import static io.culex.config.internal.ConfigContract.LISTENER_FACTORY_PID;
+import static io.culex.config.internal.ConfigContract.PLUGIN_FACTORY_PID;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ConfigurationPlannerTest {
+
+    @TempDir
+    Path dir;
+
+    private ParsedConfig parse(String... lines) {
+        return new ConfParser().parse(ConfFiles.write(dir.resolve("culex.conf"), lines)).config().orElseThrow();
+    }
+
+    private static List<PlannedConfiguration> listeners(List<PlannedConfiguration> plan) {
+        return plan.stream().filter(p -> LISTENER_FACTORY_PID.equals(p.factoryPid())).toList();
+    }
+
+    @Test
+    void withoutListenersMosquittoListensOnLoopbackOnly() {
+        List<PlannedConfiguration> plan = ConfigurationPlanner.plan(ParsedConfig.empty(), List.of());
+        assertEquals(Map.of("local_only", true, "culex.origin", "culex.conf"), plan.get(0).properties());
+        assertEquals(BROKER_PID, plan.get(0).pid());
+        assertEquals(List.of(
+                Map.of("port", 1883, "bind_address", "127.0.0.1", "protocol", "mqtt",
+                        "culex.listener.key", "127.0.0.1:1883", "culex.source", "local only mode",
+                        "culex.origin", "culex.conf"),
+                Map.of("port", 1883, "bind_address", "::1", "protocol", "mqtt",
+                        "culex.listener.key", "[::1]:1883", "culex.source", "local only mode",
+                        "culex.origin", "culex.conf")),
+                listeners(plan).stream().map(PlannedConfiguration::properties).toList());
+    }
+
+    @Test
+    void commandLinePortsReplace1883InLocalOnlyMode() {
+        List<PlannedConfiguration> plan = ConfigurationPlanner.plan(parse("allow_anonymous false"), List.of(1884, 1885));
+        assertEquals(List.of("127.0.0.1:1884", "[::1]:1884", "127.0.0.1:1885", "[::1]:1885"),
+                listeners(plan).stream().map(PlannedConfiguration::key).toList());
+        assertEquals(Map.of("allow_anonymous", false, "local_only", true, "culex.origin", "culex.conf"),
+                plan.get(0).properties());
+    }
+
+    @Test
+    void commandLinePortsAreIgnoredWhenTheFileDefinesListeners() {
+        List<PlannedConfiguration> plan = ConfigurationPlanner.plan(parse("listener 8883"), List.of(1884));
+        assertEquals(List.of("*:8883"), listeners(plan).stream().map(PlannedConfiguration::key).toList());
+        assertEquals(false, plan.get(0).properties().get("local_only"));
+    }
+
+    @Test
+    void listenerPropertiesWithIdentitySourceAndOrigin() {
+        List<PlannedConfiguration> plan = ConfigurationPlanner.plan(
+                parse("# listeners", "listener 8883 192.0.2.1", "max_connections 10"), List.of());
+        PlannedConfiguration listener = listeners(plan).get(0);
+        assertEquals("culex.listener.key", listener.keyProperty());
+        assertEquals(Map.of("port", 8883, "bind_address", "192.0.2.1", "protocol", "mqtt", "max_connections", 10,
+                "culex.listener.key", "192.0.2.1:8883", "culex.source", dir.resolve("culex.conf") + ":2",
+                "culex.origin", "culex.conf"), listener.properties());
+    }
+
+    @Test
+    void ownersBridgesAndPlugins() {
+        List<PlannedConfiguration> plan = ConfigurationPlanner.plan(parse(
+                "password_file /etc/pw",
+                "plugin /dynsec.so",
+                "plugin_opt_config_file /var/dynsec.json",
+                "listener 1883",
+                "connection up",
+                "address upstream:1883",
+                "topic # both"), List.of());
+        assertEquals(List.of(BROKER_PID, ConfigContract.AUTH_FILE_PID, "io.culex.core.listener[*:1883]",
+                "io.culex.bridge[up]", "io.culex.plugins[/dynsec.so]"),
+                plan.stream().map(PlannedConfiguration::describe).toList());
+        assertEquals(Map.of("password_file", "/etc/pw", "culex.origin", "culex.conf"), plan.get(1).properties());
+        PlannedConfiguration bridge = plan.get(3);
+        assertEquals(BRIDGE_FACTORY_PID, bridge.factoryPid());
+        assertEquals("culex.bridge.key", bridge.keyProperty());
+        assertEquals("up", bridge.properties().get("connection"));
+        assertEquals(dir.resolve("culex.conf") + ":5", bridge.properties().get("culex.source"));
+        PlannedConfiguration plugin = plan.get(4);
+        assertEquals(PLUGIN_FACTORY_PID, plugin.factoryPid());
+        assertEquals(Map.of("plugin", "/dynsec.so", "plugin_type", "plugin",
+                "plugin_opt_config_file", "/var/dynsec.json", "culex.plugin.key", "/dynsec.so",
+                "culex.plugin.order", 0, "culex.source", dir.resolve("culex.conf") + ":2",
+                "culex.origin", "culex.conf"), plugin.properties());
+    }
+}
