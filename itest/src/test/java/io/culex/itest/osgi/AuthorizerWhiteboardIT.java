@@ -2,12 +2,14 @@ package io.culex.itest.osgi;
 
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertTrue;
+import static org.ops4j.pax.exam.CoreOptions.bundle;
 import static org.ops4j.pax.exam.CoreOptions.frameworkProperty;
 import static org.ops4j.pax.exam.CoreOptions.junitBundles;
 import static org.ops4j.pax.exam.CoreOptions.mavenBundle;
 import static org.ops4j.pax.exam.CoreOptions.options;
 import static org.ops4j.pax.exam.CoreOptions.systemProperty;
 
+import java.io.File;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.Socket;
@@ -72,7 +74,6 @@ public class AuthorizerWhiteboardIT {
         String netty = System.getProperty("netty.version");
         String slf4j = System.getProperty("slf4j.version");
         String asm = System.getProperty("asm.version");
-        String culex = System.getProperty("culex.version");
         return options(
                 // STACK.md pitfall 3: keep the class path's slf4j provider out of the framework
                 frameworkProperty("felix.bootdelegation.implicit").value("false"),
@@ -101,8 +102,8 @@ public class AuthorizerWhiteboardIT {
                 mavenBundle("io.netty", "netty-codec-base", netty),
                 mavenBundle("io.netty", "netty-codec-mqtt", netty),
                 mavenBundle("io.netty", "netty-handler", netty),
-                mavenBundle("io.culex", "culex-api", culex),
-                mavenBundle("io.culex", "culex-core", culex),
+                bundle(new File(System.getProperty("culex.api.jar")).toURI().toString()),
+                bundle(new File(System.getProperty("culex.core.jar")).toURI().toString()),
                 mavenBundle("org.eclipse.paho", "org.eclipse.paho.client.mqttv3", "1.2.5"),
                 junitBundles());
     }

@@ -109,7 +109,8 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter
     @Override
     public void channelActive(ChannelHandlerContext context) {
         if (engine.settings().connectionMessages) {
-            LOG.info("New connection from {} on port {}.", address(context.channel().remoteAddress()), listenerPort);
+            LOG.info(LogMarkers.CONNECTION, "New connection from {} on port {}.",
+                    address(context.channel().remoteAddress()), listenerPort);
         }
         connectTimeout = context.executor().schedule(() -> {
             if (state == State.AWAIT_CONNECT) {
@@ -137,8 +138,7 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter
             // a bug of ours must cost this connection, not the broker
             LOG.error("Client {}: internal error handling {}, disconnecting: {}", id(),
                     packet.fixedHeader() == null ? "packet" : packet.fixedHeader().messageType(), e.toString(), e);
-            closeReason = "internal error";
-            context.close();
+            close("internal error");
         } finally {
             ReferenceCountUtil.release(packet);
         }
@@ -155,9 +155,8 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter
     @Override
     public void userEventTriggered(ChannelHandlerContext context, Object evt) {
         if (evt instanceof IdleStateEvent) {
-            closeReason = "exceeded timeout";
             LOG.info("Client {} has exceeded timeout, disconnecting.", id());
-            context.close();
+            close("exceeded timeout");
             return;
         }
         ReferenceCountUtil.release(evt);
@@ -167,43 +166,58 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter
     public void exceptionCaught(ChannelHandlerContext context, Throwable cause) {
         if (cause instanceof IOException) {
             LOG.debug("Client {}: socket error: {}", id(), cause.toString());
-            if (closeReason == null) {
-                closeReason = "socket error";
-            }
+            close("socket error");
         } else {
             LOG.warn("Client {}: unexpected error, disconnecting: {}", id(), cause.toString(), cause);
-            closeReason = "error";
+            close("error");
         }
-        context.close();
     }
 
     @Override
     public void channelInactive(ChannelHandlerContext context) {
-        State before = state;
-        state = State.CLOSED;
         cancel(connectTimeout);
         cancel(authTimeout);
         releasePending();
-        if (before == State.CONNECTED && !takenOver) {
-            engine.connected().remove(client.clientId(), this);
-            engine.stats().clientDisconnected();
-            if (graceful) {
-                logConnection("Client {} disconnected.", client.clientId());
-            } else {
-                if (closeReason == null) {
-                    logConnection("Client {} closed its connection.", client.clientId());
-                } else {
-                    logConnection("Client {} disconnected: {}.", client.clientId(), closeReason);
-                }
-                publishWill();
-            }
-            Session s = session;
-            session = null;
-            s.detach(this);
-            engine.events().disconnected(client, graceful);
-        }
+        endSession();
+        state = State.CLOSED;
         discardWill();
         context.fireChannelInactive();
+    }
+
+    /**
+     * Close the connection from the broker's side. The session is detached at once, not when the socket reports
+     * closed, so that nothing routed in between is written to a dying connection instead of being queued.
+     */
+    private void close(String reason) {
+        if (closeReason == null) {
+            closeReason = reason;
+        }
+        endSession();
+        ctx.close();
+    }
+
+    /** The end of a connected client: will, session detach, events, log. Runs once. */
+    private void endSession() {
+        if (state != State.CONNECTED) {
+            return;
+        }
+        state = State.CLOSED;
+        engine.connected().remove(client.clientId(), this);
+        engine.stats().clientDisconnected();
+        if (graceful) {
+            logConnection("Client {} disconnected.", client.clientId());
+        } else {
+            if (closeReason == null) {
+                logConnection("Client {} closed its connection.", client.clientId());
+            } else {
+                logConnection("Client {} disconnected: {}.", client.clientId(), closeReason);
+            }
+            publishWill();
+        }
+        Session s = session;
+        session = null;
+        s.detach(this);
+        engine.events().disconnected(client, graceful);
     }
 
     // ---------------------------------------------------------------- dispatch
@@ -256,7 +270,7 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter
             case DISCONNECT:
                 graceful = true;
                 discardWill();
-                ctx.close();
+                close("disconnected");
                 break;
             default:
                 protocolViolation("unexpected " + type);
@@ -278,21 +292,19 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter
             }
         }
         if (cause instanceof TooLongFrameException) {
-            closeReason = "packet too large";
             LOG.info("Client {} sent a packet larger than the maximum of {} bytes, disconnecting.", id(),
                     engine.settings().decoderMaxBytes());
+            close("packet too large");
         } else {
-            closeReason = "malformed packet";
             LOG.info("Client {} disconnected due to malformed packet: {}", id(),
                     cause == null ? "?" : cause.getMessage());
+            close("malformed packet");
         }
-        ctx.close();
     }
 
     private void protocolViolation(String what) {
-        closeReason = "protocol error";
         LOG.info("Client {} disconnected due to protocol error: {}.", id(), what);
-        ctx.close();
+        close("protocol error");
     }
 
     // ---------------------------------------------------------------- CONNECT
@@ -432,7 +444,7 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter
         }
         engine.stats().clientConnected();
         if (engine.settings().connectionMessages) {
-            LOG.info("New client connected from {} as {} (p{}, c{}, k{}{}).", address(remote()), client.clientId(),
+            LOG.info(LogMarkers.CONNECTION, "New client connected from {} as {} (p{}, c{}, k{}{}).", address(remote()), client.clientId(),
                     client.protocolVersion() == ProtocolVersion.MQTT_3_1 ? 1 : 2, cleanSession ? 1 : 0,
                     keepAliveSeconds, client.username() == null ? "" : ", u'" + client.username() + "'");
         }
@@ -598,7 +610,7 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter
             }
             session.subscribe(filter, qos);
             granted[i] = qos;
-            LOG.debug("{} {} {}", client.clientId(), qos, filter);
+            LOG.info(LogMarkers.SUBSCRIBE, "{} {} {}", client.clientId(), qos, filter);
             int before = retained.size();
             engine.retained().match(filter, retained);
             for (int j = before; j < retained.size(); j++) {
@@ -646,6 +658,7 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter
                 continue;
             }
             if (session.unsubscribe(filter)) {
+                LOG.info(LogMarkers.UNSUBSCRIBE, "{} {}", client.clientId(), filter);
                 engine.events().unsubscribed(client, filter);
             }
         }
@@ -694,6 +707,7 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter
     @Override
     public void takenOver() {
         takenOver = true;
+        state = State.CLOSED;
         session = null;
         engine.connected().remove(client.clientId(), this);
         engine.stats().clientDisconnected();
@@ -707,8 +721,7 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter
         if (state == State.CLOSED) {
             return;
         }
-        closeReason = reason;
-        ctx.close();
+        close(reason);
     }
 
     /** @return the channel, for the broker's administration */
@@ -728,7 +741,7 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter
 
     private void logConnection(String format, Object... args) {
         if (engine.settings().connectionMessages) {
-            LOG.info(format, args);
+            LOG.info(LogMarkers.CONNECTION, format, args);
         }
     }
 

@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Installs what the tests need beyond the JDK and Maven, from Debian's packages, only when it is missing:
+#   mosquitto-clients  mosquitto_pub / mosquitto_sub for the black-box tests
+# Idempotent: a second run does nothing.
+set -euo pipefail
+missing=()
+command -v mosquitto_pub >/dev/null 2>&1 || missing+=(mosquitto-clients)
+if [ ${#missing[@]} -eq 0 ]; then
+  exit 0
+fi
+sudo=""
+if [ "$(id -u)" -ne 0 ]; then
+  command -v sudo >/dev/null 2>&1 || { echo "install-test-tools: need root or sudo to install: ${missing[*]}" >&2; exit 1; }
+  sudo=sudo
+fi
+echo "install-test-tools: installing ${missing[*]}"
+$sudo apt-get update -qq
+DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null

@@ -1,0 +1,168 @@
+package io.culex.itest.blackbox;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+/**
+ * The assembled distribution ({@code distribution/target/culex}), copied to a fresh directory and started as its
+ * own process with {@code bin/culex}, as a user would start it.
+ */
+public final class CulexProcess implements AutoCloseable {
+
+    private static final Path DISTRIBUTION = Paths.get(System.getProperty("culex.distribution",
+            "../distribution/target/culex"));
+
+    private final Path home;
+    private final Path log;
+    private Process process;
+
+    private CulexProcess(Path home) {
+        this.home = home;
+        this.log = home.resolve("culex.log");
+    }
+
+    /** A fresh copy of the distribution, not started. */
+    public static CulexProcess install() throws IOException {
+        if (!Files.isExecutable(DISTRIBUTION.resolve("bin/culex"))) {
+            throw new IllegalStateException("no assembled distribution at " + DISTRIBUTION.toAbsolutePath()
+                    + "; build it with mvn install");
+        }
+        Path home = Files.createTempDirectory("culex-itest-");
+        try (Stream<Path> files = Files.walk(DISTRIBUTION)) {
+            for (Path source : (Iterable<Path>) files::iterator) {
+                Path target = home.resolve(DISTRIBUTION.relativize(source).toString());
+                if (Files.isDirectory(source)) {
+                    Files.createDirectories(target);
+                } else if (!source.startsWith(DISTRIBUTION.resolve("data"))) {
+                    Files.copy(source, target, StandardCopyOption.COPY_ATTRIBUTES);
+                }
+            }
+        }
+        return new CulexProcess(home);
+    }
+
+    /** @return a TCP port that was free a moment ago */
+    public static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+
+    public Path home() {
+        return home;
+    }
+
+    /** Write a configuration file in the installation and return its path. */
+    public Path writeConfig(String name, String text) throws IOException {
+        Path file = home.resolve("conf").resolve(name);
+        Files.writeString(file, text, StandardCharsets.UTF_8);
+        return file;
+    }
+
+    /** Start {@code bin/culex} with the arguments; output goes to {@link #log()}. */
+    public CulexProcess start(String... args) throws IOException {
+        List<String> command = new ArrayList<>();
+        command.add(home.resolve("bin/culex").toString());
+        command.addAll(List.of(args));
+        process = new ProcessBuilder(command)
+                .directory(home.toFile())
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile())
+                .start();
+        return this;
+    }
+
+    /** Start with a configuration and wait until the port accepts connections. */
+    public CulexProcess startAndAwait(Path config, int port) throws IOException, InterruptedException {
+        start("-c", config.toString());
+        awaitPort(port);
+        return this;
+    }
+
+    /** Wait until the broker accepts TCP connections on the port; fail with the log if the process ends first. */
+    public void awaitPort(int port) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (System.nanoTime() < deadline) {
+            if (!process.isAlive()) {
+                throw new AssertionError("culex exited with " + process.exitValue() + ":\n" + log());
+            }
+            try (Socket s = new Socket("127.0.0.1", port)) {
+                return;
+            } catch (IOException notYet) {
+                Thread.sleep(25);
+            }
+        }
+        throw new AssertionError("culex did not open port " + port + " within 30 s:\n" + log());
+    }
+
+    /** Wait for a log line matching the regular expression. */
+    public void awaitLog(String regex) throws InterruptedException {
+        Pattern pattern = Pattern.compile(regex);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (System.nanoTime() < deadline) {
+            if (pattern.matcher(log()).find()) {
+                return;
+            }
+            Thread.sleep(25);
+        }
+        throw new AssertionError("no log line matching " + regex + ":\n" + log());
+    }
+
+    /** @return everything the broker printed so far */
+    public String log() {
+        try {
+            return Files.exists(log) ? Files.readString(log, StandardCharsets.UTF_8) : "";
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public long pid() {
+        return process.pid();
+    }
+
+    public Process process() {
+        return process;
+    }
+
+    /** Send a signal by name (HUP, TERM, KILL, INT). */
+    public void signal(String name) throws IOException, InterruptedException {
+        Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(process.pid())).inheritIO().start();
+        if (kill.waitFor() != 0) {
+            throw new IOException("kill -" + name + " failed");
+        }
+    }
+
+    /** @return the exit code, waiting up to 30 s */
+    public int awaitExit() throws InterruptedException {
+        if (!process.waitFor(30, TimeUnit.SECONDS)) {
+            throw new AssertionError("culex did not exit within 30 s:\n" + log());
+        }
+        return process.exitValue();
+    }
+
+    @Override
+    public void close() throws Exception {
+        if (process != null && process.isAlive()) {
+            process.destroy();
+            if (!process.waitFor(15, TimeUnit.SECONDS)) {
+                process.destroyForcibly().waitFor();
+            }
+        }
+        try (Stream<Path> files = Files.walk(home)) {
+            files.sorted((a, b) -> b.getNameCount() - a.getNameCount()).forEach(p -> p.toFile().delete());
+        }
+    }
+}
