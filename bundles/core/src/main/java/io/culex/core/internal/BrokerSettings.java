@@ -16,6 +16,7 @@ public final class BrokerSettings {
     public final boolean allowZeroLengthClientId;
     public final String autoIdPrefix;
     public final int maxInflightMessages;
+    public final long maxInflightBytes;
     public final int maxQueuedMessages;
     public final long maxQueuedBytes;
     public final int messageSizeLimit;
@@ -34,6 +35,7 @@ public final class BrokerSettings {
         allowZeroLengthClientId = bool(p, "allow_zero_length_clientid", true);
         autoIdPrefix = string(p, "auto_id_prefix", "auto-");
         maxInflightMessages = integer(p, "max_inflight_messages", 20, 0, 65535);
+        maxInflightBytes = longValue(p, "max_inflight_bytes", 0);
         maxQueuedMessages = integer(p, "max_queued_messages", 1000, 0, Integer.MAX_VALUE);
         maxQueuedBytes = longValue(p, "max_queued_bytes", 0);
         messageSizeLimit = integer(p, "message_size_limit", 0, 0, MQTT_MAX_REMAINING_LENGTH);

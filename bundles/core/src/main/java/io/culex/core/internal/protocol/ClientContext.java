@@ -62,6 +62,11 @@ final class ClientContext implements AuthenticationRequest {
         return false;
     }
 
+    /** @return the same client under another client id */
+    ClientContext withClientId(String newClientId) {
+        return new ClientContext(newClientId, username, password, remoteAddress, listenerPort, protocolVersion);
+    }
+
     /** @return the same client without the password, kept for the life of the session */
     ClientContext withoutPassword() {
         return password == null ? this

@@ -24,6 +24,7 @@ import io.culex.core.internal.routing.Topics;
 import io.culex.core.internal.session.Session;
 import io.culex.core.internal.session.SessionConnection;
 import io.culex.core.internal.session.SessionRegistry;
+import io.culex.core.internal.transport.ListenerSettings;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.Unpooled;
@@ -78,6 +79,7 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter
     private enum State { AWAIT_CONNECT, AUTHENTICATING, CONNECTED, CLOSED }
 
     private final Engine engine;
+    private final ListenerSettings listener;
     private final int listenerPort;
     private ChannelHandlerContext ctx;
     private State state = State.AWAIT_CONNECT;
@@ -94,8 +96,9 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter
     private ScheduledFuture<?> connectTimeout;
     private ScheduledFuture<?> authTimeout;
 
-    public MqttConnection(Engine engine, int listenerPort) {
+    public MqttConnection(Engine engine, ListenerSettings listener, int listenerPort) {
         this.engine = engine;
+        this.listener = listener;
         this.listenerPort = listenerPort;
     }
 
@@ -405,6 +408,15 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter
             refuse(MqttConnectReturnCode.CONNECTION_REFUSED_NOT_AUTHORIZED);
             return;
         }
+        if (listener.useUsernameAsClientId) {
+            if (client.username() == null) {
+                logConnection("Client {} disconnected, not authorised (use_username_as_clientid needs a user "
+                        + "name).", client.clientId());
+                refuse(MqttConnectReturnCode.CONNECTION_REFUSED_NOT_AUTHORIZED);
+                return;
+            }
+            client = client.withClientId(client.username());
+        }
         engine.sessions().open(client.clientId(), cleanSession, this);
     }
 
@@ -516,6 +528,10 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter
             protocolViolation("invalid topic '" + topic + "' in PUBLISH");
             return;
         }
+        if (qos > listener.maxQos) {
+            protocolViolation("PUBLISH with QoS " + qos + " above max_qos " + listener.maxQos);
+            return;
+        }
         BrokerSettings settings = engine.settings();
         if (retain && !settings.retainAvailable) {
             protocolViolation("retained message while retain_available is false");
@@ -602,7 +618,7 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter
         for (int i = 0; i < granted.length; i++) {
             MqttTopicSubscription s = requested.get(i);
             String filter = s.topicFilter();
-            int qos = s.qualityOfService().value();
+            int qos = Math.min(s.qualityOfService().value(), listener.maxQos);
             if (!engine.access().isAllowed(client, Access.SUBSCRIBE, filter, qos, false)) {
                 LOG.info("Denied SUBSCRIBE from {} to '{}'.", client.clientId(), filter);
                 granted[i] = MqttQoS.FAILURE.value();

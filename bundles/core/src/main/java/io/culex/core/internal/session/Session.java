@@ -54,6 +54,7 @@ public final class Session implements Subscriber {
     private volatile ConcurrentHashMap<String, Subscription> subscriptions;
     private volatile int subscriptionCount;
     private LinkedHashMap<Integer, Outgoing> inflight;
+    private long inflightBytes;
     private ArrayDeque<Queued> queue;
     private long queuedBytes;
     private int nextPacketId = 1;
@@ -203,6 +204,7 @@ public final class Session implements Subscriber {
         if (inflight != null) {
             inflight.values().forEach(Outgoing::release);
             inflight = null;
+            inflightBytes = 0;
         }
         if (queue != null) {
             queue.forEach(q -> q.message.release());
@@ -326,6 +328,7 @@ public final class Session implements Subscriber {
             inflight = new LinkedHashMap<>();
         }
         inflight.put(packetId, new Outgoing(message.retain(), qos, packetId, retainFlag));
+        inflightBytes += message.payloadSize();
         writePublish(message, qos, retainFlag, false, packetId);
     }
 
@@ -339,7 +342,8 @@ public final class Session implements Subscriber {
     private boolean inflightHasRoom(BrokerSettings settings) {
         int size = inflight == null ? 0 : inflight.size();
         int max = settings.maxInflightMessages;
-        return size < MAX_PACKET_ID - 1 && (max == 0 || size < max);
+        boolean bytesLeft = settings.maxInflightBytes == 0 || size == 0 || inflightBytes < settings.maxInflightBytes;
+        return size < MAX_PACKET_ID - 1 && (max == 0 || size < max) && bytesLeft;
     }
 
     private int nextPacketId() {
@@ -431,7 +435,7 @@ public final class Session implements Subscriber {
             return;
         }
         inflight.remove(packetId);
-        o.release();
+        inflightBytes -= o.release();
         drain();
     }
 
@@ -440,7 +444,7 @@ public final class Session implements Subscriber {
         Outgoing o = inflight == null ? null : inflight.get(packetId);
         if (o != null && o.qos == 2 && !o.awaitingPubcomp) {
             o.awaitingPubcomp = true;
-            o.release();
+            inflightBytes -= o.release();
         }
         connection.write(PublishEncoding.ack(connection.alloc(), PublishEncoding.PUBREL, packetId));
     }
@@ -502,11 +506,15 @@ public final class Session implements Subscriber {
             this.retainFlag = retainFlag;
         }
 
-        void release() {
-            if (message != null) {
-                message.release();
-                message = null;
+        /** @return the payload bytes no longer held */
+        int release() {
+            if (message == null) {
+                return 0;
             }
+            int size = message.payloadSize();
+            message.release();
+            message = null;
+            return size;
         }
     }
 

@@ -20,6 +20,7 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.handler.codec.mqtt.MqttDecoder;
 import io.netty.handler.codec.mqtt.MqttEncoder;
+import io.netty.util.NetUtil;
 
 /**
  * One bound listener: server sockets on its addresses, and the pipeline every accepted connection gets:
@@ -50,10 +51,6 @@ public final class MqttListener {
      * @throws IllegalStateException with the reason if an address cannot be bound (the ones bound are closed)
      */
     public void start() {
-        if (!"mqtt".equals(settings.protocol)) {
-            throw new IllegalStateException("protocol " + settings.protocol + " is not supported yet ("
-                    + settings.source + ")");
-        }
         EventLoops loops = engine.eventLoops();
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(loops.acceptors(), loops.workers())
@@ -127,7 +124,7 @@ public final class MqttListener {
                 .addLast("bytes", byteCounter)
                 .addLast("decoder", new MqttDecoder(maxBytes, MAX_CLIENT_ID_LENGTH))
                 .addLast("encoder", MqttEncoder.INSTANCE)
-                .addLast(MqttConnection.HANDLER_NAME, new MqttConnection(engine, boundPortOf(ch)));
+                .addLast(MqttConnection.HANDLER_NAME, new MqttConnection(engine, settings, boundPortOf(ch)));
     }
 
     private static int boundPortOf(Channel ch) {
@@ -137,23 +134,43 @@ public final class MqttListener {
     private List<InetSocketAddress> addresses() {
         List<InetSocketAddress> result = new ArrayList<>();
         if (settings.bindAddress == null) {
-            result.add(new InetSocketAddress(settings.port));
+            if ("ipv4".equals(settings.socketDomain)) {
+                result.add(new InetSocketAddress(anyIpv4(), settings.port));
+            } else {
+                // the IPv6 wildcard also accepts IPv4 on Linux; socket_domain ipv6 is treated the same
+                result.add(new InetSocketAddress(settings.port));
+            }
             return result;
         }
         try {
             for (InetAddress address : InetAddress.getAllByName(settings.bindAddress)) {
-                result.add(new InetSocketAddress(address, settings.port));
+                boolean v6 = address instanceof java.net.Inet6Address;
+                if (settings.socketDomain == null || settings.socketDomain.equals(v6 ? "ipv6" : "ipv4")) {
+                    result.add(new InetSocketAddress(address, settings.port));
+                }
             }
         } catch (UnknownHostException e) {
             throw new IllegalStateException("Unable to resolve bind address " + settings.bindAddress + " ("
                     + settings.source + ")", e);
         }
+        if (result.isEmpty()) {
+            throw new IllegalStateException("No " + settings.socketDomain + " address for " + settings.bindAddress
+                    + " (" + settings.source + ")");
+        }
         return result;
     }
 
+    private static InetAddress anyIpv4() {
+        try {
+            return InetAddress.getByAddress(new byte[4]);
+        } catch (UnknownHostException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     private static String describe(InetSocketAddress address) {
-        return (address.getAddress().isAnyLocalAddress() ? "*" : address.getAddress().getHostAddress()) + ":"
-                + address.getPort();
+        return address.getAddress().isAnyLocalAddress() ? "*:" + address.getPort()
+                : NetUtil.toSocketAddressString(address);
     }
 
     @Override

@@ -22,10 +22,21 @@ public final class EmbeddedBroker implements AutoCloseable {
     private final Extensions extensions;
 
     public EmbeddedBroker(Map<String, Object> brokerSettings) {
+        this(brokerSettings, Map.of());
+    }
+
+    /**
+     * @param brokerSettings {@code io.culex.core.broker} properties
+     * @param listenerOptions {@code io.culex.core.listener} properties besides port and bind address
+     */
+    public EmbeddedBroker(Map<String, Object> brokerSettings, Map<String, Object> listenerOptions) {
         Map<String, Object> settings = withAnonymousDefault(brokerSettings);
         extensions = new Extensions();
         engine = new Engine(BrokerSettings.from(settings), extensions, new EventLoops(2));
-        listener = new MqttListener(ListenerSettings.from(Map.of("port", 0, "bind_address", "127.0.0.1")), engine);
+        Map<String, Object> listenerSettings = new HashMap<>(listenerOptions);
+        listenerSettings.put("port", 0);
+        listenerSettings.put("bind_address", "127.0.0.1");
+        listener = new MqttListener(ListenerSettings.from(listenerSettings), engine);
         listener.start();
     }
 
