@@ -64,25 +64,37 @@ class PahoIT {
         return o;
     }
 
-    private static MqttClient client(String id, boolean cleanSession, BlockingQueue<MqttMessage> sink)
-            throws MqttException {
-        MqttClient c = new MqttClient("tcp://127.0.0.1:" + port, id, new MemoryPersistence());
-        c.setCallback(new MqttCallback() {
+    /** What a test does with an arriving message; may throw, which makes Paho drop the connection unacknowledged. */
+    private interface Arrival {
+        void accept(String topic, MqttMessage message) throws Exception;
+    }
+
+    private static MqttCallback callback(Runnable onLost, Arrival onMessage) {
+        return new MqttCallback() {
             @Override
             public void connectionLost(Throwable cause) {
+                onLost.run();
             }
 
             @Override
-            public void messageArrived(String topic, MqttMessage message) {
-                if (sink != null) {
-                    sink.add(message);
-                }
+            public void messageArrived(String topic, MqttMessage message) throws Exception {
+                onMessage.accept(topic, message);
             }
 
             @Override
             public void deliveryComplete(IMqttDeliveryToken token) {
             }
-        });
+        };
+    }
+
+    private static MqttClient client(String id, boolean cleanSession, BlockingQueue<MqttMessage> sink)
+            throws MqttException {
+        MqttClient c = new MqttClient("tcp://127.0.0.1:" + port, id, new MemoryPersistence());
+        c.setCallback(callback(() -> { }, (topic, message) -> {
+            if (sink != null) {
+                sink.add(message);
+            }
+        }));
         c.connect(options(cleanSession));
         return c;
     }
@@ -116,22 +128,10 @@ class PahoIT {
     void unacknowledgedMessageIsRedeliveredWithDup() throws Exception {
         CountDownLatch refused = new CountDownLatch(1);
         MqttClient sub = new MqttClient("tcp://127.0.0.1:" + port, "redeliver", new MemoryPersistence());
-        sub.setCallback(new MqttCallback() {
-            @Override
-            public void connectionLost(Throwable cause) {
-                refused.countDown();
-            }
-
-            @Override
-            public void messageArrived(String topic, MqttMessage message) throws Exception {
-                // Paho acknowledges only after this returns: throwing drops the connection unacknowledged
-                throw new Exception("not now");
-            }
-
-            @Override
-            public void deliveryComplete(IMqttDeliveryToken token) {
-            }
-        });
+        // Paho acknowledges only after messageArrived returns: throwing drops the connection unacknowledged
+        sub.setCallback(callback(refused::countDown, (topic, message) -> {
+            throw new Exception("not now");
+        }));
         sub.connect(options(false));
         sub.subscribe("redeliver", 1);
         MqttClient pub = client("pub-2", true, null);
@@ -152,20 +152,7 @@ class PahoIT {
     void takeoverDisconnectsTheFirstClient() throws Exception {
         CountDownLatch lost = new CountDownLatch(1);
         MqttClient first = new MqttClient("tcp://127.0.0.1:" + port, "same-id", new MemoryPersistence());
-        first.setCallback(new MqttCallback() {
-            @Override
-            public void connectionLost(Throwable cause) {
-                lost.countDown();
-            }
-
-            @Override
-            public void messageArrived(String topic, MqttMessage message) {
-            }
-
-            @Override
-            public void deliveryComplete(IMqttDeliveryToken token) {
-            }
-        });
+        first.setCallback(callback(lost::countDown, (topic, message) -> { }));
         first.connect(options(true));
         MqttClient second = client("same-id", true, null);
         assertTrue(lost.await(10, TimeUnit.SECONDS), "the first connection is closed");
