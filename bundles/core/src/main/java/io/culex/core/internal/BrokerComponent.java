@@ -93,7 +93,6 @@ public final class BrokerComponent implements Broker {
             policyOption = ReferencePolicyOption.GREEDY)
     void bindAuthenticator(ServiceReference<Authenticator> ref, Authenticator service) {
         extensions.authenticators.add(ref, service);
-        LOG.info("Authenticator registered: {}", extensions.authenticators.snapshot().length);
     }
 
     void updatedAuthenticator(ServiceReference<Authenticator> ref) {

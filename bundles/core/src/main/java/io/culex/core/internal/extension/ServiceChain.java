@@ -7,6 +7,8 @@ import java.util.List;
 
 import org.osgi.framework.Bundle;
 import org.osgi.framework.ServiceReference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The registered services of one SPI interface, in chain order: {@code service.ranking} highest first, then
@@ -16,6 +18,8 @@ import org.osgi.framework.ServiceReference;
  * so an event in progress finishes with the chain it started with.
  */
 public final class ServiceChain<T> {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ServiceChain.class);
 
     /** One registered service and the name of the bundle it comes from, for log lines. */
     public static final class Entry<T> {
@@ -63,16 +67,26 @@ public final class ServiceChain<T> {
     public synchronized void add(ServiceReference<?> reference, T service) {
         List<Entry<T>> list = new ArrayList<>(Arrays.asList(entries));
         list.removeIf(e -> e.reference.equals(reference));
-        list.add(new Entry<>(reference, service));
+        Entry<T> entry = new Entry<>(reference, service);
+        list.add(entry);
         list.sort(CHAIN_ORDER);
         entries = toArray(list);
+        LOG.info("{} from {} registered ({} in the chain).", capitalized(), entry.origin, list.size());
     }
 
     public synchronized void remove(ServiceReference<?> reference) {
         List<Entry<T>> list = new ArrayList<>(Arrays.asList(entries));
-        if (list.removeIf(e -> e.reference.equals(reference))) {
-            entries = toArray(list);
+        for (Entry<T> e : entries) {
+            if (e.reference.equals(reference)) {
+                list.remove(e);
+                entries = toArray(list);
+                LOG.info("{} from {} unregistered ({} left in the chain).", capitalized(), e.origin, list.size());
+            }
         }
+    }
+
+    private String capitalized() {
+        return Character.toUpperCase(kind.charAt(0)) + kind.substring(1);
     }
 
     /** A service's properties changed (its ranking may have). */
