@@ -203,6 +203,57 @@ public class AuthorizerWhiteboardIT {
         before.disconnect();
     }
 
+    @Test
+    public void requiredProviderMissingFailsClosed() throws Exception {
+        Dictionary<String, Object> broker = new Hashtable<>();
+        broker.put("allow_anonymous", true);
+        broker.put("required_providers", new String[] {"acl_file"});
+        org.osgi.service.cm.Configuration config = configurationAdmin.getConfiguration("io.culex.core.broker", "?");
+        MqttClient early = client("early");
+        early.subscribe("#", 1);
+        config.update(broker);
+        awaitRefusal("refused while the required acl_file provider is missing");
+
+        Hashtable<String, Object> props = new Hashtable<>();
+        props.put("culex.provider", "acl_file");
+        ServiceRegistration<Authorizer> acl = context.registerService(Authorizer.class,
+                (client, access, topic, qos, retain) -> Decision.ALLOW, props);
+        MqttClient late = client("late");
+        publish(late, "t", "allowed");
+        assertEquals("t allowed", next());
+
+        acl.unregister();
+        publish(late, "t", "denied while the provider is gone");
+        assertTrue("connected clients stay connected", early.isConnected() && late.isConnected());
+        try {
+            client("refused");
+            throw new AssertionError("a new client must be refused while the provider is gone");
+        } catch (MqttException e) {
+            assertEquals(MqttException.REASON_CODE_BROKER_UNAVAILABLE, e.getReasonCode());
+        }
+        ServiceRegistration<Authorizer> back = context.registerService(Authorizer.class,
+                (client, access, topic, qos, retain) -> Decision.ALLOW, props);
+        publish(late, "t", "allowed again");
+        assertEquals("t allowed again", next());
+        back.unregister();
+        early.disconnect();
+        late.disconnect();
+    }
+
+    /** Config Admin delivers asynchronously: wait until a new CONNECT is refused with "server unavailable". */
+    private void awaitRefusal(String what) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (System.nanoTime() < deadline) {
+            try {
+                client("probe").disconnect();
+            } catch (MqttException e) {
+                assertEquals(MqttException.REASON_CODE_BROKER_UNAVAILABLE, e.getReasonCode());
+                return;
+            }
+        }
+        throw new AssertionError(what);
+    }
+
     private MqttConnectOptions connectOptions() {
         MqttConnectOptions options = new MqttConnectOptions();
         options.setMqttVersion(MqttConnectOptions.MQTT_VERSION_3_1_1);

@@ -28,6 +28,11 @@ public final class BrokerSettings {
     public final boolean queueQos0Messages;
     public final boolean connectionMessages;
     public final long authenticationTimeoutMillis;
+    /**
+     * Security providers the configuration requires ({@code password_file}, {@code acl_file}, ...): each must be
+     * registered as an SPI service with that {@code culex.provider} property, or the broker fails closed.
+     */
+    public final java.util.List<String> requiredProviders;
 
     private BrokerSettings(Map<String, ?> p) {
         allowAnonymous = p.get("allow_anonymous") == null ? null : bool(p, "allow_anonymous", false);
@@ -47,6 +52,7 @@ public final class BrokerSettings {
         queueQos0Messages = bool(p, "queue_qos0_messages", false);
         connectionMessages = bool(p, "connection_messages", true);
         authenticationTimeoutMillis = longValue(p, "culex.authentication_timeout_ms", 10_000);
+        requiredProviders = strings(p, "required_providers");
     }
 
     /** @return settings from configuration properties; absent keys take Mosquitto's defaults */
@@ -123,6 +129,21 @@ public final class BrokerSettings {
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException(key + ": not a number: " + v, e);
         }
+    }
+
+    private static java.util.List<String> strings(Map<String, ?> p, String key) {
+        Object v = p.get(key);
+        if (v == null) {
+            return java.util.List.of();
+        }
+        if (v instanceof String[]) {
+            return java.util.List.of((String[]) v);
+        }
+        if (v instanceof java.util.Collection) {
+            return ((java.util.Collection<?>) v).stream().map(String::valueOf).collect(
+                    java.util.stream.Collectors.toUnmodifiableList());
+        }
+        return java.util.List.of(v.toString().split("\\s*,\\s*"));
     }
 
     private static String string(Map<String, ?> p, String key, String def) {

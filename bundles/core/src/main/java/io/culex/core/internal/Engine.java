@@ -54,6 +54,7 @@ public final class Engine {
         this.extensions = extensions;
         this.eventLoops = eventLoops;
         this.access = new AccessControl(extensions);
+        this.access.requireProviders(settings.requiredProviders);
         this.events = new ClientEvents(extensions);
         this.interception = new Interception(extensions);
     }
@@ -64,6 +65,7 @@ public final class Engine {
 
     public void updateSettings(BrokerSettings newSettings) {
         settings = newSettings;
+        access.requireProviders(newSettings.requiredProviders);
     }
 
     public EventLoops eventLoops() {

@@ -24,9 +24,15 @@ public final class AccessControl {
     private static final Logger LOG = LoggerFactory.getLogger(AccessControl.class);
 
     private final Extensions extensions;
+    private volatile java.util.List<String> requiredProviders = java.util.List.of();
 
     public AccessControl(Extensions extensions) {
         this.extensions = extensions;
+    }
+
+    /** @param required provider names the configuration requires (fail closed while one is missing) */
+    public void requireProviders(java.util.List<String> required) {
+        requiredProviders = required;
     }
 
     /**
@@ -80,12 +86,47 @@ public final class AccessControl {
         }).thenCompose(stage -> stage);
     }
 
+    /** The service property naming which configured security provider a service is. */
+    public static final String PROVIDER_PROPERTY = "culex.provider";
+
+    /**
+     * Fail closed: a provider the configuration requires must be registered.
+     *
+     * @param required the required provider names
+     * @return the first required provider with no registered service, or {@code null} when all are there
+     */
+    public String missingProvider(java.util.List<String> required) {
+        for (String name : required) {
+            if (!isRegistered(extensions.authenticators, name) && !isRegistered(extensions.authorizers, name)) {
+                return name;
+            }
+        }
+        return null;
+    }
+
+    private static boolean isRegistered(ServiceChain<?> chain, String provider) {
+        for (ServiceChain.Entry<?> entry : chain.snapshot()) {
+            if (provider.equals(entry.reference().getProperty(PROVIDER_PROPERTY))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /**
      * @return whether the access is allowed; bridges are not checked; no authorizer at all allows
      */
     public boolean isAllowed(ClientInfo client, Access access, String topic, int qos, boolean retain) {
         if (client.isBridge()) {
             return true;
+        }
+        if (!requiredProviders.isEmpty()) {
+            String missing = missingProvider(requiredProviders);
+            if (missing != null) {
+                LOG.warn("Denied {} of {} to {}: the configuration requires {}, which is not running.", access,
+                        topic, client.clientId(), missing);
+                return false;
+            }
         }
         ServiceChain.Entry<Authorizer>[] chain = extensions.authorizers.snapshot();
         if (chain.length == 0) {

@@ -378,6 +378,13 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter
                     willPayload == null ? Unpooled.EMPTY_BUFFER : Unpooled.wrappedBuffer(willPayload),
                     header.willQos(), header.isWillRetain(), clientId);
         }
+        String missing = engine.access().missingProvider(settings.requiredProviders);
+        if (missing != null) {
+            // fail closed: never let a client in past a security provider that should be there
+            LOG.warn("Refusing client {}: the configuration requires {}, which is not running.", clientId, missing);
+            refuse(MqttConnectReturnCode.CONNECTION_REFUSED_SERVER_UNAVAILABLE);
+            return;
+        }
         state = State.AUTHENTICATING;
         ctx.channel().config().setAutoRead(false);
         authTimeout = ctx.executor().schedule(() -> onAuthenticated(Decision.DENY, "timed out"),
