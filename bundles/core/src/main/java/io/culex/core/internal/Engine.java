@@ -105,6 +105,11 @@ public final class Engine {
         return stats.snapshot(sessions.size(), retained.size(), subscriptions.size());
     }
 
+    /** {@link #publish} result: an interceptor denied the message. */
+    public static final int DENIED = -1;
+    /** {@link #publish} result: taken, with no subscriber count to report (dropped by an interceptor, control). */
+    public static final int ACCEPTED = Integer.MAX_VALUE;
+
     /**
      * Publish a message that passed its PUBLISH checks: interceptors, then {@code $CONTROL} hand-off or retained
      * store and routing. Runs on an event loop; the caller keeps its reference to the message.
@@ -112,19 +117,20 @@ public final class Engine {
      * @param message the message
      * @param publisher the publishing client, or {@code null} for the broker
      * @param current the event loop running this call
+     * @return how many subscribers it was routed to, {@link #DENIED} or {@link #ACCEPTED}
      */
-    public void publish(Message message, ClientInfo publisher, EventLoop current) {
+    public int publish(Message message, ClientInfo publisher, EventLoop current) {
         Interception.Outcome outcome = interception.apply(publisher, message);
         if (outcome.verdict != Verdict.CONTINUE) {
             LOG.debug("Message to {} stopped by an interceptor: {}", message.topic(), outcome.verdict);
-            return;
+            return outcome.verdict == Verdict.DENY ? DENIED : ACCEPTED;
         }
         Message m = outcome.message;
         try {
             String topic = m.topic();
             if (topic.startsWith(Topics.CONTROL_PREFIX)) {
                 control(publisher, m);
-                return;
+                return ACCEPTED;
             }
             if (m.isRetain()) {
                 if (m.payloadSize() == 0) {
@@ -133,12 +139,25 @@ public final class Engine {
                     retained.put(m);
                 }
             }
-            router.route(m, current);
+            return router.route(m, current);
         } finally {
             if (m != message) {
                 m.release();
             }
         }
+    }
+
+    /**
+     * Publish a client's will: it is a PUBLISH by that client, so it passes the same checks ({@code $SYS} is
+     * read-only, the PUBLISH access check). Runs on an event loop; the caller keeps its reference.
+     */
+    public void publishWill(Message will, ClientInfo client, EventLoop current) {
+        if (will.topic().startsWith(Topics.SYS_PREFIX)
+                || !access.isAllowed(client, io.culex.api.Access.PUBLISH, will.topic(), will.qos(), will.isRetain())) {
+            LOG.info("Will of client {} to '{}' denied.", client.clientId(), will.topic());
+            return;
+        }
+        publish(will, client, current);
     }
 
     /**
@@ -195,7 +214,8 @@ public final class Engine {
      */
     public void shutdown() {
         for (MqttConnection connection : connected.values()) {
-            connection.channel().eventLoop().execute(() -> connection.kick("broker shutting down"));
+            connection.channel().eventLoop().execute(() -> connection.kick("broker shutting down",
+                    io.culex.core.internal.protocol.MqttConnection.SERVER_SHUTTING_DOWN));
         }
         for (io.culex.core.internal.session.Session session : sessions.all()) {
             session.loop().execute(session::destroy);

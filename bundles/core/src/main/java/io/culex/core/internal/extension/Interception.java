@@ -141,7 +141,7 @@ public final class Interception {
         Message build(Message from) {
             return new Message(topic,
                     payload != null ? Unpooled.wrappedBuffer(payload) : from.payload().retainedDuplicate(),
-                    qos, retain, from.publisherId());
+                    qos, retain, from.publisherId(), from.properties(), from.expiresAtNanos());
         }
 
         @Override

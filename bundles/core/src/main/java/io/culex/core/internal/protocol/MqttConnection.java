@@ -20,6 +20,8 @@ import io.culex.api.ProtocolVersion;
 import io.culex.core.internal.BrokerSettings;
 import io.culex.core.internal.Engine;
 import io.culex.core.internal.routing.Message;
+import io.culex.core.internal.routing.MessageProperties;
+import io.culex.core.internal.routing.Subscription;
 import io.culex.core.internal.routing.Topics;
 import io.culex.core.internal.session.Session;
 import io.culex.core.internal.session.SessionConnection;
@@ -44,14 +46,18 @@ import io.netty.handler.codec.mqtt.MqttMessage;
 import io.netty.handler.codec.mqtt.MqttMessageBuilders;
 import io.netty.handler.codec.mqtt.MqttMessageIdVariableHeader;
 import io.netty.handler.codec.mqtt.MqttMessageType;
+import io.netty.handler.codec.mqtt.MqttProperties;
 import io.netty.handler.codec.mqtt.MqttPublishMessage;
+import io.netty.handler.codec.mqtt.MqttReasonCodeAndPropertiesVariableHeader;
 import io.netty.handler.codec.mqtt.MqttQoS;
 import io.netty.handler.codec.mqtt.MqttSubAckMessage;
 import io.netty.handler.codec.mqtt.MqttSubAckPayload;
 import io.netty.handler.codec.mqtt.MqttSubscribeMessage;
+import io.netty.handler.codec.mqtt.MqttSubscriptionOption;
 import io.netty.handler.codec.mqtt.MqttTopicSubscription;
 import io.netty.handler.codec.mqtt.MqttUnacceptableProtocolVersionException;
 import io.netty.handler.codec.mqtt.MqttUnsubAckMessage;
+import io.netty.handler.codec.mqtt.MqttUnsubAckPayload;
 import io.netty.handler.codec.mqtt.MqttUnsubscribeMessage;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.handler.timeout.IdleStateHandler;
@@ -68,6 +74,8 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter
         implements SessionConnection, SessionRegistry.Claimant {
 
     public static final String HANDLER_NAME = "mqtt";
+    /** The MQTT 5 reason code for {@link #kick(String, int)} at shutdown. */
+    public static final int SERVER_SHUTTING_DOWN = ReasonCodes.SERVER_SHUTTING_DOWN;
 
     private static final Logger LOG = LoggerFactory.getLogger(MqttConnection.class);
     /** A connection that does not send CONNECT within this time is closed. */
@@ -95,6 +103,18 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter
     private List<MqttMessage> pending;
     private ScheduledFuture<?> connectTimeout;
     private ScheduledFuture<?> authTimeout;
+
+    // MQTT 5 state of the connection
+    private boolean mqtt5;
+    private long sessionExpirySeconds;
+    private int clientReceiveMaximum = 65535;
+    private long clientMaximumPacketSize;
+    private boolean problemInformation = true;
+    private long willDelaySeconds;
+    private boolean willOnDisconnect;
+    private boolean assignedClientId;
+    private int serverKeepAlive = -1;
+    private String[] topicAliases;
 
     public MqttConnection(Engine engine, ListenerSettings listener, int listenerPort) {
         this.engine = engine;
@@ -159,7 +179,7 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter
     public void userEventTriggered(ChannelHandlerContext context, Object evt) {
         if (evt instanceof IdleStateEvent) {
             LOG.info("Client {} has exceeded timeout, disconnecting.", id());
-            close("exceeded timeout");
+            close("exceeded timeout", ReasonCodes.KEEP_ALIVE_TIMEOUT);
             return;
         }
         ReferenceCountUtil.release(evt);
@@ -192,11 +212,23 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter
      * closed, so that nothing routed in between is written to a dying connection instead of being queued.
      */
     private void close(String reason) {
+        close(reason, ReasonCodes.UNSPECIFIED_ERROR);
+    }
+
+    /**
+     * Close from the broker's side; an MQTT 5 client that was accepted first gets a DISCONNECT with the reason code.
+     */
+    private void close(String reason, int reasonCode) {
         if (closeReason == null) {
             closeReason = reason;
         }
+        boolean tellClient = mqtt5 && state == State.CONNECTED && ctx.channel().isActive();
         endSession();
-        ctx.close();
+        if (tellClient) {
+            ctx.writeAndFlush(Mqtt5Packets.disconnect(reasonCode)).addListener(f -> ctx.close());
+        } else {
+            ctx.close();
+        }
     }
 
     /** The end of a connected client: will, session detach, events, log. Runs once. */
@@ -215,10 +247,12 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter
             } else {
                 logConnection("Client {} disconnected: {}.", client.clientId(), closeReason);
             }
-            publishWill();
         }
         Session s = session;
         session = null;
+        if (!graceful || willOnDisconnect) {
+            sendOrDelayWill(s);
+        }
         s.detach(this);
         engine.events().disconnected(client, graceful);
     }
@@ -249,12 +283,13 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter
                 session.onPuback(packetId(packet));
                 break;
             case PUBREC:
-                session.onPubrec(packetId(packet));
+                session.onPubrec(packetId(packet), Mqtt5Packets.replyReasonCode(packet));
                 break;
             case PUBREL:
                 int id = packetId(packet);
-                session.endIncomingQos2(id);
-                write(PublishEncoding.ack(alloc(), PublishEncoding.PUBCOMP, id));
+                boolean known = session.endIncomingQos2(id);
+                write(PublishEncoding.ack(alloc(), PublishEncoding.PUBCOMP, id,
+                        known || !mqtt5 ? ReasonCodes.SUCCESS : ReasonCodes.PACKET_IDENTIFIER_NOT_FOUND));
                 break;
             case PUBCOMP:
                 session.onPubcomp(packetId(packet));
@@ -271,9 +306,7 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter
                 write(pong);
                 break;
             case DISCONNECT:
-                graceful = true;
-                discardWill();
-                close("disconnected");
+                onDisconnect(packet);
                 break;
             default:
                 protocolViolation("unexpected " + type);
@@ -297,17 +330,45 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter
         if (cause instanceof TooLongFrameException) {
             LOG.info("Client {} sent a packet larger than the maximum of {} bytes, disconnecting.", id(),
                     engine.settings().decoderMaxBytes());
-            close("packet too large");
+            close("packet too large", ReasonCodes.PACKET_TOO_LARGE);
         } else {
             LOG.info("Client {} disconnected due to malformed packet: {}", id(),
                     cause == null ? "?" : cause.getMessage());
-            close("malformed packet");
+            close("malformed packet", ReasonCodes.MALFORMED_PACKET);
         }
     }
 
     private void protocolViolation(String what) {
+        protocolViolation(what, ReasonCodes.PROTOCOL_ERROR);
+    }
+
+    private void protocolViolation(String what, int reasonCode) {
         LOG.info("Client {} disconnected due to protocol error: {}.", id(), what);
-        close("protocol error");
+        close("protocol error", reasonCode);
+    }
+
+    private void onDisconnect(MqttMessage packet) {
+        if (mqtt5) {
+            Object header = packet.variableHeader();
+            if (header instanceof MqttReasonCodeAndPropertiesVariableHeader) {
+                MqttReasonCodeAndPropertiesVariableHeader h = (MqttReasonCodeAndPropertiesVariableHeader) header;
+                willOnDisconnect = (h.reasonCode() & 0xFF) == ReasonCodes.DISCONNECT_WITH_WILL;
+                Integer expiry = Mqtt5Packets.intProperty(h.properties(), MqttProperties.SESSION_EXPIRY_INTERVAL);
+                if (expiry != null) {
+                    if (sessionExpirySeconds == 0 && expiry != 0) {
+                        protocolViolation("session expiry set on DISCONNECT after connecting with 0");
+                        return;
+                    }
+                    sessionExpirySeconds = Mqtt5Packets.expirySeconds(expiry);
+                    session.setExpirySeconds(sessionExpirySeconds);
+                }
+            }
+        }
+        graceful = true;
+        if (!willOnDisconnect) {
+            discardWill();
+        }
+        close("disconnected");
     }
 
     // ---------------------------------------------------------------- CONNECT
@@ -322,9 +383,8 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter
         MqttConnectPayload payload = connect.payload();
         ProtocolVersion version = header.version() == 3 ? ProtocolVersion.MQTT_3_1
                 : header.version() == 4 ? ProtocolVersion.MQTT_3_1_1 : ProtocolVersion.MQTT_5;
-        if (version == ProtocolVersion.MQTT_5) {
-            LOG.info("Client {} rejected: MQTT 5 is not supported yet.", address(remote()));
-            refuse(MqttConnectReturnCode.CONNECTION_REFUSED_UNSUPPORTED_PROTOCOL_VERSION);
+        mqtt5 = version == ProtocolVersion.MQTT_5;
+        if (mqtt5 && !readConnectProperties(header.properties())) {
             return;
         }
         if (header.isWillFlag()) {
@@ -353,15 +413,20 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter
             return;
         }
         if (clientId.isEmpty()) {
-            if (!header.isCleanSession() || !settings.allowZeroLengthClientId) {
+            // MQTT 5 lets the server assign an id whatever Clean Start says; 3.1.1 only with clean session
+            if ((!header.isCleanSession() && !mqtt5) || !settings.allowZeroLengthClientId) {
                 LOG.info("Client {} rejected: empty client identifier{}.", address(remote()),
                         header.isCleanSession() ? " not allowed" : " with clean session false");
                 refuse(MqttConnectReturnCode.CONNECTION_REFUSED_IDENTIFIER_REJECTED);
                 return;
             }
             clientId = settings.autoIdPrefix + UUID.randomUUID().toString().toUpperCase(Locale.ROOT);
+            assignedClientId = true;
         }
-        if (header.keepAliveTimeSeconds() > settings.maxKeepalive) {
+        if (mqtt5 && header.keepAliveTimeSeconds() > settings.maxKeepalive) {
+            // MQTT 5 can tell the client: Server Keep Alive in CONNACK
+            serverKeepAlive = settings.maxKeepalive;
+        } else if (header.keepAliveTimeSeconds() > settings.maxKeepalive) {
             // MQTT 3.x cannot be told a server keepalive: Mosquitto refuses such clients
             LOG.info("Client {} rejected: keepalive {} is above max_keepalive {}.", clientId,
                     header.keepAliveTimeSeconds(), settings.maxKeepalive);
@@ -371,12 +436,28 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter
         client = new ClientContext(clientId, username, header.hasPassword() ? payload.passwordInBytes() : null,
                 remote(), listenerPort, version);
         cleanSession = header.isCleanSession();
-        keepAliveSeconds = header.keepAliveTimeSeconds();
+        keepAliveSeconds = serverKeepAlive >= 0 ? serverKeepAlive : header.keepAliveTimeSeconds();
+        if (!mqtt5) {
+            long expiration = settings.persistentClientExpirationSeconds;
+            sessionExpirySeconds = cleanSession ? 0 : expiration > 0 ? expiration : Session.NEVER_EXPIRES;
+        }
         if (header.isWillFlag()) {
             byte[] willPayload = payload.willMessageInBytes();
+            MqttProperties willProperties = payload.willProperties();
+            long expiresAt = Long.MAX_VALUE;
+            MessageProperties forwarded = MessageProperties.NONE;
+            if (mqtt5 && willProperties != null) {
+                Integer delay = Mqtt5Packets.intProperty(willProperties, MqttProperties.WILL_DELAY_INTERVAL);
+                willDelaySeconds = delay == null ? 0 : Integer.toUnsignedLong(delay);
+                Integer expiry = Mqtt5Packets.intProperty(willProperties, MqttProperties.PUBLICATION_EXPIRY_INTERVAL);
+                if (expiry != null) {
+                    expiresAt = Message.expiryFromNow(Integer.toUnsignedLong(expiry));
+                }
+                forwarded = MessageProperties.of(willProperties);
+            }
             will = new Message(payload.willTopic(),
                     willPayload == null ? Unpooled.EMPTY_BUFFER : Unpooled.wrappedBuffer(willPayload),
-                    header.willQos(), header.isWillRetain(), clientId);
+                    header.willQos(), header.isWillRetain(), clientId, forwarded, expiresAt);
         }
         String missing = engine.access().missingProvider(settings.requiredProviders);
         if (missing != null) {
@@ -424,7 +505,47 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter
             }
             client = client.withClientId(client.username());
         }
-        engine.sessions().open(client.clientId(), cleanSession, this);
+        engine.sessions().open(client.clientId(), cleanSession, sessionExpirySeconds, this);
+    }
+
+    /**
+     * Read the MQTT 5 CONNECT properties.
+     *
+     * @return {@code false} if the connection was refused
+     */
+    private boolean readConnectProperties(MqttProperties properties) {
+        Integer expiry = Mqtt5Packets.intProperty(properties, MqttProperties.SESSION_EXPIRY_INTERVAL);
+        sessionExpirySeconds = expiry == null ? 0 : Mqtt5Packets.expirySeconds(expiry);
+        Integer receiveMaximum = Mqtt5Packets.intProperty(properties, MqttProperties.RECEIVE_MAXIMUM);
+        if (receiveMaximum != null) {
+            if (receiveMaximum == 0) {
+                refuseProtocolError("Receive Maximum 0");
+                return false;
+            }
+            clientReceiveMaximum = receiveMaximum;
+        }
+        Integer maximumPacketSize = Mqtt5Packets.intProperty(properties, MqttProperties.MAXIMUM_PACKET_SIZE);
+        if (maximumPacketSize != null) {
+            if (maximumPacketSize == 0) {
+                refuseProtocolError("Maximum Packet Size 0");
+                return false;
+            }
+            clientMaximumPacketSize = Integer.toUnsignedLong(maximumPacketSize);
+        }
+        Integer problem = Mqtt5Packets.intProperty(properties, MqttProperties.REQUEST_PROBLEM_INFORMATION);
+        problemInformation = problem == null || problem != 0;
+        if (properties.getProperty(MqttProperties.AUTHENTICATION_METHOD) != null) {
+            // no EnhancedAuthenticator SPI yet: MQTT 5 says "Bad authentication method"
+            LOG.info("Client {} rejected: enhanced authentication is not supported.", address(remote()));
+            refuse(MqttConnectReturnCode.CONNECTION_REFUSED_BAD_AUTHENTICATION_METHOD);
+            return false;
+        }
+        return true;
+    }
+
+    private void refuseProtocolError(String what) {
+        LOG.info("Client {} rejected: protocol error: {}.", address(remote()), what);
+        refuse(MqttConnectReturnCode.CONNECTION_REFUSED_PROTOCOL_ERROR);
     }
 
     @Override
@@ -446,9 +567,13 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter
         client = client.withoutPassword();
         session = s;
         boolean present = sessionPresent && !cleanSession && client.protocolVersion() != ProtocolVersion.MQTT_3_1;
+        if (mqtt5) {
+            topicAliases = new String[listener.maxTopicAlias + 1];
+        }
         MqttConnAckMessage connack = MqttMessageBuilders.connAck()
                 .returnCode(MqttConnectReturnCode.CONNECTION_ACCEPTED)
                 .sessionPresent(present)
+                .properties(mqtt5 ? connackProperties() : MqttProperties.NO_PROPERTIES)
                 .build();
         ctx.write(connack, ctx.voidPromise());
         scheduleFlush();
@@ -473,6 +598,39 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter
         ctx.channel().config().setAutoRead(true);
     }
 
+    /** The broker's side of the MQTT 5 capabilities, as Mosquitto announces them. */
+    private MqttProperties connackProperties() {
+        BrokerSettings settings = engine.settings();
+        MqttProperties p = new MqttProperties();
+        if (assignedClientId) {
+            p.add(new MqttProperties.StringProperty(MqttProperties.ASSIGNED_CLIENT_IDENTIFIER, client.clientId()));
+        }
+        if (serverKeepAlive >= 0) {
+            p.add(new MqttProperties.IntegerProperty(MqttProperties.SERVER_KEEP_ALIVE, serverKeepAlive));
+        }
+        if (serverReceiveMaximum() < 65535) {
+            p.add(new MqttProperties.IntegerProperty(MqttProperties.RECEIVE_MAXIMUM, serverReceiveMaximum()));
+        }
+        if (settings.maxPacketSize > 0) {
+            p.add(new MqttProperties.IntegerProperty(MqttProperties.MAXIMUM_PACKET_SIZE, settings.maxPacketSize));
+        }
+        p.add(new MqttProperties.IntegerProperty(MqttProperties.TOPIC_ALIAS_MAXIMUM, listener.maxTopicAlias));
+        if (!settings.retainAvailable) {
+            p.add(new MqttProperties.IntegerProperty(MqttProperties.RETAIN_AVAILABLE, 0));
+        }
+        if (listener.maxQos < 2) {
+            p.add(new MqttProperties.IntegerProperty(MqttProperties.MAXIMUM_QOS, listener.maxQos));
+        }
+        p.add(new MqttProperties.IntegerProperty(MqttProperties.SHARED_SUBSCRIPTION_AVAILABLE, 0));
+        return p;
+    }
+
+    /** @return the Receive Maximum the broker announces: how many incoming QoS 2 messages may wait for PUBREL */
+    private int serverReceiveMaximum() {
+        int max = engine.settings().maxInflightMessages;
+        return max == 0 ? 65535 : Math.min(max, 65535);
+    }
+
     @Override
     public void sessionSuperseded() {
         if (state == State.AUTHENTICATING) {
@@ -485,6 +643,9 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter
     private void refuse(MqttConnectReturnCode code) {
         state = State.CLOSED;
         discardWill();
+        if (mqtt5) {
+            code = Mqtt5Packets.toMqtt5(code);
+        }
         MqttConnAckMessage connack = MqttMessageBuilders.connAck().returnCode(code).sessionPresent(false).build();
         ctx.writeAndFlush(connack).addListener(f -> ctx.close());
     }
@@ -531,17 +692,25 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter
         int qos = fixed.qosLevel().value();
         boolean retain = fixed.isRetain();
         int packetId = publish.variableHeader().packetId();
+        MqttProperties properties = mqtt5 ? publish.variableHeader().properties() : MqttProperties.NO_PROPERTIES;
+        if (mqtt5) {
+            topic = resolveTopicAlias(topic, properties);
+            if (topic == null) {
+                return;
+            }
+        }
         if (!Topics.isValidTopicName(topic)) {
-            protocolViolation("invalid topic '" + topic + "' in PUBLISH");
+            protocolViolation("invalid topic '" + topic + "' in PUBLISH", ReasonCodes.TOPIC_NAME_INVALID);
             return;
         }
         if (qos > listener.maxQos) {
-            protocolViolation("PUBLISH with QoS " + qos + " above max_qos " + listener.maxQos);
+            protocolViolation("PUBLISH with QoS " + qos + " above max_qos " + listener.maxQos,
+                    ReasonCodes.QOS_NOT_SUPPORTED);
             return;
         }
         BrokerSettings settings = engine.settings();
         if (retain && !settings.retainAvailable) {
-            protocolViolation("retained message while retain_available is false");
+            protocolViolation("retained message while retain_available is false", ReasonCodes.RETAIN_NOT_SUPPORTED);
             return;
         }
         engine.stats().publishReceived();
@@ -555,44 +724,98 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter
             write(PublishEncoding.ack(alloc(), PublishEncoding.PUBREC, packetId)); // retransmission, routed before
             return;
         }
+        if (mqtt5 && qos == 2 && session.incomingQos2Pending() > serverReceiveMaximum()) {
+            protocolViolation("more QoS 2 messages in flight than the Receive Maximum "
+                    + serverReceiveMaximum(), ReasonCodes.RECEIVE_MAXIMUM_EXCEEDED);
+            return;
+        }
+        int reason = ReasonCodes.SUCCESS;
+        MessageProperties forwarded = MessageProperties.of(properties);
         if (settings.messageSizeLimit > 0 && size > settings.messageSizeLimit) {
             LOG.info("Dropped too large PUBLISH from {} (q{}, r{}, '{}', {} bytes, message_size_limit {}).",
                     client.clientId(), qos, retain ? 1 : 0, topic, size, settings.messageSizeLimit);
             engine.stats().publishDropped();
+            reason = ReasonCodes.PACKET_TOO_LARGE;
+        } else if (forwarded.isUtf8Payload() && !Utf8.isValid(payload)) {
+            LOG.info("Dropped PUBLISH from {} to '{}': payload format indicator says UTF-8, the payload is not.",
+                    client.clientId(), topic);
+            reason = ReasonCodes.PAYLOAD_FORMAT_INVALID;
         } else if (topic.startsWith(Topics.SYS_PREFIX)) {
             LOG.debug("Denied PUBLISH from {} to read-only topic '{}'", client.clientId(), topic);
+            reason = ReasonCodes.NOT_AUTHORIZED;
         } else if (!engine.access().isAllowed(client, Access.PUBLISH, topic, qos, retain)) {
             LOG.info("Denied PUBLISH from {} (q{}, r{}, '{}', {} bytes).", client.clientId(), qos, retain ? 1 : 0,
                     topic, size);
+            reason = ReasonCodes.NOT_AUTHORIZED;
         } else {
             ByteBuf copy = size == 0 ? Unpooled.EMPTY_BUFFER : alloc().buffer(size, size).writeBytes(payload);
-            Message message = new Message(topic, copy, qos, retain, client.clientId());
+            Integer expiry = Mqtt5Packets.intProperty(properties, MqttProperties.PUBLICATION_EXPIRY_INTERVAL);
+            long expiresAt = expiry == null ? Long.MAX_VALUE : Message.expiryFromNow(Integer.toUnsignedLong(expiry));
+            Message message = new Message(topic, copy, qos, retain, client.clientId(), forwarded, expiresAt);
             try {
-                engine.publish(message, client, ctx.channel().eventLoop());
+                int routed = engine.publish(message, client, ctx.channel().eventLoop());
+                if (routed == Engine.DENIED) {
+                    reason = ReasonCodes.NOT_AUTHORIZED;
+                } else if (routed == 0) {
+                    reason = ReasonCodes.NO_MATCHING_SUBSCRIBERS;
+                }
             } finally {
                 message.release();
             }
         }
+        if (!mqtt5) {
+            reason = ReasonCodes.SUCCESS; // MQTT 3.x cannot say no: the message is acknowledged either way
+        }
         if (qos == 1) {
-            write(PublishEncoding.ack(alloc(), PublishEncoding.PUBACK, packetId));
+            write(PublishEncoding.ack(alloc(), PublishEncoding.PUBACK, packetId, reason));
         } else if (qos == 2) {
-            write(PublishEncoding.ack(alloc(), PublishEncoding.PUBREC, packetId));
+            if (reason >= 0x80) {
+                session.endIncomingQos2(packetId); // an error PUBREC ends the exchange
+            }
+            write(PublishEncoding.ack(alloc(), PublishEncoding.PUBREC, packetId, reason));
         }
     }
 
-    private void publishWill() {
+    /**
+     * MQTT 5 topic aliases from the client: an alias with a topic sets it, an alias with an empty topic uses it.
+     *
+     * @return the topic, or {@code null} if the connection was closed for a bad alias
+     */
+    private String resolveTopicAlias(String topic, MqttProperties properties) {
+        Integer alias = Mqtt5Packets.intProperty(properties, MqttProperties.TOPIC_ALIAS);
+        if (alias == null) {
+            return topic;
+        }
+        if (alias == 0 || alias >= topicAliases.length) {
+            protocolViolation("topic alias " + alias + " outside 1.." + (topicAliases.length - 1),
+                    ReasonCodes.TOPIC_ALIAS_INVALID);
+            return null;
+        }
+        if (topic.isEmpty()) {
+            String known = topicAliases[alias];
+            if (known == null) {
+                protocolViolation("unknown topic alias " + alias, ReasonCodes.PROTOCOL_ERROR);
+            }
+            return known;
+        }
+        topicAliases[alias] = topic;
+        return topic;
+    }
+
+    /** The will of a connection that ended without a normal DISCONNECT, now or after its MQTT 5 delay. */
+    private void sendOrDelayWill(Session s) {
         Message w = will;
         will = null;
         if (w == null) {
             return;
         }
+        if (willDelaySeconds > 0 && s.isPersistent()) {
+            long delay = Math.min(willDelaySeconds, s.expirySeconds());
+            s.delayWill(w, client, delay);
+            return;
+        }
         try {
-            if (w.topic().startsWith(Topics.SYS_PREFIX)
-                    || !engine.access().isAllowed(client, Access.PUBLISH, w.topic(), w.qos(), w.isRetain())) {
-                LOG.info("Will of client {} to '{}' denied.", client.clientId(), w.topic());
-                return;
-            }
-            engine.publish(w, client, ctx.channel().eventLoop());
+            engine.publishWill(w, client, ctx.channel().eventLoop());
         } finally {
             w.release();
         }
@@ -615,29 +838,55 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter
         }
         for (MqttTopicSubscription s : requested) {
             if (!Topics.isValidTopicFilter(s.topicFilter())) {
-                protocolViolation("invalid subscription filter '" + s.topicFilter() + "'");
+                protocolViolation("invalid subscription filter '" + s.topicFilter() + "'",
+                        ReasonCodes.TOPIC_NAME_INVALID);
                 return;
+            }
+        }
+        int subscriptionId = 0;
+        if (mqtt5) {
+            Integer id = Mqtt5Packets.intProperty(subscribe.idAndPropertiesVariableHeader().properties(),
+                    MqttProperties.SUBSCRIPTION_IDENTIFIER);
+            if (id != null) {
+                if (id == 0) {
+                    protocolViolation("subscription identifier 0");
+                    return;
+                }
+                subscriptionId = id;
             }
         }
         int[] granted = new int[requested.size()];
         List<Message> retained = new ArrayList<>();
-        List<Integer> retainedQos = new ArrayList<>();
+        List<Subscription> retainedFor = new ArrayList<>();
         for (int i = 0; i < granted.length; i++) {
             MqttTopicSubscription s = requested.get(i);
             String filter = s.topicFilter();
-            int qos = Math.min(s.qualityOfService().value(), listener.maxQos);
-            if (!engine.access().isAllowed(client, Access.SUBSCRIBE, filter, qos, false)) {
-                LOG.info("Denied SUBSCRIBE from {} to '{}'.", client.clientId(), filter);
-                granted[i] = MqttQoS.FAILURE.value();
+            MqttSubscriptionOption option = s.option();
+            int qos = Math.min(option.qos().value(), listener.maxQos);
+            if (filter.startsWith("$share/")) {
+                // shared subscriptions are announced as unavailable until they are implemented
+                granted[i] = mqtt5 ? ReasonCodes.SHARED_SUBSCRIPTIONS_NOT_SUPPORTED : MqttQoS.FAILURE.value();
                 continue;
             }
-            session.subscribe(filter, qos);
+            if (!engine.access().isAllowed(client, Access.SUBSCRIBE, filter, qos, false)) {
+                LOG.info("Denied SUBSCRIBE from {} to '{}'.", client.clientId(), filter);
+                granted[i] = mqtt5 ? ReasonCodes.NOT_AUTHORIZED : MqttQoS.FAILURE.value();
+                continue;
+            }
+            Subscription subscription = mqtt5
+                    ? new Subscription(session, filter, qos, option.isNoLocal(), option.isRetainAsPublished(),
+                            option.retainHandling().value(), subscriptionId)
+                    : new Subscription(session, filter, qos);
+            boolean existed = session.subscribe(subscription);
             granted[i] = qos;
             LOG.info(LogMarkers.SUBSCRIBE, "{} {} {}", client.clientId(), qos, filter);
-            int before = retained.size();
-            engine.retained().match(filter, retained);
-            for (int j = before; j < retained.size(); j++) {
-                retainedQos.add(qos);
+            int retainHandling = subscription.retainHandling();
+            if (retainHandling == 0 || (retainHandling == 1 && !existed)) {
+                int before = retained.size();
+                engine.retained().match(filter, retained);
+                for (int j = before; j < retained.size(); j++) {
+                    retainedFor.add(subscription);
+                }
             }
         }
         MqttSubAckMessage suback = new MqttSubAckMessage(
@@ -647,7 +896,7 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter
         ctx.write(suback, ctx.voidPromise());
         scheduleFlush();
         for (int i = 0; i < granted.length; i++) {
-            if (granted[i] != MqttQoS.FAILURE.value()) {
+            if (granted[i] <= 2) {
                 engine.events().subscribed(client, requested.get(i).topicFilter(), granted[i]);
             }
         }
@@ -655,8 +904,9 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter
         for (int i = 0; i < retained.size(); i++) {
             Message m = retained.get(i);
             try {
-                int subQos = retainedQos.get(i);
-                session.deliverRetained(m, settings.upgradeOutgoingQos ? subQos : Math.min(m.qos(), subQos));
+                Subscription sub = retainedFor.get(i);
+                int qos = settings.upgradeOutgoingQos ? sub.qos() : Math.min(m.qos(), sub.qos());
+                session.deliverRetained(m, qos, sub.subscriptionIds());
             } finally {
                 m.release();
             }
@@ -671,23 +921,27 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter
         }
         for (String filter : filters) {
             if (!Topics.isValidTopicFilter(filter)) {
-                protocolViolation("invalid unsubscription filter '" + filter + "'");
+                protocolViolation("invalid unsubscription filter '" + filter + "'", ReasonCodes.TOPIC_NAME_INVALID);
                 return;
             }
         }
-        for (String filter : filters) {
+        short[] reasons = new short[filters.size()];
+        for (int i = 0; i < reasons.length; i++) {
+            String filter = filters.get(i);
             if (!engine.access().isAllowed(client, Access.UNSUBSCRIBE, filter, 0, false)) {
                 LOG.info("Denied UNSUBSCRIBE from {} to '{}'.", client.clientId(), filter);
-                continue;
-            }
-            if (session.unsubscribe(filter)) {
+                reasons[i] = ReasonCodes.NOT_AUTHORIZED;
+            } else if (session.unsubscribe(filter)) {
                 LOG.info(LogMarkers.UNSUBSCRIBE, "{} {}", client.clientId(), filter);
                 engine.events().unsubscribed(client, filter);
+            } else {
+                reasons[i] = ReasonCodes.NO_SUBSCRIPTION_EXISTED;
             }
         }
         MqttUnsubAckMessage unsuback = new MqttUnsubAckMessage(
                 new MqttFixedHeader(MqttMessageType.UNSUBACK, false, MqttQoS.AT_MOST_ONCE, false, 0),
-                MqttMessageIdVariableHeader.from(unsubscribe.variableHeader().messageId()));
+                MqttMessageIdVariableHeader.from(unsubscribe.variableHeader().messageId()),
+                mqtt5 ? new MqttUnsubAckPayload(reasons) : null);
         ctx.write(unsuback, ctx.voidPromise());
         scheduleFlush();
     }
@@ -730,21 +984,47 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter
     @Override
     public void takenOver() {
         takenOver = true;
+        boolean tellClient = mqtt5 && state == State.CONNECTED;
         state = State.CLOSED;
+        Session s = session;
         session = null;
         engine.connected().remove(client.clientId(), this);
         engine.stats().clientDisconnected();
-        publishWill();
+        sendOrDelayWill(s);
         engine.events().disconnected(client, false);
-        ctx.close();
+        if (tellClient) {
+            ctx.writeAndFlush(Mqtt5Packets.disconnect(ReasonCodes.SESSION_TAKEN_OVER)).addListener(f -> ctx.close());
+        } else {
+            ctx.close();
+        }
     }
 
     @Override
     public void kick(String reason) {
+        kick(reason, ReasonCodes.ADMINISTRATIVE_ACTION);
+    }
+
+    /** Disconnect at the broker's request with an MQTT 5 reason code (e.g. server shutting down). */
+    public void kick(String reason, int reasonCode) {
         if (state == State.CLOSED) {
             return;
         }
-        close(reason);
+        close(reason, reasonCode);
+    }
+
+    @Override
+    public boolean isMqtt5() {
+        return mqtt5;
+    }
+
+    @Override
+    public int receiveMaximum() {
+        return clientReceiveMaximum;
+    }
+
+    @Override
+    public long maximumPacketSize() {
+        return clientMaximumPacketSize;
     }
 
     /** @return the channel, for the broker's administration */

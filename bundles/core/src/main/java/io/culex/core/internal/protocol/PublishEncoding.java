@@ -7,46 +7,88 @@ import io.netty.buffer.ByteBufAllocator;
 /**
  * Writes outgoing PUBLISH packets straight to bytes, so that the payload is never copied per subscriber: a QoS 1/2
  * delivery is a small header buffer followed by a shared duplicate of the payload.
+ *
+ * <p>MQTT 5 headers add the properties: the message's forwarded ones (already in wire form), the remaining message
+ * expiry interval and the subscriber's subscription identifiers.
  */
 public final class PublishEncoding {
+
+    public static final int PUBACK = 0x40;
+    public static final int PUBREC = 0x50;
+    public static final int PUBREL = 0x62;
+    public static final int PUBCOMP = 0x70;
+
+    private static final int MESSAGE_EXPIRY_INTERVAL = 0x02;
+    private static final int SUBSCRIPTION_IDENTIFIER = 0x0B;
 
     private PublishEncoding() {
     }
 
-    /**
-     * @return the fixed and variable header of a PUBLISH packet whose payload follows separately
-     */
+    /** @return the MQTT 3.1/3.1.1 fixed and variable header of a PUBLISH whose payload follows separately */
     public static ByteBuf header(ByteBufAllocator alloc, Message message, int qos, boolean retain, boolean dup,
                                  int packetId) {
         byte[] topic = message.topicUtf8();
-        int remaining = variableHeaderLength(topic, qos) + message.payloadSize();
-        ByteBuf buf = alloc.buffer(1 + varIntSize(remaining) + variableHeaderLength(topic, qos));
+        int variable = variableHeaderLength(topic, qos);
+        int remaining = variable + message.payloadSize();
+        ByteBuf buf = alloc.buffer(1 + varIntSize(remaining) + variable);
         writeHeader(buf, topic, qos, retain, dup, packetId, remaining);
         return buf;
+    }
+
+    /** @return the whole MQTT 3.1/3.1.1 PUBLISH packet, header and payload, in one buffer */
+    public static ByteBuf completePacket(ByteBufAllocator alloc, Message message, int qos, boolean retain,
+                                         boolean dup, int packetId) {
+        ByteBuf buf = header(alloc, message, qos, retain, dup, packetId);
+        return appendPayload(buf, message);
     }
 
     /**
-     * @return the whole PUBLISH packet, header and payload, in one buffer
+     * @param subscriptionIds the subscriber's matching subscription identifiers, or {@code null}
+     * @param nowNanos the time the remaining expiry is computed for
+     * @return the MQTT 5 fixed and variable header (with properties) of a PUBLISH whose payload follows separately
      */
-    public static ByteBuf completePacket(ByteBufAllocator alloc, Message message, int qos, boolean retain,
-                                         boolean dup, int packetId) {
+    public static ByteBuf headerV5(ByteBufAllocator alloc, Message message, int qos, boolean retain, boolean dup,
+                                   int packetId, int[] subscriptionIds, long nowNanos) {
         byte[] topic = message.topicUtf8();
-        int payloadSize = message.payloadSize();
-        int remaining = variableHeaderLength(topic, qos) + payloadSize;
-        ByteBuf buf = alloc.buffer(1 + varIntSize(remaining) + remaining);
+        int propertiesLength = propertiesLength(message, subscriptionIds);
+        int variable = variableHeaderLength(topic, qos) + varIntSize(propertiesLength) + propertiesLength;
+        int remaining = variable + message.payloadSize();
+        ByteBuf buf = alloc.buffer(1 + varIntSize(remaining) + variable);
         writeHeader(buf, topic, qos, retain, dup, packetId, remaining);
-        ByteBuf payload = message.payload();
-        buf.writeBytes(payload, payload.readerIndex(), payloadSize);
+        writeVarInt(buf, propertiesLength);
+        buf.writeBytes(message.properties().wire());
+        if (message.hasExpiry()) {
+            buf.writeByte(MESSAGE_EXPIRY_INTERVAL);
+            buf.writeInt((int) Math.min(0xFFFFFFFFL, message.remainingExpirySeconds(nowNanos)));
+        }
+        if (subscriptionIds != null) {
+            for (int id : subscriptionIds) {
+                buf.writeByte(SUBSCRIPTION_IDENTIFIER);
+                writeVarInt(buf, id);
+            }
+        }
         return buf;
     }
 
-    /** @return the size of the whole packet on the wire */
-    public static int packetSize(Message message, int qos) {
-        int remaining = variableHeaderLength(message.topicUtf8(), qos) + message.payloadSize();
-        return 1 + varIntSize(remaining) + remaining;
+    /** @return the whole MQTT 5 PUBLISH packet in one buffer */
+    public static ByteBuf completePacketV5(ByteBufAllocator alloc, Message message, int qos, boolean retain,
+                                           boolean dup, int packetId, int[] subscriptionIds, long nowNanos) {
+        ByteBuf buf = headerV5(alloc, message, qos, retain, dup, packetId, subscriptionIds, nowNanos);
+        return appendPayload(buf, message);
     }
 
-    /** @return a 4-byte acknowledgement packet (PUBACK, PUBREC, PUBREL or PUBCOMP) */
+    /** @return the size on the wire of the PUBLISH packet (MQTT 5 when {@code v5}) */
+    public static long packetSize(Message message, int qos, boolean v5, int[] subscriptionIds) {
+        int variable = variableHeaderLength(message.topicUtf8(), qos);
+        if (v5) {
+            int propertiesLength = propertiesLength(message, subscriptionIds);
+            variable += varIntSize(propertiesLength) + propertiesLength;
+        }
+        long remaining = (long) variable + message.payloadSize();
+        return 1 + varIntSize((int) Math.min(remaining, Integer.MAX_VALUE)) + remaining;
+    }
+
+    /** @return a 4-byte acknowledgement packet (PUBACK, PUBREC, PUBREL or PUBCOMP) with success */
     public static ByteBuf ack(ByteBufAllocator alloc, int firstByte, int packetId) {
         ByteBuf buf = alloc.buffer(4, 4);
         buf.writeByte(firstByte);
@@ -55,10 +97,41 @@ public final class PublishEncoding {
         return buf;
     }
 
-    public static final int PUBACK = 0x40;
-    public static final int PUBREC = 0x50;
-    public static final int PUBREL = 0x62;
-    public static final int PUBCOMP = 0x70;
+    /**
+     * @return an MQTT 5 acknowledgement with a reason code and no properties (the 4-byte form when it is success)
+     */
+    public static ByteBuf ack(ByteBufAllocator alloc, int firstByte, int packetId, int reasonCode) {
+        if (reasonCode == 0) {
+            return ack(alloc, firstByte, packetId);
+        }
+        ByteBuf buf = alloc.buffer(5, 5);
+        buf.writeByte(firstByte);
+        buf.writeByte(3);
+        buf.writeShort(packetId);
+        buf.writeByte(reasonCode);
+        return buf;
+    }
+
+    private static ByteBuf appendPayload(ByteBuf header, Message message) {
+        ByteBuf payload = message.payload();
+        int size = message.payloadSize();
+        header.ensureWritable(size);
+        header.writeBytes(payload, payload.readerIndex(), size);
+        return header;
+    }
+
+    private static int propertiesLength(Message message, int[] subscriptionIds) {
+        int length = message.properties().wire().length;
+        if (message.hasExpiry()) {
+            length += 5;
+        }
+        if (subscriptionIds != null) {
+            for (int id : subscriptionIds) {
+                length += 1 + varIntSize(id);
+            }
+        }
+        return length;
+    }
 
     private static void writeHeader(ByteBuf buf, byte[] topic, int qos, boolean retain, boolean dup, int packetId,
                                     int remaining) {
@@ -75,7 +148,7 @@ public final class PublishEncoding {
         return 2 + topic.length + (qos > 0 ? 2 : 0);
     }
 
-    private static int varIntSize(int value) {
+    static int varIntSize(int value) {
         if (value < 128) {
             return 1;
         } else if (value < 16384) {
@@ -86,7 +159,7 @@ public final class PublishEncoding {
         return 4;
     }
 
-    private static void writeVarInt(ByteBuf buf, int value) {
+    static void writeVarInt(ByteBuf buf, int value) {
         do {
             int digit = value % 128;
             value /= 128;

@@ -23,6 +23,8 @@ public final class Message extends AbstractReferenceCounted {
 
     private static final AtomicReferenceFieldUpdater<Message, ByteBuf> QOS0_PACKET =
             AtomicReferenceFieldUpdater.newUpdater(Message.class, ByteBuf.class, "qos0Packet");
+    private static final AtomicReferenceFieldUpdater<Message, ByteBuf> QOS0_PACKET_V5 =
+            AtomicReferenceFieldUpdater.newUpdater(Message.class, ByteBuf.class, "qos0PacketV5");
 
     private final String topic;
     private final byte[] topicUtf8;
@@ -30,7 +32,11 @@ public final class Message extends AbstractReferenceCounted {
     private final int qos;
     private final boolean retain;
     private final String publisherId;
+    private final MessageProperties properties;
+    /** {@link System#nanoTime()} after which the message must not be delivered; {@link Long#MAX_VALUE}: never. */
+    private final long expiresAtNanos;
     private volatile ByteBuf qos0Packet;
+    private volatile ByteBuf qos0PacketV5;
 
     /**
      * @param topic the topic name
@@ -40,12 +46,50 @@ public final class Message extends AbstractReferenceCounted {
      * @param publisherId the publishing client's id, or {@code null} for the broker itself
      */
     public Message(String topic, ByteBuf payload, int qos, boolean retain, String publisherId) {
+        this(topic, payload, qos, retain, publisherId, MessageProperties.NONE, Long.MAX_VALUE);
+    }
+
+    /**
+     * @param properties the MQTT 5 properties forwarded to subscribers
+     * @param expiresAtNanos {@link System#nanoTime()} at which it expires, or {@link Long#MAX_VALUE}
+     */
+    public Message(String topic, ByteBuf payload, int qos, boolean retain, String publisherId,
+                   MessageProperties properties, long expiresAtNanos) {
         this.topic = topic;
         this.topicUtf8 = topic.getBytes(StandardCharsets.UTF_8);
         this.payload = payload;
         this.qos = qos;
         this.retain = retain;
         this.publisherId = publisherId;
+        this.properties = properties;
+        this.expiresAtNanos = expiresAtNanos;
+    }
+
+    /** @return a message expiring the given number of seconds from now (MQTT 5 message expiry interval) */
+    public static long expiryFromNow(long seconds) {
+        return System.nanoTime() + seconds * 1_000_000_000L;
+    }
+
+    public MessageProperties properties() {
+        return properties;
+    }
+
+    public boolean hasExpiry() {
+        return expiresAtNanos != Long.MAX_VALUE;
+    }
+
+    public boolean isExpired(long nowNanos) {
+        return expiresAtNanos != Long.MAX_VALUE && nowNanos - expiresAtNanos >= 0;
+    }
+
+    /** @return the seconds left before expiry, at least 1 while not expired (for the forwarded expiry interval) */
+    public long remainingExpirySeconds(long nowNanos) {
+        long left = expiresAtNanos - nowNanos;
+        return Math.max(1, (left + 999_999_999L) / 1_000_000_000L);
+    }
+
+    public long expiresAtNanos() {
+        return expiresAtNanos;
     }
 
     public String topic() {
@@ -81,8 +125,8 @@ public final class Message extends AbstractReferenceCounted {
 
     /**
      * @param alloc allocator for the first encoding
-     * @return a retained, read-only duplicate of the complete QoS 0 PUBLISH packet (retain flag clear); the caller
-     *     owns it
+     * @return a retained, read-only duplicate of the complete MQTT 3.1.1 QoS 0 PUBLISH packet (retain flag clear);
+     *     the caller owns it
      */
     public ByteBuf qos0Packet(ByteBufAllocator alloc) {
         ByteBuf packet = qos0Packet;
@@ -93,6 +137,26 @@ public final class Message extends AbstractReferenceCounted {
             } else {
                 encoded.release();
                 packet = qos0Packet;
+            }
+        }
+        return packet.retainedDuplicate();
+    }
+
+    /**
+     * The MQTT 5 form, shared only when no per-delivery property applies: the caller checks that the message has no
+     * expiry and the subscriber no subscription identifier.
+     *
+     * @return a retained, read-only duplicate of the complete MQTT 5 QoS 0 PUBLISH packet (retain flag clear)
+     */
+    public ByteBuf qos0PacketV5(ByteBufAllocator alloc) {
+        ByteBuf packet = qos0PacketV5;
+        if (packet == null) {
+            ByteBuf encoded = PublishEncoding.completePacketV5(alloc, this, 0, false, false, 0, null, 0);
+            if (QOS0_PACKET_V5.compareAndSet(this, null, encoded)) {
+                packet = encoded;
+            } else {
+                encoded.release();
+                packet = qos0PacketV5;
             }
         }
         return packet.retainedDuplicate();
@@ -116,6 +180,10 @@ public final class Message extends AbstractReferenceCounted {
         ByteBuf packet = qos0Packet;
         if (packet != null) {
             packet.release();
+        }
+        ByteBuf packetV5 = qos0PacketV5;
+        if (packetV5 != null) {
+            packetV5.release();
         }
     }
 

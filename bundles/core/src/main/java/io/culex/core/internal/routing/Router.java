@@ -20,6 +20,8 @@ import io.netty.util.concurrent.FastThreadLocal;
  */
 public final class Router {
 
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Router.class);
+
     private final SubscriptionTree subscriptions;
     private final FastThreadLocal<Scratch> scratch = new FastThreadLocal<>() {
         @Override
@@ -49,23 +51,26 @@ public final class Router {
             return 0;
         }
         int delivered = 0;
-        Map<Subscriber, Integer> overlapping = null;
+        Map<Subscriber, Subscription> overlapping = null;
         for (int i = 0; i < size; i++) {
             Subscription sub = matches.get(i);
+            if (!sub.accepts(message)) {
+                continue;
+            }
             Subscriber subscriber = sub.subscriber();
             if (subscriber.subscriptionCount() > 1) {
-                // deliver these after the loop, once each, at the highest matching QoS
+                // deliver these after the loop, once each, with the matching subscriptions merged
                 if (overlapping == null) {
                     overlapping = s.overlapping;
                 }
-                overlapping.merge(subscriber, sub.qos(), Math::max);
+                overlapping.merge(subscriber, sub, Subscription::mergedWith);
             } else {
-                dispatch(s, subscriber, message, sub.qos(), current);
+                dispatch(s, subscriber, message, sub, current);
                 delivered++;
             }
         }
         if (overlapping != null) {
-            for (Map.Entry<Subscriber, Integer> e : overlapping.entrySet()) {
+            for (Map.Entry<Subscriber, Subscription> e : overlapping.entrySet()) {
                 dispatch(s, e.getKey(), message, e.getValue(), current);
                 delivered++;
             }
@@ -75,10 +80,10 @@ public final class Router {
         return delivered;
     }
 
-    private void dispatch(Scratch s, Subscriber subscriber, Message message, int qos, EventLoop current) {
+    private void dispatch(Scratch s, Subscriber subscriber, Message message, Subscription sub, EventLoop current) {
         EventLoop target = subscriber.loop();
         if (target == current) {
-            subscriber.deliver(message, qos);
+            subscriber.deliver(message, sub);
             return;
         }
         Batch batch = s.pending.get(target);
@@ -90,13 +95,13 @@ public final class Router {
                 current.execute(s.handOff);
             }
         }
-        batch.add(subscriber, message.retain(), qos);
+        batch.add(subscriber, message.retain(), sub);
     }
 
     /** Per-thread reusable state: nothing on the routing path allocates per message beyond what it must. */
     private static final class Scratch {
         final List<Subscription> matches = new ArrayList<>();
-        final Map<Subscriber, Integer> overlapping = new IdentityHashMap<>();
+        final Map<Subscriber, Subscription> overlapping = new IdentityHashMap<>();
         final Map<EventLoop, Batch> pending = new IdentityHashMap<>();
         boolean handOffScheduled;
         final Runnable handOff = this::handOff;
@@ -114,19 +119,19 @@ public final class Router {
     private static final class Batch implements Runnable {
         private Subscriber[] subscribers = new Subscriber[8];
         private Message[] messages = new Message[8];
-        private int[] qos = new int[8];
+        private Subscription[] subscriptions = new Subscription[8];
         private int size;
 
-        void add(Subscriber subscriber, Message message, int q) {
+        void add(Subscriber subscriber, Message message, Subscription sub) {
             if (size == subscribers.length) {
                 int n = size * 2;
                 subscribers = java.util.Arrays.copyOf(subscribers, n);
                 messages = java.util.Arrays.copyOf(messages, n);
-                qos = java.util.Arrays.copyOf(qos, n);
+                subscriptions = java.util.Arrays.copyOf(subscriptions, n);
             }
             subscribers[size] = subscriber;
             messages[size] = message;
-            qos[size] = q;
+            subscriptions[size] = sub;
             size++;
         }
 
@@ -135,7 +140,10 @@ public final class Router {
             for (int i = 0; i < size; i++) {
                 Message message = messages[i];
                 try {
-                    subscribers[i].deliver(message, qos[i]);
+                    subscribers[i].deliver(message, subscriptions[i]);
+                } catch (RuntimeException e) {
+                    // one subscriber's failure must not cost the others their messages
+                    LOG.error("Delivery of {} to {} failed: {}", message, subscribers[i], e.toString(), e);
                 } finally {
                     message.release();
                 }

@@ -11,13 +11,19 @@ public interface Subscriber {
     /** @return the event loop that owns the subscriber now; may change when a session moves to another connection */
     EventLoop loop();
 
+    /** @return the client id, for MQTT 5 "no local" */
+    String clientId();
+
+    /** @return whether a network connection is attached now (shared subscriptions prefer such members) */
+    boolean isOnline();
+
     /**
      * Deliver one message, on {@link #loop()}. The subscriber retains the message if it keeps it.
      *
      * @param message the message
-     * @param qos the QoS of the matching subscription (highest of several)
+     * @param subscription the matching subscription (merged when several of this subscriber's matched)
      */
-    void deliver(Message message, int qos);
+    void deliver(Message message, Subscription subscription);
 
     /** @return how many subscriptions the subscriber has; more than one means a message may match it twice */
     int subscriptionCount();

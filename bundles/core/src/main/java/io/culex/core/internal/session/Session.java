@@ -27,8 +27,9 @@ import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.EventLoop;
 
 /**
- * An MQTT session: subscriptions, the outbound inflight window and queue, and the packet identifiers of incoming
- * QoS 2 messages. It outlives its connection when the client asked for a persistent session.
+ * An MQTT session: subscriptions, the outbound inflight window and queue, the packet identifiers of incoming
+ * QoS 2 messages, and a delayed will. It outlives its connection for its session expiry interval (MQTT 5), or until
+ * {@code persistent_client_expiration} for an MQTT 3.x client with clean session false.
  *
  * <p>Threading: all state belongs to {@link #loop()}, the event loop of the connection it is attached to (or was
  * last attached to); it is read and written only there, without locks. Work arriving on another thread is
@@ -39,18 +40,22 @@ import io.netty.channel.EventLoop;
  */
 public final class Session implements Subscriber {
 
+    /** Session expiry meaning "never" (MQTT 5's 0xFFFFFFFF, or 3.x persistent without expiration). */
+    public static final long NEVER_EXPIRES = Long.MAX_VALUE;
+
     private static final Logger LOG = LoggerFactory.getLogger(Session.class);
     private static final int MAX_PACKET_ID = 65535;
 
     private final String clientId;
-    private final boolean persistent;
     private final Engine engine;
     private volatile EventLoop loop;
     /** The newest connection that claimed this session; see {@link SessionRegistry}. */
     volatile Object claimant;
 
-    private SessionConnection connection;
+    private volatile SessionConnection connection;
     private ClientInfo client;
+    /** Seconds the session outlives its connection; 0 ends it with the connection. */
+    private long expirySeconds;
     private volatile ConcurrentHashMap<String, Subscription> subscriptions;
     private volatile int subscriptionCount;
     private LinkedHashMap<Integer, Outgoing> inflight;
@@ -60,22 +65,35 @@ public final class Session implements Subscriber {
     private int nextPacketId = 1;
     private Set<Integer> incomingQos2;
     private ScheduledFuture<?> expiry;
+    private Message pendingWill;
+    private ClientInfo pendingWillClient;
+    private ScheduledFuture<?> pendingWillTask;
     private boolean destroyed;
 
-    Session(String clientId, boolean persistent, Engine engine, EventLoop loop) {
+    Session(String clientId, long expirySeconds, Engine engine, EventLoop loop) {
         this.clientId = clientId;
-        this.persistent = persistent;
+        this.expirySeconds = expirySeconds;
         this.engine = engine;
         this.loop = loop;
     }
 
+    @Override
     public String clientId() {
         return clientId;
     }
 
-    /** @return whether it survives disconnection (clean session = false) */
+    /** @return whether it survives disconnection */
     public boolean isPersistent() {
-        return persistent;
+        return expirySeconds != 0;
+    }
+
+    /** Set the session expiry interval (at CONNECT, or by an MQTT 5 DISCONNECT). */
+    public void setExpirySeconds(long seconds) {
+        expirySeconds = seconds;
+    }
+
+    public long expirySeconds() {
+        return expirySeconds;
     }
 
     @Override
@@ -90,6 +108,11 @@ public final class Session implements Subscriber {
     @Override
     public int subscriptionCount() {
         return subscriptionCount;
+    }
+
+    @Override
+    public boolean isOnline() {
+        return connection != null;
     }
 
     public boolean isConnected() {
@@ -122,28 +145,27 @@ public final class Session implements Subscriber {
      */
     public void abandon(Object formerClaimant) {
         if (claimant == formerClaimant && connection == null && !destroyed) {
-            if (!persistent) {
-                destroy();
-            } else {
-                long expirySeconds = engine.settings().persistentClientExpirationSeconds;
-                if (expirySeconds > 0 && expiry == null) {
-                    expiry = loop.schedule(this::expire, expirySeconds, TimeUnit.SECONDS);
-                }
-            }
+            startExpiry();
         }
     }
 
     // ---------------------------------------------------------------- attach / detach
 
     /**
-     * Attach a connection (on the session's loop): resend unacknowledged messages with DUP, then what was queued.
+     * Attach a connection (on the session's loop): cancel a pending will, resend unacknowledged messages with DUP,
+     * then what was queued.
      */
     public void attach(SessionConnection newConnection) {
         connection = newConnection;
         client = newConnection.client();
-        if (expiry != null) {
-            expiry.cancel(false);
-            expiry = null;
+        cancel(expiry);
+        expiry = null;
+        if (pendingWill != null) {
+            // MQTT 5: reconnecting within the will delay cancels the will
+            cancel(pendingWillTask);
+            pendingWill.release();
+            pendingWill = null;
+            pendingWillClient = null;
         }
         if (inflight != null) {
             ByteBufAllocator alloc = newConnection.alloc();
@@ -151,7 +173,7 @@ public final class Session implements Subscriber {
                 if (o.awaitingPubcomp) {
                     newConnection.write(PublishEncoding.ack(alloc, PublishEncoding.PUBREL, o.packetId));
                 } else {
-                    writePublish(o.message, o.qos, o.retainFlag, true, o.packetId);
+                    writePublish(o.message, o.qos, o.retainFlag, true, o.packetId, o.subscriptionIds);
                 }
             }
         }
@@ -159,20 +181,21 @@ public final class Session implements Subscriber {
     }
 
     /**
-     * The connection is gone (on the session's loop). A clean session is destroyed; a persistent one stays, and
-     * expires after {@code persistent_client_expiration} if that is set.
+     * The connection is gone (on the session's loop). A session with expiry 0 ends now; another stays for its
+     * expiry interval.
      */
     public void detach(SessionConnection oldConnection) {
         if (connection != oldConnection) {
             return;
         }
         connection = null;
-        if (!persistent) {
+        startExpiry();
+    }
+
+    private void startExpiry() {
+        if (expirySeconds == 0) {
             destroy();
-            return;
-        }
-        long expirySeconds = engine.settings().persistentClientExpirationSeconds;
-        if (expirySeconds > 0) {
+        } else if (expirySeconds != NEVER_EXPIRES && expiry == null) {
             expiry = loop.schedule(this::expire, expirySeconds, TimeUnit.SECONDS);
         }
     }
@@ -184,18 +207,43 @@ public final class Session implements Subscriber {
         }
     }
 
+    /**
+     * MQTT 5 will delay: publish the will after a delay unless the client reconnects first, and at the latest when
+     * the session ends. Takes ownership of the will.
+     */
+    public void delayWill(Message will, ClientInfo willClient, long delaySeconds) {
+        pendingWill = will;
+        pendingWillClient = willClient;
+        pendingWillTask = loop.schedule(this::publishPendingWill, delaySeconds, TimeUnit.SECONDS);
+    }
+
+    private void publishPendingWill() {
+        Message will = pendingWill;
+        if (will == null) {
+            return;
+        }
+        pendingWill = null;
+        cancel(pendingWillTask);
+        try {
+            engine.publishWill(will, pendingWillClient, loop);
+        } finally {
+            will.release();
+            pendingWillClient = null;
+        }
+    }
+
     /** Forget everything (on the session's loop): subscriptions, queued and inflight messages. */
     public void destroy() {
         if (destroyed) {
             return;
         }
         destroyed = true;
-        if (expiry != null) {
-            expiry.cancel(false);
-            expiry = null;
-        }
-        if (subscriptions != null) {
-            for (String filter : subscriptions.keySet()) {
+        cancel(expiry);
+        expiry = null;
+        publishPendingWill();
+        ConcurrentHashMap<String, Subscription> subs = subscriptions;
+        if (subs != null) {
+            for (String filter : subs.keySet()) {
                 engine.subscriptions().unsubscribe(this, filter);
             }
             subscriptions = null;
@@ -218,49 +266,53 @@ public final class Session implements Subscriber {
     // ---------------------------------------------------------------- subscriptions
 
     /**
+     * Add or replace a subscription.
+     *
      * @return whether a subscription to the same filter existed (it is replaced)
      */
-    public boolean subscribe(String filter, int qos) {
-        if (subscriptions == null) {
-            subscriptions = new ConcurrentHashMap<>(4);
+    public boolean subscribe(Subscription subscription) {
+        ConcurrentHashMap<String, Subscription> subs = subscriptions;
+        if (subs == null) {
+            subs = new ConcurrentHashMap<>(4);
+            subscriptions = subs;
         }
-        Subscription subscription = new Subscription(this, filter, qos);
-        boolean existed = subscriptions.put(filter, subscription) != null;
-        subscriptionCount = subscriptions.size();
+        boolean existed = subs.put(subscription.filter(), subscription) != null;
+        subscriptionCount = subs.size();
         engine.subscriptions().subscribe(subscription);
         return existed;
     }
 
     /** @return whether there was such a subscription */
     public boolean unsubscribe(String filter) {
-        if (subscriptions == null || subscriptions.remove(filter) == null) {
+        ConcurrentHashMap<String, Subscription> subs = subscriptions;
+        if (subs == null || subs.remove(filter) == null) {
             return false;
         }
-        subscriptionCount = subscriptions.size();
+        subscriptionCount = subs.size();
         engine.subscriptions().unsubscribe(this, filter);
         return true;
     }
 
     /** @return a copy of the subscriptions, filter to QoS; safe to call from any thread */
     public Map<String, Integer> subscriptionSnapshot() {
-        Map<String, Subscription> subscriptions = this.subscriptions;
-        if (subscriptions == null) {
+        Map<String, Subscription> subs = this.subscriptions;
+        if (subs == null) {
             return Collections.emptyMap();
         }
         Map<String, Integer> copy = new HashMap<>();
-        subscriptions.forEach((f, s) -> copy.put(f, s.qos()));
+        subs.forEach((f, s) -> copy.put(f, s.qos()));
         return copy;
     }
 
     // ---------------------------------------------------------------- outbound
 
     @Override
-    public void deliver(Message message, int subscriptionQos) {
+    public void deliver(Message message, Subscription subscription) {
         if (!loop.inEventLoop()) {
             message.retain();
             loop.execute(() -> {
                 try {
-                    deliver(message, subscriptionQos);
+                    deliver(message, subscription);
                 } finally {
                     message.release();
                 }
@@ -271,71 +323,109 @@ public final class Session implements Subscriber {
             return;
         }
         BrokerSettings settings = engine.settings();
-        int qos = settings.upgradeOutgoingQos ? subscriptionQos : Math.min(message.qos(), subscriptionQos);
+        int qos = settings.upgradeOutgoingQos ? subscription.qos() : Math.min(message.qos(), subscription.qos());
         if (client != null && !engine.access().isAllowed(client, Access.DELIVER, message.topic(), qos, false)) {
             return;
         }
-        send(message, qos, false, settings);
+        boolean retainFlag = subscription.retainAsPublished() && message.isRetain();
+        send(message, qos, retainFlag, subscription.subscriptionIds(), settings);
     }
 
     /**
      * Deliver a retained message because of a new subscription: retain flag set on the wire.
      */
-    public void deliverRetained(Message message, int qos) {
+    public void deliverRetained(Message message, int qos, int[] subscriptionIds) {
         if (destroyed || !engine.access().isAllowed(client, Access.DELIVER, message.topic(), qos, true)) {
             return;
         }
-        send(message, qos, true, engine.settings());
+        send(message, qos, true, subscriptionIds, engine.settings());
     }
 
-    private void send(Message message, int qos, boolean retainFlag, BrokerSettings settings) {
-        if (connection == null) {
+    private void send(Message message, int qos, boolean retainFlag, int[] subscriptionIds, BrokerSettings settings) {
+        if (message.isExpired(System.nanoTime())) {
+            return;
+        }
+        SessionConnection c = connection;
+        if (c == null) {
             if (qos > 0 || settings.queueQos0Messages) {
-                enqueue(message, qos, retainFlag, settings);
+                enqueue(message, qos, retainFlag, subscriptionIds, settings);
             }
             return;
         }
         if (queue != null && !queue.isEmpty()) {
-            enqueue(message, qos, retainFlag, settings); // keep the order
+            enqueue(message, qos, retainFlag, subscriptionIds, settings); // keep the order
             drain();
             return;
         }
         if (qos == 0) {
-            if (connection.isWritable()) {
-                writeQos0(message, retainFlag);
+            if (c.isWritable()) {
+                writeQos0(message, retainFlag, subscriptionIds);
             } else {
-                enqueue(message, qos, retainFlag, settings);
+                enqueue(message, qos, retainFlag, subscriptionIds, settings);
             }
         } else if (inflightHasRoom(settings)) {
-            sendInflight(message, qos, retainFlag);
+            sendInflight(message, qos, retainFlag, subscriptionIds);
         } else {
-            enqueue(message, qos, retainFlag, settings);
+            enqueue(message, qos, retainFlag, subscriptionIds, settings);
         }
     }
 
-    private void writeQos0(Message message, boolean retainFlag) {
-        if (retainFlag) {
-            connection.write(PublishEncoding.completePacket(connection.alloc(), message, 0, true, false, 0));
+    /** MQTT 5: a packet larger than the client's Maximum Packet Size is not sent to it (and counts as dropped). */
+    private boolean tooLargeForClient(Message message, int qos, int[] subscriptionIds) {
+        long max = connection.maximumPacketSize();
+        if (max > 0 && PublishEncoding.packetSize(message, qos, true, subscriptionIds) > max) {
+            LOG.debug("Dropped a message to {} for client {}: larger than its maximum packet size {}",
+                    message.topic(), clientId, max);
+            engine.stats().publishDropped();
+            return true;
+        }
+        return false;
+    }
+
+    private void writeQos0(Message message, boolean retainFlag, int[] subscriptionIds) {
+        SessionConnection c = connection;
+        if (c.isMqtt5()) {
+            if (tooLargeForClient(message, 0, subscriptionIds)) {
+                return;
+            }
+            if (!retainFlag && subscriptionIds.length == 0 && !message.hasExpiry()) {
+                c.write(message.qos0PacketV5(c.alloc()));
+            } else {
+                c.write(PublishEncoding.completePacketV5(c.alloc(), message, 0, retainFlag, false, 0,
+                        subscriptionIds, System.nanoTime()));
+            }
+        } else if (retainFlag) {
+            c.write(PublishEncoding.completePacket(c.alloc(), message, 0, true, false, 0));
         } else {
-            connection.write(message.qos0Packet(connection.alloc()));
+            c.write(message.qos0Packet(c.alloc()));
         }
         engine.stats().publishSent();
     }
 
-    private void sendInflight(Message message, int qos, boolean retainFlag) {
+    private void sendInflight(Message message, int qos, boolean retainFlag, int[] subscriptionIds) {
+        if (connection.isMqtt5() && tooLargeForClient(message, qos, subscriptionIds)) {
+            return;
+        }
         int packetId = nextPacketId();
         if (inflight == null) {
             inflight = new LinkedHashMap<>();
         }
-        inflight.put(packetId, new Outgoing(message.retain(), qos, packetId, retainFlag));
+        inflight.put(packetId, new Outgoing(message.retain(), qos, packetId, retainFlag, subscriptionIds));
         inflightBytes += message.payloadSize();
-        writePublish(message, qos, retainFlag, false, packetId);
+        writePublish(message, qos, retainFlag, false, packetId, subscriptionIds);
     }
 
-    private void writePublish(Message message, int qos, boolean retainFlag, boolean dup, int packetId) {
-        ByteBufAllocator alloc = connection.alloc();
-        connection.write(PublishEncoding.header(alloc, message, qos, retainFlag, dup, packetId));
-        connection.write(message.payload().retainedDuplicate());
+    private void writePublish(Message message, int qos, boolean retainFlag, boolean dup, int packetId,
+                              int[] subscriptionIds) {
+        SessionConnection c = connection;
+        ByteBufAllocator alloc = c.alloc();
+        if (c.isMqtt5()) {
+            c.write(PublishEncoding.headerV5(alloc, message, qos, retainFlag, dup, packetId, subscriptionIds,
+                    System.nanoTime()));
+        } else {
+            c.write(PublishEncoding.header(alloc, message, qos, retainFlag, dup, packetId));
+        }
+        c.write(message.payload().retainedDuplicate());
         engine.stats().publishSent();
     }
 
@@ -343,7 +433,8 @@ public final class Session implements Subscriber {
         int size = inflight == null ? 0 : inflight.size();
         int max = settings.maxInflightMessages;
         boolean bytesLeft = settings.maxInflightBytes == 0 || size == 0 || inflightBytes < settings.maxInflightBytes;
-        return size < MAX_PACKET_ID - 1 && (max == 0 || size < max) && bytesLeft;
+        return size < MAX_PACKET_ID - 1 && (max == 0 || size < max) && size < connection.receiveMaximum()
+                && bytesLeft;
     }
 
     private int nextPacketId() {
@@ -360,7 +451,8 @@ public final class Session implements Subscriber {
      * Queue a message for later, within {@code max_queued_messages} and {@code max_queued_bytes}: when full, the
      * oldest queued QoS 0 message makes room; if there is none, the new message is dropped.
      */
-    private void enqueue(Message message, int qos, boolean retainFlag, BrokerSettings settings) {
+    private void enqueue(Message message, int qos, boolean retainFlag, int[] subscriptionIds,
+                         BrokerSettings settings) {
         if (queue == null) {
             queue = new ArrayDeque<>();
         }
@@ -374,7 +466,7 @@ public final class Session implements Subscriber {
                 return;
             }
         }
-        queue.addLast(new Queued(message.retain(), qos, retainFlag));
+        queue.addLast(new Queued(message.retain(), qos, retainFlag, subscriptionIds));
         queuedBytes += size;
     }
 
@@ -401,26 +493,29 @@ public final class Session implements Subscriber {
         return false;
     }
 
-    /** Send queued messages while the inflight window and the socket allow. */
+    /** Send queued messages while the inflight window and the socket allow; expired ones are skipped. */
     public void drain() {
         if (connection == null || queue == null) {
             return;
         }
         BrokerSettings settings = engine.settings();
-        while (!queue.isEmpty()) {
+        long now = System.nanoTime();
+        while (!queue.isEmpty() && connection != null) {
             Queued q = queue.peekFirst();
-            if (q.qos == 0) {
+            if (q.message.isExpired(now)) {
+                queue.pollFirst();
+            } else if (q.qos == 0) {
                 if (!connection.isWritable()) {
                     return;
                 }
                 queue.pollFirst();
-                writeQos0(q.message, q.retainFlag);
+                writeQos0(q.message, q.retainFlag, q.subscriptionIds);
             } else {
                 if (!inflightHasRoom(settings)) {
                     return;
                 }
                 queue.pollFirst();
-                sendInflight(q.message, q.qos, q.retainFlag);
+                sendInflight(q.message, q.qos, q.retainFlag, q.subscriptionIds);
             }
             queuedBytes -= q.message.payloadSize();
             q.message.release();
@@ -439,14 +534,26 @@ public final class Session implements Subscriber {
         drain();
     }
 
-    /** PUBREC from the client: the message is delivered; answer PUBREL and forget the payload. */
-    public void onPubrec(int packetId) {
+    /**
+     * PUBREC from the client: the message is delivered; answer PUBREL and forget the payload. An MQTT 5 PUBREC with
+     * an error reason code ends the exchange instead.
+     */
+    public void onPubrec(int packetId, int reasonCode) {
         Outgoing o = inflight == null ? null : inflight.get(packetId);
+        if (reasonCode >= 0x80) {
+            if (o != null) {
+                inflight.remove(packetId);
+                inflightBytes -= o.release();
+                drain();
+            }
+            return;
+        }
         if (o != null && o.qos == 2 && !o.awaitingPubcomp) {
             o.awaitingPubcomp = true;
             inflightBytes -= o.release();
         }
-        connection.write(PublishEncoding.ack(connection.alloc(), PublishEncoding.PUBREL, packetId));
+        connection.write(PublishEncoding.ack(connection.alloc(), PublishEncoding.PUBREL, packetId,
+                o == null && connection.isMqtt5() ? 0x92 : 0));
     }
 
     /** PUBCOMP from the client: the QoS 2 exchange is complete. */
@@ -475,11 +582,18 @@ public final class Session implements Subscriber {
         return incomingQos2.add(packetId);
     }
 
-    /** PUBREL: the QoS 2 exchange for this packet id is over. */
-    public void endIncomingQos2(int packetId) {
-        if (incomingQos2 != null) {
-            incomingQos2.remove(packetId);
-        }
+    /** @return how many incoming QoS 2 messages wait for PUBREL (counted against the broker's Receive Maximum) */
+    public int incomingQos2Pending() {
+        return incomingQos2 == null ? 0 : incomingQos2.size();
+    }
+
+    /**
+     * PUBREL: the QoS 2 exchange for this packet id is over.
+     *
+     * @return whether the packet id was known
+     */
+    public boolean endIncomingQos2(int packetId) {
+        return incomingQos2 != null && incomingQos2.remove(packetId);
     }
 
     /** @return messages queued and inflight, for statistics and tests */
@@ -487,9 +601,15 @@ public final class Session implements Subscriber {
         return (queue == null ? 0 : queue.size()) + (inflight == null ? 0 : inflight.size());
     }
 
+    private static void cancel(ScheduledFuture<?> future) {
+        if (future != null) {
+            future.cancel(false);
+        }
+    }
+
     @Override
     public String toString() {
-        return "Session[" + clientId + (persistent ? ", persistent" : "") + "]";
+        return "Session[" + clientId + (isPersistent() ? ", persistent" : "") + "]";
     }
 
     private static final class Outgoing {
@@ -497,13 +617,15 @@ public final class Session implements Subscriber {
         final int qos;
         final int packetId;
         final boolean retainFlag;
+        final int[] subscriptionIds;
         boolean awaitingPubcomp;
 
-        Outgoing(Message message, int qos, int packetId, boolean retainFlag) {
+        Outgoing(Message message, int qos, int packetId, boolean retainFlag, int[] subscriptionIds) {
             this.message = message;
             this.qos = qos;
             this.packetId = packetId;
             this.retainFlag = retainFlag;
+            this.subscriptionIds = subscriptionIds;
         }
 
         /** @return the payload bytes no longer held */
@@ -522,11 +644,13 @@ public final class Session implements Subscriber {
         final Message message;
         final int qos;
         final boolean retainFlag;
+        final int[] subscriptionIds;
 
-        Queued(Message message, int qos, boolean retainFlag) {
+        Queued(Message message, int qos, boolean retainFlag, int[] subscriptionIds) {
             this.message = message;
             this.qos = qos;
             this.retainFlag = retainFlag;
+            this.subscriptionIds = subscriptionIds;
         }
     }
 }

@@ -14,6 +14,15 @@ public interface SessionConnection {
 
     ByteBufAllocator alloc();
 
+    /** @return whether the client speaks MQTT 5 (packets carry properties and reason codes) */
+    boolean isMqtt5();
+
+    /** @return the client's Receive Maximum: at most this many QoS 1/2 messages unacknowledged (65535 for 3.x) */
+    int receiveMaximum();
+
+    /** @return the client's Maximum Packet Size; 0 for no limit (always 0 for 3.x) */
+    long maximumPacketSize();
+
     /** @return whether the socket can take more without growing Netty's outbound buffer past its high mark */
     boolean isWritable();
 

@@ -43,14 +43,15 @@ public final class SessionRegistry {
      * Find or create the session for a client id and hand it to the claimant. Called on the claimant's loop.
      *
      * @param clientId the client id
-     * @param cleanSession whether the client asked for a clean session
+     * @param cleanSession whether the client asked for a clean session (MQTT 5: clean start)
+     * @param expirySeconds the session expiry interval of a new session ({@link Session#NEVER_EXPIRES}: never)
      * @param claimant the connection
      */
-    public void open(String clientId, boolean cleanSession, Claimant claimant) {
+    public void open(String clientId, boolean cleanSession, long expirySeconds, Claimant claimant) {
         while (true) {
             Session existing = sessions.get(clientId);
             if (existing == null) {
-                Session fresh = new Session(clientId, !cleanSession, engine, claimant.loop());
+                Session fresh = new Session(clientId, expirySeconds, engine, claimant.loop());
                 fresh.claimant = claimant;
                 if (sessions.putIfAbsent(clientId, fresh) == null) {
                     claimant.sessionReady(fresh, false);
@@ -59,15 +60,17 @@ public final class SessionRegistry {
                 continue;
             }
             existing.claimant = claimant;
-            existing.loop().execute(() -> handOver(existing, clientId, cleanSession, claimant));
+            existing.loop().execute(() -> handOver(existing, clientId, cleanSession, expirySeconds, claimant));
             return;
         }
     }
 
-    private void handOver(Session session, String clientId, boolean cleanSession, Claimant claimant) {
+    private void handOver(Session session, String clientId, boolean cleanSession, long expirySeconds,
+                          Claimant claimant) {
         EventLoop owner = session.loop();
         if (!owner.inEventLoop()) {
-            owner.execute(() -> handOver(session, clientId, cleanSession, claimant)); // it moved meanwhile
+            // it moved meanwhile
+            owner.execute(() -> handOver(session, clientId, cleanSession, expirySeconds, claimant));
             return;
         }
         if (session.claimant != claimant) {
@@ -75,7 +78,7 @@ public final class SessionRegistry {
             return;
         }
         if (session.isDestroyed()) {
-            claimant.loop().execute(() -> open(clientId, cleanSession, claimant));
+            claimant.loop().execute(() -> open(clientId, cleanSession, expirySeconds, claimant));
             return;
         }
         SessionConnection old = session.connection();
@@ -86,9 +89,10 @@ public final class SessionRegistry {
         }
         if (cleanSession || !session.isPersistent()) {
             session.destroy();
-            claimant.loop().execute(() -> open(clientId, cleanSession, claimant));
+            claimant.loop().execute(() -> open(clientId, cleanSession, expirySeconds, claimant));
             return;
         }
+        session.setExpirySeconds(expirySeconds);
         session.moveTo(claimant.loop());
         claimant.loop().execute(() -> claimant.sessionReady(session, true));
     }

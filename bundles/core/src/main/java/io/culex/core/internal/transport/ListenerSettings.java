@@ -28,6 +28,8 @@ public final class ListenerSettings {
     public final int maxConnections;
     /** Highest QoS granted and accepted on this listener. */
     public final int maxQos;
+    /** MQTT 5 topic aliases a client may use on this listener (Mosquitto's {@code max_topic_alias}, default 10). */
+    public final int maxTopicAlias;
     /** Use the user name as client id (Mosquitto's {@code use_username_as_clientid}). */
     public final boolean useUsernameAsClientId;
     /** Where in the configuration the listener was defined, for messages. */
@@ -54,6 +56,10 @@ public final class ListenerSettings {
         maxQos = p.get("max_qos") == null ? 2 : toInt(p.get("max_qos"), "max_qos");
         if (maxQos < 0 || maxQos > 2) {
             throw new IllegalArgumentException("Error: max_qos must be 0, 1 or 2 (" + source + ").");
+        }
+        maxTopicAlias = p.get("max_topic_alias") == null ? 10 : toInt(p.get("max_topic_alias"), "max_topic_alias");
+        if (maxTopicAlias < 0 || maxTopicAlias > 65535) {
+            throw new IllegalArgumentException("Error: max_topic_alias must be 0..65535 (" + source + ").");
         }
         useUsernameAsClientId = Boolean.parseBoolean(String.valueOf(p.get("use_username_as_clientid")));
     }

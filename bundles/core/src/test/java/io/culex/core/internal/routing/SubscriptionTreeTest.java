@@ -31,7 +31,17 @@ class SubscriptionTreeTest {
         }
 
         @Override
-        public void deliver(Message message, int qos) {
+        public String clientId() {
+            return name;
+        }
+
+        @Override
+        public boolean isOnline() {
+            return true;
+        }
+
+        @Override
+        public void deliver(Message message, Subscription subscription) {
         }
 
         @Override
