@@ -107,8 +107,9 @@ public final class AclFileAuthorizer implements Authorizer {
         try {
             AclFile loaded = AclFile.read(current);
             rules = new AclEvaluator(loaded);
-            LOG.info("ACL file {} loaded: {} anonymous rules, {} users, {} patterns.", current,
-                    loaded.anonymous().size(), loaded.users().size(), loaded.patterns().size());
+            LOG.info("ACL file {} loaded: {} anonymous rules, {} users ({} rules), {} patterns.", current,
+                    loaded.anonymous().size(), loaded.users().size(),
+                    loaded.users().values().stream().mapToInt(java.util.List::size).sum(), loaded.patterns().size());
         } catch (AclFileException e) {
             LOG.error("{} Keeping the previous ACL rules.", e.getMessage());
         } catch (NoSuchFileException e) {
