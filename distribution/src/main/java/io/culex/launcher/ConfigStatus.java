@@ -1,5 +1,7 @@
 package io.culex.launcher;
 
+import java.util.Arrays;
+import java.util.Comparator;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -14,19 +16,24 @@ import org.osgi.util.tracker.ServiceTracker;
 /**
  * The contract with the config bundle (io.culex.config): it registers a {@code java.lang.Runnable} service with
  * the property {@code culex.config.status} = {@code ready} or {@code failed}; running it re-reads the
- * configuration (what SIGHUP does). Tracked on the system bundle's context.
+ * configuration (what SIGHUP does). Other bundles that reload a file of their own on SIGHUP (the password and ACL
+ * files) register a {@code Runnable} with {@code culex.reload} = {@code sighup}; SIGHUP runs those too, after the
+ * configuration. Tracked on the system bundle's context.
  */
 final class ConfigStatus {
     static final String BUNDLE = "io.culex.config";
     static final String PROPERTY = "culex.config.status";
     static final String READY = "ready";
     static final String FAILED = "failed";
+    static final String RELOAD_PROPERTY = "culex.reload";
+    static final String RELOAD_ON_SIGHUP = "sighup";
 
     private final ServiceTracker<Runnable, Runnable> tracker;
     private final CompletableFuture<String> firstStatus = new CompletableFuture<>();
 
     ConfigStatus(BundleContext context) throws InvalidSyntaxException {
-        Filter filter = context.createFilter("(&(objectClass=" + Runnable.class.getName() + ")(" + PROPERTY + "=*))");
+        Filter filter = context.createFilter("(&(objectClass=" + Runnable.class.getName() + ")(|(" + PROPERTY + "=*)("
+                + RELOAD_PROPERTY + "=" + RELOAD_ON_SIGHUP + ")))");
         tracker = new ServiceTracker<>(context, filter, null) {
             @Override
             public Runnable addingService(ServiceReference<Runnable> ref) {
@@ -60,12 +67,16 @@ final class ConfigStatus {
         }
     }
 
-    /** SIGHUP: runs every config status service (normally one); each logs its own result. */
+    /**
+     * SIGHUP: runs every config status service (normally one), then every other reload service; each logs its own
+     * result. The configuration goes first, since it may point the others at new files.
+     */
     void reload() {
-        ServiceReference<Runnable>[] refs = tracker.getServiceReferences();
-        if (refs == null) {
+        ServiceReference<Runnable>[] found = tracker.getServiceReferences();
+        ServiceReference<Runnable>[] refs = found == null ? newArray() : found;
+        Arrays.sort(refs, Comparator.comparing(ref -> ref.getProperty(PROPERTY) == null));
+        if (Arrays.stream(refs).noneMatch(ref -> ref.getProperty(PROPERTY) != null)) {
             Console.info("Warning: SIGHUP received, but no configuration service (" + BUNDLE + ") is there to reload");
-            return;
         }
         for (ServiceReference<Runnable> ref : refs) {
             Runnable r = tracker.getService(ref);
@@ -75,9 +86,14 @@ final class ConfigStatus {
             try {
                 r.run();
             } catch (RuntimeException | LinkageError e) {
-                Console.error("Reloading the configuration failed", e);
+                Console.error("Reloading failed (" + ref.getBundle().getSymbolicName() + ")", e);
             }
         }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static ServiceReference<Runnable>[] newArray() {
+        return new ServiceReference[0];
     }
 
     void close() {

@@ -29,6 +29,11 @@ final class ConfigContract {
     static final String PLUGIN_ORDER = "culex.plugin.order";
 
     static final String LOCAL_ONLY = "local_only";
+    /**
+     * Broker property (String[]): the {@code culex.provider} service property values that must be registered
+     * before clients are let in ({@code password_file}, {@code acl_file}); present only when the file names one.
+     */
+    static final String REQUIRED_PROVIDERS = "required_providers";
 
     /** Service properties of the status service (a {@link Runnable} that reloads the file). */
     static final String STATUS = "culex.config.status";

@@ -11,6 +11,7 @@ import static io.culex.config.internal.ConfigContract.ORIGIN_CULEX_CONF;
 import static io.culex.config.internal.ConfigContract.PLUGIN_FACTORY_PID;
 import static io.culex.config.internal.ConfigContract.PLUGIN_KEY;
 import static io.culex.config.internal.ConfigContract.PLUGIN_ORDER;
+import static io.culex.config.internal.ConfigContract.REQUIRED_PROVIDERS;
 import static io.culex.config.internal.ConfigContract.SOURCE;
 
 import java.util.ArrayList;
@@ -33,6 +34,10 @@ final class ConfigurationPlanner {
 
         Map<String, Object> broker = new LinkedHashMap<>(config.broker());
         broker.put(LOCAL_ONLY, config.localOnly());
+        List<String> required = requiredProviders(config);
+        if (!required.isEmpty()) {
+            broker.put(REQUIRED_PROVIDERS, required.toArray(String[]::new));
+        }
         plan.add(PlannedConfiguration.singleton(BROKER_PID, marked(broker)));
 
         config.owners().forEach((pid, properties) ->
@@ -79,6 +84,24 @@ final class ConfigurationPlanner {
             }
         }
         return listeners;
+    }
+
+    /**
+     * The security providers the file asks for, named by their option (the value of the provider service's
+     * {@code culex.provider} property). The core refuses clients while one of them is not registered, so that a
+     * missing or stopped bundle never means open access. Listener properties count too
+     * ({@code per_listener_settings true}).
+     */
+    private static List<String> requiredProviders(ParsedConfig config) {
+        List<String> required = new ArrayList<>();
+        for (String option : List.of("password_file", "acl_file")) {
+            boolean named = config.owners().values().stream().anyMatch(p -> p.containsKey(option))
+                    || config.listeners().stream().anyMatch(l -> l.properties().containsKey(option));
+            if (named) {
+                required.add(option);
+            }
+        }
+        return required;
     }
 
     private static Map<String, Object> marked(Map<String, Object> properties) {

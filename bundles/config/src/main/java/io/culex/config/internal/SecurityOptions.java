@@ -6,8 +6,9 @@ import static io.culex.config.internal.ConfigContract.PSK_FILE_PID;
 
 /**
  * Authentication and access control: the password, ACL and PSK files, plugins and their options, and
- * {@code per_listener_settings}. None of their bundles exists yet, so each is kept for its future owner and
- * reported as not yet supported.
+ * {@code per_listener_settings}. {@code password_file} and {@code acl_file} go to the io.culex.auth.file and
+ * io.culex.acl.file bundles (and make them required providers, see {@link ConfigurationPlanner}); the others are
+ * kept for their future owners and reported as not yet supported.
  */
 final class SecurityOptions {
 
@@ -20,11 +21,9 @@ final class SecurityOptions {
     static void register(OptionRegistry registry) {
         registry.add("password_file", (state, line) -> {
             state.securityTarget(line, AUTH_FILE_PID, true).putString("password_file", line);
-            state.notYetSupported("password_file", line);
         });
         registry.add("acl_file", (state, line) -> {
             state.securityTarget(line, ACL_FILE_PID, false).putString("acl_file", line);
-            state.notYetSupported("acl_file", line);
         });
         registry.add("psk_file", (state, line) -> {
             state.securityTarget(line, PSK_FILE_PID, true).putString("psk_file", line);

@@ -322,11 +322,11 @@ class ConfParserTest {
 
         List<String> warnings = diagnostics(
                 "password_file /etc/culex/passwd",
+                "acl_file /etc/culex/acl",
                 "listener 1883",
                 "persistence true");
         assertEquals(List.of(
-                "Warning: password_file is not yet supported by Culex (" + at(1) + ")",
-                "Warning: persistence is not yet supported by Culex (" + at(3) + ")"), warnings);
+                "Warning: persistence is not yet supported by Culex (" + at(4) + ")"), warnings);
     }
 
     @Test

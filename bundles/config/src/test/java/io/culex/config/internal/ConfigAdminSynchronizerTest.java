@@ -2,6 +2,7 @@ package io.culex.config.internal;
 
 import static io.culex.config.internal.ConfigContract.LISTENER_FACTORY_PID;
 import static io.culex.config.internal.ConfigContract.LISTENER_KEY;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -42,8 +43,10 @@ class ConfigAdminSynchronizerTest {
                 "listener 8883"));
         assertEquals(List.of("io.culex.core.broker", "io.culex.auth.file", "io.culex.core.listener[*:1883]",
                 "io.culex.core.listener[*:8883]"), result.created());
+        Map<String, Object> broker = new java.util.HashMap<>(admin.properties("io.culex.core.broker"));
+        assertArrayEquals(new String[] {"password_file"}, (String[]) broker.remove("required_providers"));
         assertEquals(Map.of("max_queued_messages", 50, "local_only", false, "culex.origin", "culex.conf",
-                "service.pid", "io.culex.core.broker"), admin.properties("io.culex.core.broker"));
+                "service.pid", "io.culex.core.broker"), broker);
         assertEquals(2, admin.factoryConfigurations(LISTENER_FACTORY_PID).size());
     }
 

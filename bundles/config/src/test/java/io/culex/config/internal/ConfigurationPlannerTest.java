@@ -51,6 +51,21 @@ class ConfigurationPlannerTest {
     }
 
     @Test
+    void passwordAndAclFilesBecomeRequiredProviders() {
+        assertEquals(List.of("password_file", "acl_file"), List.of((String[]) ConfigurationPlanner
+                .plan(parse("listener 1883", "acl_file /a", "password_file /p"), List.of()).get(0).properties()
+                .get("required_providers")));
+        assertEquals(List.of("acl_file"), List.of((String[]) ConfigurationPlanner
+                .plan(parse("listener 1883", "acl_file /a"), List.of()).get(0).properties()
+                .get("required_providers")));
+        assertEquals(List.of("password_file"), List.of((String[]) ConfigurationPlanner
+                .plan(parse("per_listener_settings true", "listener 1883", "password_file /p"), List.of()).get(0)
+                .properties().get("required_providers")));
+        assertEquals(null, ConfigurationPlanner.plan(parse("listener 1883"), List.of()).get(0).properties()
+                .get("required_providers"), "absent when the file names no provider");
+    }
+
+    @Test
     void commandLinePortsAreIgnoredWhenTheFileDefinesListeners() {
         List<PlannedConfiguration> plan = ConfigurationPlanner.plan(parse("listener 8883"), List.of(1884));
         assertEquals(List.of("*:8883"), listeners(plan).stream().map(PlannedConfiguration::key).toList());
