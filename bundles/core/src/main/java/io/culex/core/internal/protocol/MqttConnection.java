@@ -116,7 +116,7 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter
     public void channelActive(ChannelHandlerContext context) {
         if (engine.settings().connectionMessages) {
             LOG.info(LogMarkers.CONNECTION, "New connection from {} on port {}.",
-                    address(context.channel().remoteAddress()), listenerPort);
+                    address(remote()), listenerPort);
         }
         connectTimeout = context.executor().schedule(() -> {
             if (state == State.AWAIT_CONNECT) {

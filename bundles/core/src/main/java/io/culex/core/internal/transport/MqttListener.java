@@ -215,7 +215,7 @@ public final class MqttListener {
         int now = connections.incrementAndGet();
         ch.closeFuture().addListener(f -> connections.decrementAndGet());
         if (settings.maxConnections >= 0 && now > settings.maxConnections) {
-            LOG.info("Client connection from {} denied: max_connections exceeded.", PeerIdentity.remoteAddress(ch));
+            LOG.info("Client connection from {} denied: max_connections exceeded.", PeerIdentity.printableRemoteAddress(ch));
             ch.close();
             return;
         }

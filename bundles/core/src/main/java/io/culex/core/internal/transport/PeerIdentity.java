@@ -116,6 +116,17 @@ public final class PeerIdentity {
         return remote;
     }
 
+    /** @return {@link #remoteAddress} as the log prints it: {@code 127.0.0.1:53412}, or a socket path */
+    static String printableRemoteAddress(Channel channel) {
+        SocketAddress address = remoteAddress(channel);
+        if (address instanceof java.net.InetSocketAddress) {
+            java.net.InetSocketAddress inet = (java.net.InetSocketAddress) address;
+            return (inet.getAddress() == null ? inet.getHostString() : inet.getAddress().getHostAddress()) + ":"
+                    + inet.getPort();
+        }
+        return String.valueOf(address);
+    }
+
     private static List<X509Certificate> certificates(Channel channel) {
         SslHandler ssl = channel.pipeline().get(SslHandler.class);
         if (ssl == null) {

@@ -31,7 +31,7 @@ final class TlsFailures extends ChannelInboundHandlerAdapter {
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
         if (evt instanceof SslHandshakeCompletionEvent && !((SslHandshakeCompletionEvent) evt).isSuccess()) {
             Throwable cause = ((SslHandshakeCompletionEvent) evt).cause();
-            LOG.info("Client connection from {} failed: TLS handshake: {}", ctx.channel().remoteAddress(),
+            LOG.info("Client connection from {} failed: TLS handshake: {}", PeerIdentity.printableRemoteAddress(ctx.channel()),
                     describe(cause));
             ctx.close();
             return;
@@ -42,7 +42,7 @@ final class TlsFailures extends ChannelInboundHandlerAdapter {
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         if (isTlsFailure(cause)) {
-            LOG.debug("Client connection from {}: TLS error: {}", ctx.channel().remoteAddress(), cause.toString());
+            LOG.debug("Client connection from {}: TLS error: {}", PeerIdentity.printableRemoteAddress(ctx.channel()), cause.toString());
             ctx.close();
             return;
         }

@@ -42,7 +42,7 @@ final class WebSocketFramesToBytes extends ChannelInboundHandlerAdapter {
         if (msg instanceof TextWebSocketFrame && !rejected) {
             rejected = true;
             LOG.info("Client connection from {} sent a WebSocket text frame (MQTT needs binary frames), closing.",
-                    ctx.channel().remoteAddress());
+                    PeerIdentity.printableRemoteAddress(ctx.channel()));
             ctx.close();
         }
     }
