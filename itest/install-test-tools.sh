@@ -2,11 +2,15 @@
 # Installs what the tests need beyond the JDK and Maven, from Debian's packages, only when it is missing:
 #   mosquitto-clients  mosquitto_pub / mosquitto_sub for the black-box tests
 #   mosquitto          the real broker and mosquitto_passwd: password/ACL files are compared with Mosquitto's answers
+#   openssl            certificates for the TLS tests
+#   python3-paho-mqtt  a WebSocket MQTT client (run with /usr/bin/python3, Debian's interpreter)
 # Idempotent: a second run does nothing.
 set -euo pipefail
 missing=()
 command -v mosquitto_pub >/dev/null 2>&1 || missing+=(mosquitto-clients)
 { command -v mosquitto_passwd >/dev/null 2>&1 && { command -v mosquitto || test -x /usr/sbin/mosquitto; } >/dev/null 2>&1; } || missing+=(mosquitto)
+command -v openssl >/dev/null 2>&1 || missing+=(openssl)
+/usr/bin/python3 -c 'import paho.mqtt.client' >/dev/null 2>&1 || missing+=(python3-paho-mqtt)
 if [ ${#missing[@]} -eq 0 ]; then
   exit 0
 fi

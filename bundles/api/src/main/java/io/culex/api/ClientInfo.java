@@ -1,6 +1,8 @@
 package io.culex.api;
 
 import java.net.SocketAddress;
+import java.security.cert.X509Certificate;
+import java.util.List;
 
 import org.osgi.annotation.versioning.ProviderType;
 
@@ -32,4 +34,18 @@ public interface ClientInfo {
      *     Mosquitto's {@code try_private}); bridges are not subject to ACL checks
      */
     boolean isBridge();
+
+    /**
+     * The certificate chain the client presented in the TLS handshake, as verified by the listener against its
+     * {@code cafile}/{@code capath}: the client's own certificate first, then the intermediate CAs it sent.
+     * Mosquitto's {@code mosquitto_client_certificate()}.
+     *
+     * <p>Empty when the client connected without TLS, or over TLS without a client certificate (a listener asks for
+     * one only with {@code require_certificate true}). With {@code use_identity_as_username} or
+     * {@code use_subject_as_username} the {@link #username()} was taken from the first certificate.
+     *
+     * @return an unmodifiable list, possibly empty
+     * @since 1.1
+     */
+    List<X509Certificate> peerCertificates();
 }

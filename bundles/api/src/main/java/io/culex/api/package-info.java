@@ -30,5 +30,5 @@
  * Parameters and return values are never {@code null} unless marked {@link io.culex.api.Nullable}.
  */
 @org.osgi.annotation.bundle.Export
-@org.osgi.annotation.versioning.Version("1.0.0")
+@org.osgi.annotation.versioning.Version("1.1.0")
 package io.culex.api;

@@ -40,12 +40,15 @@ public final class MosquittoTools {
     }
 
     public static Result run(String tool, int port, String... args) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of("-h", "127.0.0.1", "-p", Integer.toString(port)));
+        command.addAll(List.of(args));
+        return exec(tool, command.toArray(new String[0]));
+    }
+
+    /** Run a tool with exactly these arguments (no -h/-p: for --unix) and wait for it. */
+    public static Result exec(String tool, String... args) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>();
         command.add(tool);
-        command.add("-h");
-        command.add("127.0.0.1");
-        command.add("-p");
-        command.add(Integer.toString(port));
         command.addAll(List.of(args));
         Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
         if (!p.waitFor(30, TimeUnit.SECONDS)) {
@@ -128,9 +131,16 @@ public final class MosquittoTools {
 
     /** Start {@code mosquitto_sub -d} with the arguments and wait until its subscription is acknowledged. */
     public static Sub sub(int port, String... args) throws IOException, InterruptedException {
+        List<String> all = new ArrayList<>(List.of("-h", "127.0.0.1", "-p", Integer.toString(port)));
+        all.addAll(List.of(args));
+        return subWith(all.toArray(new String[0]));
+    }
+
+    /** {@link #sub} with exactly these connection arguments (no -h/-p: for --unix). */
+    public static Sub subWith(String... args) throws IOException, InterruptedException {
         // stdbuf: mosquitto_sub's stdout is block-buffered when it is not a terminal
-        List<String> command = new ArrayList<>(List.of("stdbuf", "-oL", "mosquitto_sub", "-d", "-h", "127.0.0.1", "-p",
-                Integer.toString(port), "-F", "MSG %t %q %r %p"));
+        List<String> command = new ArrayList<>(List.of("stdbuf", "-oL", "mosquitto_sub", "-d", "-F",
+                "MSG %t %q %r %p"));
         command.addAll(List.of(args));
         Sub sub = new Sub(new ProcessBuilder(command).redirectErrorStream(true).start());
         sub.awaitDebug("SUBACK");

@@ -101,6 +101,8 @@ public class AuthorizerWhiteboardIT {
                 mavenBundle("io.netty", "netty-transport-classes-epoll", netty),
                 mavenBundle("io.netty", "netty-codec-base", netty),
                 mavenBundle("io.netty", "netty-codec-mqtt", netty),
+                mavenBundle("io.netty", "netty-codec-compression", netty),
+                mavenBundle("io.netty", "netty-codec-http", netty),
                 mavenBundle("io.netty", "netty-handler", netty),
                 bundle(new File(System.getProperty("culex.api.jar")).toURI().toString()),
                 bundle(new File(System.getProperty("culex.core.jar")).toURI().toString()),

@@ -31,12 +31,13 @@ public final class ListenerComponent {
 
     @Activate
     public ListenerComponent(@Reference BrokerComponent broker, Map<String, Object> properties) {
-        ListenerSettings settings = ListenerSettings.from(properties);
-        this.listener = new MqttListener(settings, broker.engine());
         try {
+            this.listener = new MqttListener(ListenerSettings.from(properties), broker.engine());
             listener.start();
         } catch (RuntimeException e) {
-            LOG.error("Error: {}", e.getMessage());
+            // the listener does not start; the others do
+            String message = String.valueOf(e.getMessage());
+            LOG.error(message.startsWith("Error:") ? message : "Error: " + message);
             throw e;
         }
     }

@@ -1,6 +1,8 @@
 package io.culex.core.internal.protocol;
 
 import java.net.SocketAddress;
+import java.security.cert.X509Certificate;
+import java.util.List;
 
 import io.culex.api.AuthenticationRequest;
 import io.culex.api.ProtocolVersion;
@@ -16,15 +18,17 @@ final class ClientContext implements AuthenticationRequest {
     private final SocketAddress remoteAddress;
     private final int listenerPort;
     private final ProtocolVersion protocolVersion;
+    private final List<X509Certificate> peerCertificates;
 
     ClientContext(String clientId, String username, byte[] password, SocketAddress remoteAddress, int listenerPort,
-                  ProtocolVersion protocolVersion) {
+                  ProtocolVersion protocolVersion, List<X509Certificate> peerCertificates) {
         this.clientId = clientId;
         this.username = username;
         this.password = password;
         this.remoteAddress = remoteAddress;
         this.listenerPort = listenerPort;
         this.protocolVersion = protocolVersion;
+        this.peerCertificates = peerCertificates;
     }
 
     @Override
@@ -58,19 +62,26 @@ final class ClientContext implements AuthenticationRequest {
     }
 
     @Override
+    public List<X509Certificate> peerCertificates() {
+        return peerCertificates;
+    }
+
+    @Override
     public boolean isBridge() {
         return false;
     }
 
     /** @return the same client under another client id */
     ClientContext withClientId(String newClientId) {
-        return new ClientContext(newClientId, username, password, remoteAddress, listenerPort, protocolVersion);
+        return new ClientContext(newClientId, username, password, remoteAddress, listenerPort, protocolVersion,
+                peerCertificates);
     }
 
     /** @return the same client without the password, kept for the life of the session */
     ClientContext withoutPassword() {
         return password == null ? this
-                : new ClientContext(clientId, username, null, remoteAddress, listenerPort, protocolVersion);
+                : new ClientContext(clientId, username, null, remoteAddress, listenerPort, protocolVersion,
+                peerCertificates);
     }
 
     @Override

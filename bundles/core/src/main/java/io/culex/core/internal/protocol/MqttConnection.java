@@ -7,6 +7,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -27,6 +29,7 @@ import io.culex.core.internal.session.Session;
 import io.culex.core.internal.session.SessionConnection;
 import io.culex.core.internal.session.SessionRegistry;
 import io.culex.core.internal.transport.ListenerSettings;
+import io.culex.core.internal.transport.PeerIdentity;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.Unpooled;
@@ -133,7 +136,7 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter
     public void channelActive(ChannelHandlerContext context) {
         if (engine.settings().connectionMessages) {
             LOG.info(LogMarkers.CONNECTION, "New connection from {} on port {}.",
-                    address(context.channel().remoteAddress()), listenerPort);
+                    address(remote()), listenerPort);
         }
         connectTimeout = context.executor().schedule(() -> {
             if (state == State.AWAIT_CONNECT) {
@@ -433,8 +436,20 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter
             refuse(MqttConnectReturnCode.CONNECTION_REFUSED_IDENTIFIER_REJECTED);
             return;
         }
-        client = new ClientContext(clientId, username, header.hasPassword() ? payload.passwordInBytes() : null,
-                remote(), listenerPort, version);
+        PeerIdentity identity = PeerIdentity.of(ctx.channel(), listener);
+        if (identity.refusal() != null) {
+            logConnection("Client {} disconnected, not authorised: {}.", clientId, identity.refusal());
+            refuse(MqttConnectReturnCode.CONNECTION_REFUSED_BAD_USER_NAME_OR_PASSWORD);
+            return;
+        }
+        byte[] password = header.hasPassword() ? payload.passwordInBytes() : null;
+        if (identity.replacesUsername()) {
+            // as Mosquitto: the certificate is the credential, what CONNECT carried is dropped
+            username = identity.username();
+            password = null;
+        }
+        client = new ClientContext(clientId, username, password, remote(), listenerPort, version,
+                identity.certificates());
         cleanSession = header.isCleanSession();
         keepAliveSeconds = serverKeepAlive >= 0 ? serverKeepAlive : header.keepAliveTimeSeconds();
         if (!mqtt5) {
@@ -471,7 +486,11 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter
         authTimeout = ctx.executor().schedule(() -> onAuthenticated(Decision.DENY, "timed out"),
                 settings.authenticationTimeoutMillis, TimeUnit.MILLISECONDS);
         ClientContext attempt = client;
-        engine.access().authenticate(attempt, settings.anonymousAllowed()).whenComplete((decision, failure) -> {
+        // Mosquitto skips basic authentication when the user name comes from a verified certificate
+        CompletionStage<Decision> authentication = identity.replacesUsername()
+                ? CompletableFuture.completedFuture(Decision.ALLOW)
+                : engine.access().authenticate(attempt, settings.anonymousAllowed());
+        authentication.whenComplete((decision, failure) -> {
             Decision d = failure != null || decision == null ? Decision.DENY : decision;
             String why = failure != null ? failure.toString() : null;
             EventLoop loop = ctx.channel().eventLoop();
@@ -1039,7 +1058,7 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter
     }
 
     private SocketAddress remote() {
-        return ctx.channel().remoteAddress();
+        return PeerIdentity.remoteAddress(ctx.channel());
     }
 
     private void logConnection(String format, Object... args) {

@@ -36,4 +36,9 @@ final class EpollSupport {
     static Class<? extends ServerChannel> serverChannelType() {
         return io.netty.channel.epoll.EpollServerSocketChannel.class;
     }
+
+    /** Unix domain sockets: Netty serves them with epoll only (the NIO transport has no equivalent here). */
+    static Class<? extends ServerChannel> domainSocketServerChannelType() {
+        return io.netty.channel.epoll.EpollServerDomainSocketChannel.class;
+    }
 }

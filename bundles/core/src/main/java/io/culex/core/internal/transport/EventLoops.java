@@ -30,11 +30,19 @@ public final class EventLoops {
      * @param workerThreads number of worker loops; 0 means one per available processor
      */
     public EventLoops(int workerThreads) {
+        this(workerThreads, true);
+    }
+
+    /**
+     * @param workerThreads number of worker loops; 0 means one per available processor
+     * @param epollIfAvailable {@code false} forces NIO (for tests of what happens where epoll is missing)
+     */
+    public EventLoops(int workerThreads, boolean epollIfAvailable) {
         int threads = workerThreads > 0 ? workerThreads : Runtime.getRuntime().availableProcessors();
         IoHandlerFactory factory;
         Class<? extends ServerChannel> channelType;
         String name;
-        if (EpollSupport.isAvailable()) {
+        if (epollIfAvailable && EpollSupport.isAvailable()) {
             factory = EpollSupport.ioHandlerFactory();
             channelType = EpollSupport.serverChannelType();
             name = "epoll";
@@ -60,6 +68,19 @@ public final class EventLoops {
 
     public Class<? extends ServerChannel> serverChannelType() {
         return serverChannelType;
+    }
+
+    /**
+     * @return the server channel type for Unix domain sockets
+     * @throws IllegalStateException if the event loops are not epoll loops (Unix sockets need epoll)
+     */
+    public Class<? extends ServerChannel> domainSocketServerChannelType() {
+        if (!"epoll".equals(transportName)) {
+            throw new IllegalStateException("Unix socket listeners need Netty's epoll transport, which is not "
+                    + "in use here (" + (EpollSupport.isAvailable() ? "NIO was chosen"
+                    : EpollSupport.unavailabilityCause()) + ")");
+        }
+        return EpollSupport.domainSocketServerChannelType();
     }
 
     /** @return "epoll" or "nio" */

@@ -7,23 +7,29 @@ import java.util.Map;
 /**
  * One listener, from an {@code io.culex.core.listener} factory configuration (Mosquitto's option names).
  *
- * <p>Options this version cannot honour (TLS, WebSockets, Unix sockets, {@code mount_point}, {@code bind_interface})
- * are refused with an error rather than ignored: ignoring {@code certfile} would serve plain text where the user
- * asked for TLS.
+ * <p>Options this version cannot honour ({@code mount_point}, PSK, {@code http_dir}) are refused with an error
+ * rather than ignored: ignoring an option that changes what clients see or how they are secured would serve
+ * something other than what the user asked for.
  */
 public final class ListenerSettings {
 
-    private static final List<String> NOT_YET_SUPPORTED = List.of("cafile", "capath", "certfile", "keyfile",
-            "ciphers", "ciphers_tls1.3", "crlfile", "dhparamfile", "tls_version", "require_certificate",
-            "use_identity_as_username", "use_subject_as_username", "psk_hint", "mount_point", "bind_interface",
-            "unix_socket_path", "http_dir");
+    /** The {@code protocol} values, as in mosquitto.conf. */
+    public enum Protocol { MQTT, WEBSOCKETS }
+
+    private static final List<String> NOT_YET_SUPPORTED = List.of("psk_hint", "mount_point", "http_dir");
 
     public final int port;
     /** Host name or address to bind, or {@code null} for every interface. */
     public final String bindAddress;
+    /** Network interface whose addresses are bound ({@code bind_interface}), or {@code null}. */
+    public final String bindInterface;
+    /** Path of the Unix domain socket ({@code listener 0 <path>}), or {@code null} for a TCP listener. */
+    public final String unixSocketPath;
     /** {@code ipv4}, {@code ipv6} or {@code null} for both. */
     public final String socketDomain;
-    public final String protocol;
+    public final Protocol protocol;
+    /** The TLS options, or {@code null} for a listener without TLS. */
+    public final TlsSettings tls;
     /** -1 for no limit. */
     public final int maxConnections;
     /** Highest QoS granted and accepted on this listener. */
@@ -46,12 +52,27 @@ public final class ListenerSettings {
             throw new IllegalArgumentException("Error: Invalid port " + port + " (" + source + ").");
         }
         bindAddress = text(p, "bind_address");
+        bindInterface = text(p, "bind_interface");
+        unixSocketPath = text(p, "unix_socket_path");
         socketDomain = text(p, "socket_domain");
         if (socketDomain != null && !socketDomain.equals("ipv4") && !socketDomain.equals("ipv6")) {
             throw new IllegalArgumentException("Error: Invalid socket_domain '" + socketDomain + "' (" + source
                     + ").");
         }
-        protocol = p.get("protocol") == null ? "mqtt" : p.get("protocol").toString().trim();
+        String protocolName = text(p, "protocol") == null ? "mqtt" : text(p, "protocol");
+        if (protocolName.equals("mqtt")) {
+            protocol = Protocol.MQTT;
+        } else if (protocolName.equals("websockets")) {
+            protocol = Protocol.WEBSOCKETS;
+        } else {
+            throw new IllegalArgumentException("Error: Invalid protocol value (" + protocolName + ") (" + source
+                    + ").");
+        }
+        if (unixSocketPath != null && (bindInterface != null || port != 0)) {
+            throw new IllegalArgumentException("Error: a Unix socket listener (" + unixSocketPath
+                    + ") takes port 0 and no bind_interface (" + source + ").");
+        }
+        tls = TlsSettings.from(p, source);
         maxConnections = p.get("max_connections") == null ? -1 : toInt(p.get("max_connections"), "max_connections");
         maxQos = p.get("max_qos") == null ? 2 : toInt(p.get("max_qos"), "max_qos");
         if (maxQos < 0 || maxQos > 2) {
@@ -76,16 +97,17 @@ public final class ListenerSettings {
                 unsupported.add(option);
             }
         }
-        Object protocol = p.get("protocol");
-        if (protocol != null && !"mqtt".equals(protocol.toString().trim())) {
-            unsupported.add("protocol " + protocol);
-        }
         if (!unsupported.isEmpty()) {
             throw new IllegalArgumentException("Error: " + String.join(", ", unsupported)
                     + " not supported yet by Culex; the listener on port " + p.get("port") + " is not started ("
                     + source + ").");
         }
         return new ListenerSettings(p, source);
+    }
+
+    /** @return {@code true} for a Unix domain socket listener */
+    public boolean isUnixSocket() {
+        return unixSocketPath != null;
     }
 
     private int toInt(Object v, String name) {
@@ -99,13 +121,16 @@ public final class ListenerSettings {
         }
     }
 
-    private static String text(Map<String, ?> p, String key) {
+    static String text(Map<String, ?> p, String key) {
         Object v = p.get(key);
         return v == null || v.toString().isBlank() ? null : v.toString().trim();
     }
 
     @Override
     public String toString() {
-        return (bindAddress == null ? "" : bindAddress + ":") + port + " (" + protocol + ")";
+        String where = unixSocketPath != null ? unixSocketPath
+                : (bindInterface != null ? bindInterface + ":" : bindAddress == null ? "" : bindAddress + ":") + port;
+        String kind = protocol == Protocol.WEBSOCKETS ? "websockets" : "mqtt";
+        return where + " (" + kind + (tls != null ? ", tls" : "") + ")";
     }
 }

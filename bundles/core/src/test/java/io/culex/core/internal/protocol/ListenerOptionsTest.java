@@ -21,15 +21,15 @@ import io.culex.core.internal.transport.ListenerSettings;
 class ListenerOptionsTest {
 
     @Test
-    void tlsOptionsAreRefusedNotIgnored() {
+    void optionsNotSupportedYetAreRefusedNotIgnored() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ListenerSettings.from(
-                Map.of("port", 8883, "certfile", "/etc/c.pem", "keyfile", "/etc/k.pem", "culex.source", "f:3")));
-        assertTrue(e.getMessage().contains("certfile, keyfile not supported yet"), e.getMessage());
+                Map.of("port", 1883, "mount_point", "tenant/", "culex.source", "f:3")));
+        assertTrue(e.getMessage().contains("mount_point not supported yet"), e.getMessage());
         assertTrue(e.getMessage().contains("(f:3)"), e.getMessage());
         assertThrows(IllegalArgumentException.class, () -> ListenerSettings.from(
-                Map.of("port", 8080, "protocol", "websockets")));
+                Map.of("port", 8883, "psk_hint", "hint")));
         assertThrows(IllegalArgumentException.class, () -> ListenerSettings.from(
-                Map.of("port", 1883, "mount_point", "tenant/")));
+                Map.of("port", 8080, "protocol", "http")));
     }
 
     @Test

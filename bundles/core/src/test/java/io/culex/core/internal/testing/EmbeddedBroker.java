@@ -35,9 +35,17 @@ public final class EmbeddedBroker implements AutoCloseable {
         engine = new Engine(BrokerSettings.from(settings), extensions, new EventLoops(2));
         Map<String, Object> listenerSettings = new HashMap<>(listenerOptions);
         listenerSettings.put("port", 0);
-        listenerSettings.put("bind_address", "127.0.0.1");
+        if (!listenerSettings.containsKey("unix_socket_path")) {
+            listenerSettings.put("bind_address", "127.0.0.1");
+        }
+        listenerSettings.putIfAbsent("culex.source", "test.conf:1");
         listener = new MqttListener(ListenerSettings.from(listenerSettings), engine);
-        listener.start();
+        try {
+            listener.start();
+        } catch (RuntimeException e) {
+            engine.shutdown();
+            throw e;
+        }
     }
 
     public EmbeddedBroker() {

@@ -81,9 +81,14 @@ public final class RawClient implements AutoCloseable {
     private final OutputStream out;
 
     public RawClient(int port) throws IOException {
-        socket = new Socket("127.0.0.1", port);
-        socket.setSoTimeout(10_000);
+        this(new Socket("127.0.0.1", port));
         socket.setTcpNoDelay(true);
+    }
+
+    /** Over a socket already connected (a TLS socket, for instance). */
+    public RawClient(Socket socket) throws IOException {
+        this.socket = socket;
+        socket.setSoTimeout(10_000);
         in = new DataInputStream(socket.getInputStream());
         out = socket.getOutputStream();
     }

@@ -1,0 +1,71 @@
+package io.culex.core.internal.testing;
+
+import java.util.Dictionary;
+import java.util.Hashtable;
+import java.util.concurrent.atomic.AtomicLong;
+
+import org.osgi.framework.Bundle;
+import org.osgi.framework.Constants;
+import org.osgi.framework.ServiceReference;
+
+/**
+ * A service reference without a framework, for putting test services into the {@link
+ * io.culex.core.internal.extension.Extensions} chains of an {@link EmbeddedBroker}: ranking 0, ids in creation
+ * order, ordered as the OSGi specification says.
+ */
+public final class TestServiceReference<S> implements ServiceReference<S> {
+
+    private static final AtomicLong IDS = new AtomicLong(1000);
+
+    private final long id = IDS.incrementAndGet();
+
+    @Override
+    public Object getProperty(String key) {
+        if (Constants.SERVICE_ID.equals(key)) {
+            return id;
+        }
+        if (Constants.SERVICE_RANKING.equals(key)) {
+            return 0;
+        }
+        return null;
+    }
+
+    @Override
+    public String[] getPropertyKeys() {
+        return new String[] {Constants.SERVICE_ID, Constants.SERVICE_RANKING};
+    }
+
+    @Override
+    public Bundle getBundle() {
+        return null;
+    }
+
+    @Override
+    public Bundle[] getUsingBundles() {
+        return null;
+    }
+
+    @Override
+    public boolean isAssignableTo(Bundle bundle, String className) {
+        return true;
+    }
+
+    /** Same ranking for all: the lower id (older service) ranks higher, i.e. compares greater. */
+    @Override
+    public int compareTo(Object other) {
+        return Long.compare(((TestServiceReference<?>) other).id, id);
+    }
+
+    @Override
+    public Dictionary<String, Object> getProperties() {
+        Hashtable<String, Object> properties = new Hashtable<>();
+        properties.put(Constants.SERVICE_ID, id);
+        properties.put(Constants.SERVICE_RANKING, 0);
+        return properties;
+    }
+
+    @Override
+    public <A> A adapt(Class<A> type) {
+        return null;
+    }
+}
