@@ -221,6 +221,11 @@ class PasswordFileAuthenticatorTest {
             public boolean isBridge() {
                 return false;
             }
+
+            @Override
+            public java.util.List<java.security.cert.X509Certificate> peerCertificates() {
+                return java.util.List.of();
+            }
         };
     }
 }
