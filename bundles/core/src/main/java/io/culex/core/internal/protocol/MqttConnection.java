@@ -23,6 +23,7 @@ import io.culex.core.internal.BrokerSettings;
 import io.culex.core.internal.Engine;
 import io.culex.core.internal.routing.Message;
 import io.culex.core.internal.routing.MessageProperties;
+import io.culex.core.internal.routing.SharedFilter;
 import io.culex.core.internal.routing.Subscription;
 import io.culex.core.internal.routing.Topics;
 import io.culex.core.internal.session.Session;
@@ -640,7 +641,6 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter
         if (listener.maxQos < 2) {
             p.add(new MqttProperties.IntegerProperty(MqttProperties.MAXIMUM_QOS, listener.maxQos));
         }
-        p.add(new MqttProperties.IntegerProperty(MqttProperties.SHARED_SUBSCRIPTION_AVAILABLE, 0));
         return p;
     }
 
@@ -856,9 +856,14 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter
             return;
         }
         for (MqttTopicSubscription s : requested) {
-            if (!Topics.isValidTopicFilter(s.topicFilter())) {
+            SharedFilter shared = SharedFilter.parse(s.topicFilter());
+            if (shared != null ? !shared.isValid() : !Topics.isValidTopicFilter(s.topicFilter())) {
                 protocolViolation("invalid subscription filter '" + s.topicFilter() + "'",
                         ReasonCodes.TOPIC_NAME_INVALID);
+                return;
+            }
+            if (shared != null && mqtt5 && s.option().isNoLocal()) {
+                protocolViolation("no local on shared subscription '" + s.topicFilter() + "'");
                 return;
             }
         }
@@ -882,12 +887,10 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter
             String filter = s.topicFilter();
             MqttSubscriptionOption option = s.option();
             int qos = Math.min(option.qos().value(), listener.maxQos);
-            if (filter.startsWith("$share/")) {
-                // shared subscriptions are announced as unavailable until they are implemented
-                granted[i] = mqtt5 ? ReasonCodes.SHARED_SUBSCRIPTIONS_NOT_SUPPORTED : MqttQoS.FAILURE.value();
-                continue;
-            }
-            if (!engine.access().isAllowed(client, Access.SUBSCRIBE, filter, qos, false)) {
+            SharedFilter shared = SharedFilter.parse(filter);
+            // the ACL sees the topic filter a shared subscription matches, without its $share/<group>/ prefix
+            String checked = shared == null ? filter : shared.filter();
+            if (!engine.access().isAllowed(client, Access.SUBSCRIBE, checked, qos, false)) {
                 LOG.info("Denied SUBSCRIBE from {} to '{}'.", client.clientId(), filter);
                 granted[i] = mqtt5 ? ReasonCodes.NOT_AUTHORIZED : MqttQoS.FAILURE.value();
                 continue;
@@ -900,7 +903,8 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter
             granted[i] = qos;
             LOG.info(LogMarkers.SUBSCRIBE, "{} {} {}", client.clientId(), qos, filter);
             int retainHandling = subscription.retainHandling();
-            if (retainHandling == 0 || (retainHandling == 1 && !existed)) {
+            // MQTT 5 4.8.2: retained messages are not sent for a shared subscription
+            if (shared == null && (retainHandling == 0 || (retainHandling == 1 && !existed))) {
                 int before = retained.size();
                 engine.retained().match(filter, retained);
                 for (int j = before; j < retained.size(); j++) {
@@ -939,7 +943,8 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter
             return;
         }
         for (String filter : filters) {
-            if (!Topics.isValidTopicFilter(filter)) {
+            SharedFilter shared = SharedFilter.parse(filter);
+            if (shared != null ? !shared.isValid() : !Topics.isValidTopicFilter(filter)) {
                 protocolViolation("invalid unsubscription filter '" + filter + "'", ReasonCodes.TOPIC_NAME_INVALID);
                 return;
             }

@@ -13,11 +13,13 @@ public final class Subscription {
 
     private final Subscriber subscriber;
     private final String filter;
+    private final String key;
     private final int qos;
     private final boolean noLocal;
     private final boolean retainAsPublished;
     private final int retainHandling;
     private final int[] subscriptionIds;
+    private final String shareGroup;
 
     /** An MQTT 3.x style subscription: no options. */
     public Subscription(Subscriber subscriber, String filter, int qos) {
@@ -25,6 +27,8 @@ public final class Subscription {
     }
 
     /**
+     * @param filter the topic filter as the client sent it; a {@code $share/<group>/<filter>} filter makes a
+     *     shared subscription (the caller validated it)
      * @param subscriptionId the MQTT 5 subscription identifier, or 0 for none
      */
     public Subscription(Subscriber subscriber, String filter, int qos, boolean noLocal, boolean retainAsPublished,
@@ -36,6 +40,10 @@ public final class Subscription {
     private Subscription(Subscriber subscriber, String filter, int qos, boolean noLocal, boolean retainAsPublished,
                          int retainHandling, int[] subscriptionIds) {
         this.subscriber = subscriber;
+        SharedFilter shared = SharedFilter.parse(filter);
+        this.shareGroup = shared == null ? null : shared.group();
+        this.key = filter;
+        filter = shared == null ? filter : shared.filter();
         this.filter = filter;
         this.qos = qos;
         this.noLocal = noLocal;
@@ -48,8 +56,19 @@ public final class Subscription {
         return subscriber;
     }
 
+    /** @return the filter topics are matched against (without a {@code $share/<group>/} prefix) */
     public String filter() {
         return filter;
+    }
+
+    /** @return the filter as the client sent it, which identifies the subscription within its session */
+    public String key() {
+        return key;
+    }
+
+    /** @return the share group of a shared subscription, or {@code null} */
+    public String shareGroup() {
+        return shareGroup;
     }
 
     public int qos() {
@@ -88,12 +107,12 @@ public final class Subscription {
             ids = java.util.Arrays.copyOf(subscriptionIds, subscriptionIds.length + other.subscriptionIds.length);
             System.arraycopy(other.subscriptionIds, 0, ids, subscriptionIds.length, other.subscriptionIds.length);
         }
-        return new Subscription(subscriber, filter, Math.max(qos, other.qos), false,
+        return new Subscription(subscriber, key, Math.max(qos, other.qos), false,
                 retainAsPublished || other.retainAsPublished, retainHandling, ids);
     }
 
     @Override
     public String toString() {
-        return filter + " q" + qos;
+        return key + " q" + qos;
     }
 }

@@ -38,7 +38,10 @@ public final class SubscriptionTree {
                 }
                 start = end + 1;
             }
-            Subscription previous = node.subscriptionsForWrite().put(subscription.subscriber(), subscription);
+            Subscription previous = subscription.shareGroup() == null
+                    ? node.subscriptionsForWrite().put(subscription.subscriber(), subscription)
+                    : node.sharedForWrite().computeIfAbsent(subscription.shareGroup(), g -> new SharedGroup())
+                            .put(subscription);
             if (previous == null) {
                 count++;
             }
@@ -52,10 +55,24 @@ public final class SubscriptionTree {
      * @return whether there was one
      */
     public boolean unsubscribe(Subscriber subscriber, String filter) {
+        SharedFilter shared = SharedFilter.parse(filter);
         synchronized (writeLock) {
-            Node node = find(filter);
-            if (node == null || node.subscriptions == null || node.subscriptions.remove(subscriber) == null) {
+            Node node = find(shared == null ? filter : shared.filter());
+            if (node == null) {
                 return false;
+            }
+            if (shared == null) {
+                if (node.subscriptions == null || node.subscriptions.remove(subscriber) == null) {
+                    return false;
+                }
+            } else {
+                SharedGroup group = node.shared == null ? null : node.shared.get(shared.group());
+                if (group == null || !group.remove(subscriber)) {
+                    return false;
+                }
+                if (group.isEmpty()) {
+                    node.shared.remove(shared.group());
+                }
             }
             count--;
             prune(node);
@@ -120,6 +137,15 @@ public final class SubscriptionTree {
         if (subscriptions != null) {
             out.addAll(subscriptions.values());
         }
+        Map<String, SharedGroup> shared = node.shared;
+        if (shared != null) {
+            for (SharedGroup group : shared.values()) {
+                Subscription chosen = group.next();
+                if (chosen != null) {
+                    out.add(chosen);
+                }
+            }
+        }
     }
 
     private Node find(String filter) {
@@ -156,6 +182,7 @@ public final class SubscriptionTree {
         final Node parent;
         volatile ConcurrentHashMap<String, Node> children;
         volatile ConcurrentHashMap<Subscriber, Subscription> subscriptions;
+        volatile ConcurrentHashMap<String, SharedGroup> shared;
 
         Node(String level, Node parent) {
             this.level = level;
@@ -180,8 +207,18 @@ public final class SubscriptionTree {
             return map;
         }
 
+        ConcurrentHashMap<String, SharedGroup> sharedForWrite() {
+            ConcurrentHashMap<String, SharedGroup> map = shared;
+            if (map == null) {
+                map = new ConcurrentHashMap<>(2);
+                shared = map;
+            }
+            return map;
+        }
+
         boolean isEmpty() {
-            return (subscriptions == null || subscriptions.isEmpty()) && (children == null || children.isEmpty());
+            return (subscriptions == null || subscriptions.isEmpty()) && (children == null || children.isEmpty())
+                    && (shared == null || shared.isEmpty());
         }
     }
 }

@@ -276,7 +276,7 @@ public final class Session implements Subscriber {
             subs = new ConcurrentHashMap<>(4);
             subscriptions = subs;
         }
-        boolean existed = subs.put(subscription.filter(), subscription) != null;
+        boolean existed = subs.put(subscription.key(), subscription) != null;
         subscriptionCount = subs.size();
         engine.subscriptions().subscribe(subscription);
         return existed;
