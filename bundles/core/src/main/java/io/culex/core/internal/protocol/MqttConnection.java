@@ -471,7 +471,7 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter
                 }
                 forwarded = MessageProperties.of(willProperties);
             }
-            will = new Message(payload.willTopic(),
+            will = new Message(mounted(payload.willTopic()),
                     willPayload == null ? Unpooled.EMPTY_BUFFER : Unpooled.wrappedBuffer(willPayload),
                     header.willQos(), header.isWillRetain(), clientId, forwarded, expiresAt);
         }
@@ -722,6 +722,7 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter
             protocolViolation("invalid topic '" + topic + "' in PUBLISH", ReasonCodes.TOPIC_NAME_INVALID);
             return;
         }
+        topic = mounted(topic);
         if (qos > listener.maxQos) {
             protocolViolation("PUBLISH with QoS " + qos + " above max_qos " + listener.maxQos,
                     ReasonCodes.QOS_NOT_SUPPORTED);
@@ -884,7 +885,7 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter
         List<Subscription> retainedFor = new ArrayList<>();
         for (int i = 0; i < granted.length; i++) {
             MqttTopicSubscription s = requested.get(i);
-            String filter = s.topicFilter();
+            String filter = mountedFilter(s.topicFilter());
             MqttSubscriptionOption option = s.option();
             int qos = Math.min(option.qos().value(), listener.maxQos);
             SharedFilter shared = SharedFilter.parse(filter);
@@ -951,7 +952,7 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter
         }
         short[] reasons = new short[filters.size()];
         for (int i = 0; i < reasons.length; i++) {
-            String filter = filters.get(i);
+            String filter = mountedFilter(filters.get(i));
             if (!engine.access().isAllowed(client, Access.UNSUBSCRIBE, filter, 0, false)) {
                 LOG.info("Denied UNSUBSCRIBE from {} to '{}'.", client.clientId(), filter);
                 reasons[i] = ReasonCodes.NOT_AUTHORIZED;
@@ -1034,6 +1035,26 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter
             return;
         }
         close(reason, reasonCode);
+    }
+
+    @Override
+    public String mountPoint() {
+        return listener.mountPoint;
+    }
+
+    /** @return the topic inside this listener's mount point */
+    private String mounted(String topic) {
+        return listener.mountPoint == null ? topic : listener.mountPoint + topic;
+    }
+
+    /** @return the filter inside this listener's mount point; a shared filter keeps its $share/group/ prefix */
+    private String mountedFilter(String filter) {
+        if (listener.mountPoint == null) {
+            return filter;
+        }
+        SharedFilter shared = SharedFilter.parse(filter);
+        return shared == null ? listener.mountPoint + filter
+                : SharedFilter.PREFIX + shared.group() + "/" + listener.mountPoint + shared.filter();
     }
 
     @Override

@@ -27,7 +27,12 @@ public final class PublishEncoding {
     /** @return the MQTT 3.1/3.1.1 fixed and variable header of a PUBLISH whose payload follows separately */
     public static ByteBuf header(ByteBufAllocator alloc, Message message, int qos, boolean retain, boolean dup,
                                  int packetId) {
-        byte[] topic = message.topicUtf8();
+        return header(alloc, message, message.topicUtf8(), qos, retain, dup, packetId);
+    }
+
+    /** @param topic the topic as this client sees it (without a listener's mount point) */
+    public static ByteBuf header(ByteBufAllocator alloc, Message message, byte[] topic, int qos, boolean retain,
+                                 boolean dup, int packetId) {
         int variable = variableHeaderLength(topic, qos);
         int remaining = variable + message.payloadSize();
         ByteBuf buf = alloc.buffer(1 + varIntSize(remaining) + variable);
@@ -38,7 +43,13 @@ public final class PublishEncoding {
     /** @return the whole MQTT 3.1/3.1.1 PUBLISH packet, header and payload, in one buffer */
     public static ByteBuf completePacket(ByteBufAllocator alloc, Message message, int qos, boolean retain,
                                          boolean dup, int packetId) {
-        ByteBuf buf = header(alloc, message, qos, retain, dup, packetId);
+        return completePacket(alloc, message, message.topicUtf8(), qos, retain, dup, packetId);
+    }
+
+    /** @param topic the topic as this client sees it (without a listener's mount point) */
+    public static ByteBuf completePacket(ByteBufAllocator alloc, Message message, byte[] topic, int qos,
+                                         boolean retain, boolean dup, int packetId) {
+        ByteBuf buf = header(alloc, message, topic, qos, retain, dup, packetId);
         return appendPayload(buf, message);
     }
 
@@ -49,7 +60,12 @@ public final class PublishEncoding {
      */
     public static ByteBuf headerV5(ByteBufAllocator alloc, Message message, int qos, boolean retain, boolean dup,
                                    int packetId, int[] subscriptionIds, long nowNanos) {
-        byte[] topic = message.topicUtf8();
+        return headerV5(alloc, message, message.topicUtf8(), qos, retain, dup, packetId, subscriptionIds, nowNanos);
+    }
+
+    /** @param topic the topic as this client sees it (without a listener's mount point) */
+    public static ByteBuf headerV5(ByteBufAllocator alloc, Message message, byte[] topic, int qos, boolean retain,
+                                   boolean dup, int packetId, int[] subscriptionIds, long nowNanos) {
         int propertiesLength = propertiesLength(message, subscriptionIds);
         int variable = variableHeaderLength(topic, qos) + varIntSize(propertiesLength) + propertiesLength;
         int remaining = variable + message.payloadSize();
@@ -73,7 +89,15 @@ public final class PublishEncoding {
     /** @return the whole MQTT 5 PUBLISH packet in one buffer */
     public static ByteBuf completePacketV5(ByteBufAllocator alloc, Message message, int qos, boolean retain,
                                            boolean dup, int packetId, int[] subscriptionIds, long nowNanos) {
-        ByteBuf buf = headerV5(alloc, message, qos, retain, dup, packetId, subscriptionIds, nowNanos);
+        return completePacketV5(alloc, message, message.topicUtf8(), qos, retain, dup, packetId, subscriptionIds,
+                nowNanos);
+    }
+
+    /** @param topic the topic as this client sees it (without a listener's mount point) */
+    public static ByteBuf completePacketV5(ByteBufAllocator alloc, Message message, byte[] topic, int qos,
+                                           boolean retain, boolean dup, int packetId, int[] subscriptionIds,
+                                           long nowNanos) {
+        ByteBuf buf = headerV5(alloc, message, topic, qos, retain, dup, packetId, subscriptionIds, nowNanos);
         return appendPayload(buf, message);
     }
 

@@ -384,26 +384,48 @@ public final class Session implements Subscriber {
 
     private void writeQos0(Message message, boolean retainFlag, int[] subscriptionIds) {
         SessionConnection c = connection;
+        byte[] topic = topicFor(message, c);
+        if (topic == null) {
+            return;
+        }
+        boolean shared = topic == message.topicUtf8() && !retainFlag;
         if (c.isMqtt5()) {
             if (tooLargeForClient(message, 0, subscriptionIds)) {
                 return;
             }
-            if (!retainFlag && subscriptionIds.length == 0 && !message.hasExpiry()) {
+            if (shared && subscriptionIds.length == 0 && !message.hasExpiry()) {
                 c.write(message.qos0PacketV5(c.alloc()));
             } else {
-                c.write(PublishEncoding.completePacketV5(c.alloc(), message, 0, retainFlag, false, 0,
+                c.write(PublishEncoding.completePacketV5(c.alloc(), message, topic, 0, retainFlag, false, 0,
                         subscriptionIds, System.nanoTime()));
             }
-        } else if (retainFlag) {
-            c.write(PublishEncoding.completePacket(c.alloc(), message, 0, true, false, 0));
-        } else {
+        } else if (shared) {
             c.write(message.qos0Packet(c.alloc()));
+        } else {
+            c.write(PublishEncoding.completePacket(c.alloc(), message, topic, 0, retainFlag, false, 0));
         }
         engine.stats().publishSent();
     }
 
+    /**
+     * @return the topic as the connection's client sees it: the message's own bytes, or with the listener's mount
+     *     point removed; {@code null} if the topic is outside the mount point (not for this client)
+     */
+    private static byte[] topicFor(Message message, SessionConnection c) {
+        String mountPoint = c.mountPoint();
+        if (mountPoint == null) {
+            return message.topicUtf8();
+        }
+        String topic = message.topic();
+        if (!topic.startsWith(mountPoint) || topic.length() == mountPoint.length()) {
+            return null;
+        }
+        return topic.substring(mountPoint.length()).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    }
+
     private void sendInflight(Message message, int qos, boolean retainFlag, int[] subscriptionIds) {
-        if (connection.isMqtt5() && tooLargeForClient(message, qos, subscriptionIds)) {
+        if ((connection.isMqtt5() && tooLargeForClient(message, qos, subscriptionIds))
+                || topicFor(message, connection) == null) {
             return;
         }
         int packetId = nextPacketId();
@@ -419,11 +441,15 @@ public final class Session implements Subscriber {
                               int[] subscriptionIds) {
         SessionConnection c = connection;
         ByteBufAllocator alloc = c.alloc();
+        byte[] topic = topicFor(message, c);
+        if (topic == null) {
+            topic = message.topicUtf8(); // queued under another mount point: still this session's message
+        }
         if (c.isMqtt5()) {
-            c.write(PublishEncoding.headerV5(alloc, message, qos, retainFlag, dup, packetId, subscriptionIds,
+            c.write(PublishEncoding.headerV5(alloc, message, topic, qos, retainFlag, dup, packetId, subscriptionIds,
                     System.nanoTime()));
         } else {
-            c.write(PublishEncoding.header(alloc, message, qos, retainFlag, dup, packetId));
+            c.write(PublishEncoding.header(alloc, message, topic, qos, retainFlag, dup, packetId));
         }
         c.write(message.payload().retainedDuplicate());
         engine.stats().publishSent();

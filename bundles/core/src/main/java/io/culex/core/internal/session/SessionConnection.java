@@ -23,6 +23,12 @@ public interface SessionConnection {
     /** @return the client's Maximum Packet Size; 0 for no limit (always 0 for 3.x) */
     long maximumPacketSize();
 
+    /**
+     * @return the listener's {@code mount_point} (topics of this client live under it, and it sees them without
+     *     it), or {@code null}
+     */
+    String mountPoint();
+
     /** @return whether the socket can take more without growing Netty's outbound buffer past its high mark */
     boolean isWritable();
 

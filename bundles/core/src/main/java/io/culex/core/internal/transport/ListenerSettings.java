@@ -7,7 +7,7 @@ import java.util.Map;
 /**
  * One listener, from an {@code io.culex.core.listener} factory configuration (Mosquitto's option names).
  *
- * <p>Options this version cannot honour ({@code mount_point}, PSK, {@code http_dir}) are refused with an error
+ * <p>Options this version cannot honour (PSK, {@code http_dir}) are refused with an error
  * rather than ignored: ignoring an option that changes what clients see or how they are secured would serve
  * something other than what the user asked for.
  */
@@ -16,7 +16,7 @@ public final class ListenerSettings {
     /** The {@code protocol} values, as in mosquitto.conf. */
     public enum Protocol { MQTT, WEBSOCKETS }
 
-    private static final List<String> NOT_YET_SUPPORTED = List.of("psk_hint", "mount_point", "http_dir");
+    private static final List<String> NOT_YET_SUPPORTED = List.of("psk_hint", "http_dir");
 
     public final int port;
     /** Host name or address to bind, or {@code null} for every interface. */
@@ -36,6 +36,11 @@ public final class ListenerSettings {
     public final int maxQos;
     /** MQTT 5 topic aliases a client may use on this listener (Mosquitto's {@code max_topic_alias}, default 10). */
     public final int maxTopicAlias;
+    /**
+     * Mosquitto's {@code mount_point}: a prefix added to every topic and filter of this listener's clients, who see
+     * topics without it; {@code null} for none.
+     */
+    public final String mountPoint;
     /** Use the user name as client id (Mosquitto's {@code use_username_as_clientid}). */
     public final boolean useUsernameAsClientId;
     /** Where in the configuration the listener was defined, for messages. */
@@ -81,6 +86,10 @@ public final class ListenerSettings {
         maxTopicAlias = p.get("max_topic_alias") == null ? 10 : toInt(p.get("max_topic_alias"), "max_topic_alias");
         if (maxTopicAlias < 0 || maxTopicAlias > 65535) {
             throw new IllegalArgumentException("Error: max_topic_alias must be 0..65535 (" + source + ").");
+        }
+        mountPoint = text(p, "mount_point");
+        if (mountPoint != null && (mountPoint.contains("+") || mountPoint.contains("#"))) {
+            throw new IllegalArgumentException("Error: mount_point must not contain wildcards (" + source + ").");
         }
         useUsernameAsClientId = Boolean.parseBoolean(String.valueOf(p.get("use_username_as_clientid")));
     }

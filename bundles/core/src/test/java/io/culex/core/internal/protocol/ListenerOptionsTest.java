@@ -23,13 +23,34 @@ class ListenerOptionsTest {
     @Test
     void optionsNotSupportedYetAreRefusedNotIgnored() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ListenerSettings.from(
-                Map.of("port", 1883, "mount_point", "tenant/", "culex.source", "f:3")));
-        assertTrue(e.getMessage().contains("mount_point not supported yet"), e.getMessage());
+                Map.of("port", 8883, "psk_hint", "hint", "culex.source", "f:3")));
+        assertTrue(e.getMessage().contains("psk_hint not supported yet"), e.getMessage());
         assertTrue(e.getMessage().contains("(f:3)"), e.getMessage());
         assertThrows(IllegalArgumentException.class, () -> ListenerSettings.from(
-                Map.of("port", 8883, "psk_hint", "hint")));
+                Map.of("port", 1883, "mount_point", "wild/+/")));
         assertThrows(IllegalArgumentException.class, () -> ListenerSettings.from(
                 Map.of("port", 8080, "protocol", "http")));
+    }
+
+    @Test
+    void mountPointIsolatesTheListenersClients() throws Exception {
+        try (EmbeddedBroker broker = new EmbeddedBroker(Map.of(), Map.of("mount_point", "tenant-a/"));
+             RawClient sub = new RawClient(broker.port()); RawClient pub = new RawClient(broker.port())) {
+            assertEquals(0, sub.connect("sub", true, 60));
+            sub.subscribe(1, "sensors/#", 0);
+            assertEquals(0, pub.connect("pub", true, 60));
+            pub.publish("sensors/t", "21", 0, false, 0);
+            RawClient.Packet p = sub.read();
+            assertEquals("sensors/t", p.topic(), "the client sees topics without the mount point");
+            EmbeddedBroker.await("mounted subscription", () -> broker.engine().subscriptions().size() == 1);
+            assertTrue(broker.engine().sessions().get("sub").subscriptionSnapshot().containsKey("tenant-a/sensors/#"));
+            java.util.List<io.culex.core.internal.routing.Message> retained = new java.util.ArrayList<>();
+            pub.publish("kept", "r", 0, true, 0);
+            EmbeddedBroker.await("retained", () -> broker.engine().retained().size() == 1);
+            broker.engine().retained().match("tenant-a/kept", retained);
+            assertEquals(1, retained.size(), "stored under the mount point");
+            retained.forEach(io.culex.core.internal.routing.Message::release);
+        }
     }
 
     @Test
