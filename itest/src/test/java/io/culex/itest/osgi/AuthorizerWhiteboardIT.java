@@ -2,14 +2,7 @@ package io.culex.itest.osgi;
 
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertTrue;
-import static org.ops4j.pax.exam.CoreOptions.bundle;
-import static org.ops4j.pax.exam.CoreOptions.frameworkProperty;
-import static org.ops4j.pax.exam.CoreOptions.junitBundles;
-import static org.ops4j.pax.exam.CoreOptions.mavenBundle;
-import static org.ops4j.pax.exam.CoreOptions.options;
-import static org.ops4j.pax.exam.CoreOptions.systemProperty;
 
-import java.io.File;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.Socket;
@@ -71,43 +64,7 @@ public class AuthorizerWhiteboardIT {
 
     @Configuration
     public Option[] configuration() {
-        String netty = System.getProperty("netty.version");
-        String slf4j = System.getProperty("slf4j.version");
-        String asm = System.getProperty("asm.version");
-        return options(
-                // STACK.md pitfall 3: keep the class path's slf4j provider out of the framework
-                frameworkProperty("felix.bootdelegation.implicit").value("false"),
-                systemProperty("org.ops4j.pax.logging.DefaultServiceLog.level").value("WARN"),
-                // Netty's JFR events need jdk.jfr.internal classes, which explicit boot delegation hides
-                systemProperty("io.netty.jfr.enabled").value("false"),
-                mavenBundle("org.ow2.asm", "asm", asm).startLevel(1),
-                mavenBundle("org.ow2.asm", "asm-commons", asm).startLevel(1),
-                mavenBundle("org.ow2.asm", "asm-util", asm).startLevel(1),
-                mavenBundle("org.ow2.asm", "asm-tree", asm).startLevel(1),
-                mavenBundle("org.ow2.asm", "asm-analysis", asm).startLevel(1),
-                mavenBundle("org.apache.aries.spifly", "org.apache.aries.spifly.dynamic.bundle", "1.3.7").startLevel(1),
-                mavenBundle("org.slf4j", "slf4j-api", slf4j).startLevel(1),
-                mavenBundle("org.slf4j", "slf4j-simple", slf4j).startLevel(1),
-                mavenBundle("org.osgi", "org.osgi.util.function", "1.2.0"),
-                mavenBundle("org.osgi", "org.osgi.util.promise", "1.3.0"),
-                mavenBundle("org.osgi", "org.osgi.service.component", "1.5.1"),
-                mavenBundle("org.apache.felix", "org.apache.felix.scr", "2.2.18"),
-                mavenBundle("org.apache.felix", "org.apache.felix.configadmin", "1.9.26"),
-                mavenBundle("io.netty", "netty-common", netty),
-                mavenBundle("io.netty", "netty-buffer", netty),
-                mavenBundle("io.netty", "netty-resolver", netty),
-                mavenBundle("io.netty", "netty-transport", netty),
-                mavenBundle("io.netty", "netty-transport-native-unix-common", netty),
-                mavenBundle("io.netty", "netty-transport-classes-epoll", netty),
-                mavenBundle("io.netty", "netty-codec-base", netty),
-                mavenBundle("io.netty", "netty-codec-mqtt", netty),
-                mavenBundle("io.netty", "netty-codec-compression", netty),
-                mavenBundle("io.netty", "netty-codec-http", netty),
-                mavenBundle("io.netty", "netty-handler", netty),
-                bundle(new File(System.getProperty("culex.api.jar")).toURI().toString()),
-                bundle(new File(System.getProperty("culex.core.jar")).toURI().toString()),
-                mavenBundle("org.eclipse.paho", "org.eclipse.paho.client.mqttv3", "1.2.5"),
-                junitBundles());
+        return CulexContainer.coreBundles();
     }
 
     @Before

@@ -1,0 +1,168 @@
+package io.culex.itest.osgi;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertTrue;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Dictionary;
+import java.util.Hashtable;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+import javax.inject.Inject;
+
+import org.eclipse.paho.client.mqttv3.IMqttDeliveryToken;
+import org.eclipse.paho.client.mqttv3.MqttCallback;
+import org.eclipse.paho.client.mqttv3.MqttClient;
+import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
+import org.eclipse.paho.client.mqttv3.MqttException;
+import org.eclipse.paho.client.mqttv3.MqttMessage;
+import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
+import org.junit.Test;
+import org.junit.runner.RunWith;
+import org.ops4j.pax.exam.Configuration;
+import org.ops4j.pax.exam.Option;
+import org.ops4j.pax.exam.junit.PaxExam;
+import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
+import org.ops4j.pax.exam.spi.reactors.PerClass;
+import org.osgi.framework.Bundle;
+import org.osgi.framework.BundleContext;
+import org.osgi.service.cm.ConfigurationAdmin;
+import org.osgi.util.tracker.ServiceTracker;
+
+import io.culex.api.Authorizer;
+
+/**
+ * The real acl-file bundle, required by the configuration, uninstalled and reinstalled while clients stay
+ * connected: while it is gone the broker fails closed.
+ */
+@RunWith(PaxExam.class)
+@ExamReactorStrategy(PerClass.class)
+public class AclFileBundleLifecycleIT {
+
+    @Inject
+    private BundleContext context;
+
+    @Inject
+    private ConfigurationAdmin configurationAdmin;
+
+    private final BlockingQueue<String> received = new LinkedBlockingQueue<>();
+    private int port;
+
+    @Configuration
+    public Option[] configuration() {
+        return CulexContainer.coreBundles();
+    }
+
+    @Test
+    public void uninstallingTheRequiredAclBundleDeniesAndReinstallingRestores() throws Exception {
+        Path acl = Files.createTempFile("culex-acl", ".acl");
+        Files.writeString(acl, "# anonymous clients\ntopic readwrite open/#\n");
+        try (ServerSocket probe = new ServerSocket(0)) {
+            port = probe.getLocalPort();
+        }
+        Dictionary<String, Object> broker = new Hashtable<>();
+        broker.put("allow_anonymous", true);
+        broker.put("required_providers", new String[] {"acl_file"});
+        configurationAdmin.getConfiguration("io.culex.core.broker", "?").update(broker);
+        Dictionary<String, Object> aclConfig = new Hashtable<>();
+        aclConfig.put("acl_file", acl.toString());
+        configurationAdmin.getConfiguration("io.culex.acl.file", "?").update(aclConfig);
+        Dictionary<String, Object> listener = new Hashtable<>();
+        listener.put("port", port);
+        listener.put("bind_address", "127.0.0.1");
+        configurationAdmin.createFactoryConfiguration("io.culex.core.listener", "?").update(listener);
+        awaitListening();
+
+        Bundle aclBundle = installAclBundle();
+        MqttClient watcher = client("watcher");
+        watcher.subscribe("#", 1);
+        MqttClient publisher = client("publisher");
+        publish(publisher, "closed/x", "denied by the file");
+        publish(publisher, "open/x", "allowed by the file");
+        assertEquals("open/x allowed by the file", next());
+
+        aclBundle.uninstall();
+        publish(publisher, "open/x", "while the ACL bundle is gone");
+        try {
+            client("newcomer");
+            throw new AssertionError("a new client must be refused while the required provider is gone");
+        } catch (MqttException e) {
+            assertEquals(MqttException.REASON_CODE_BROKER_UNAVAILABLE, e.getReasonCode());
+        }
+        assertTrue("connected clients stay connected", watcher.isConnected() && publisher.isConnected());
+
+        installAclBundle();
+        publish(publisher, "open/x", "after reinstalling");
+        assertEquals("open/x after reinstalling", next());
+        watcher.disconnect();
+        publisher.disconnect();
+    }
+
+    private Bundle installAclBundle() throws Exception {
+        ServiceTracker<Authorizer, Authorizer> tracker = new ServiceTracker<>(context,
+                context.createFilter("(&(objectClass=" + Authorizer.class.getName() + ")(culex.provider=acl_file))"),
+                null);
+        tracker.open();
+        try {
+            Bundle bundle = context.installBundle(CulexContainer.reactorJar("culex.aclfile.jar"));
+            bundle.start();
+            assertTrue("the acl-file Authorizer is registered", tracker.waitForService(10_000) != null);
+            return bundle;
+        } finally {
+            tracker.close();
+        }
+    }
+
+    private MqttClient client(String id) throws MqttException {
+        MqttClient c = new MqttClient("tcp://127.0.0.1:" + port, id, new MemoryPersistence());
+        c.setCallback(new MqttCallback() {
+            @Override
+            public void connectionLost(Throwable cause) {
+            }
+
+            @Override
+            public void messageArrived(String topic, MqttMessage message) {
+                received.add(topic + " " + new String(message.getPayload(), StandardCharsets.UTF_8));
+            }
+
+            @Override
+            public void deliveryComplete(IMqttDeliveryToken token) {
+            }
+        });
+        MqttConnectOptions options = new MqttConnectOptions();
+        options.setMqttVersion(MqttConnectOptions.MQTT_VERSION_3_1_1);
+        c.connect(options);
+        return c;
+    }
+
+    private static void publish(MqttClient c, String topic, String text) throws MqttException {
+        c.publish(topic, text.getBytes(StandardCharsets.UTF_8), 1, false);
+    }
+
+    private String next() throws InterruptedException {
+        String m = received.poll(10, TimeUnit.SECONDS);
+        if (m == null) {
+            throw new AssertionError("no message within 10 s");
+        }
+        return m;
+    }
+
+    private void awaitListening() throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (System.nanoTime() < deadline) {
+            try (Socket s = new Socket("127.0.0.1", port)) {
+                return;
+            } catch (IOException notYet) {
+                Thread.sleep(50);
+            }
+        }
+        throw new AssertionError("the listener did not open port " + port);
+    }
+}
