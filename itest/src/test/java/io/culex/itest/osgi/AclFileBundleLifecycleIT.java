@@ -3,26 +3,17 @@ package io.culex.itest.osgi;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertTrue;
 
-import java.io.IOException;
-import java.net.ServerSocket;
-import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Dictionary;
 import java.util.Hashtable;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 import javax.inject.Inject;
 
-import org.eclipse.paho.client.mqttv3.IMqttDeliveryToken;
-import org.eclipse.paho.client.mqttv3.MqttCallback;
 import org.eclipse.paho.client.mqttv3.MqttClient;
 import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
 import org.eclipse.paho.client.mqttv3.MqttException;
-import org.eclipse.paho.client.mqttv3.MqttMessage;
 import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
 import org.junit.Test;
 import org.junit.runner.RunWith;
@@ -52,8 +43,7 @@ public class AclFileBundleLifecycleIT {
     @Inject
     private ConfigurationAdmin configurationAdmin;
 
-    private final BlockingQueue<String> received = new LinkedBlockingQueue<>();
-    private int port;
+    private MqttProbe mqtt;
 
     @Configuration
     public Option[] configuration() {
@@ -64,9 +54,7 @@ public class AclFileBundleLifecycleIT {
     public void uninstallingTheRequiredAclBundleDeniesAndReinstallingRestores() throws Exception {
         Path acl = Files.createTempFile("culex-acl", ".acl");
         Files.writeString(acl, "# anonymous clients\ntopic readwrite open/#\n");
-        try (ServerSocket probe = new ServerSocket(0)) {
-            port = probe.getLocalPort();
-        }
+        mqtt = new MqttProbe();
         Dictionary<String, Object> broker = new Hashtable<>();
         broker.put("allow_anonymous", true);
         broker.put("required_providers", new String[] {"acl_file"});
@@ -75,23 +63,23 @@ public class AclFileBundleLifecycleIT {
         aclConfig.put("acl_file", acl.toString());
         configurationAdmin.getConfiguration("io.culex.acl.file", "?").update(aclConfig);
         Dictionary<String, Object> listener = new Hashtable<>();
-        listener.put("port", port);
+        listener.put("port", mqtt.port());
         listener.put("bind_address", "127.0.0.1");
         configurationAdmin.createFactoryConfiguration("io.culex.core.listener", "?").update(listener);
-        awaitListening();
+        mqtt.awaitListening();
 
         Bundle aclBundle = installAclBundle();
-        MqttClient watcher = client("watcher");
+        MqttClient watcher = mqtt.client("watcher");
         watcher.subscribe("#", 1);
-        MqttClient publisher = client("publisher");
-        publish(publisher, "closed/x", "denied by the file");
-        publish(publisher, "open/x", "allowed by the file");
-        assertEquals("open/x allowed by the file", next());
+        MqttClient publisher = mqtt.client("publisher");
+        MqttProbe.publish(publisher, "closed/x", "denied by the file");
+        MqttProbe.publish(publisher, "open/x", "allowed by the file");
+        assertEquals("open/x allowed by the file", mqtt.next());
 
         aclBundle.uninstall();
-        publish(publisher, "open/x", "while the ACL bundle is gone");
+        MqttProbe.publish(publisher, "open/x", "while the ACL bundle is gone");
         try {
-            client("newcomer");
+            mqtt.client("newcomer");
             throw new AssertionError("a new client must be refused while the required provider is gone");
         } catch (MqttException e) {
             assertEquals(MqttException.REASON_CODE_BROKER_UNAVAILABLE, e.getReasonCode());
@@ -99,8 +87,8 @@ public class AclFileBundleLifecycleIT {
         assertTrue("connected clients stay connected", watcher.isConnected() && publisher.isConnected());
 
         installAclBundle();
-        publish(publisher, "open/x", "after reinstalling");
-        assertEquals("open/x after reinstalling", next());
+        MqttProbe.publish(publisher, "open/x", "after reinstalling");
+        assertEquals("open/x after reinstalling", mqtt.next());
         watcher.disconnect();
         publisher.disconnect();
     }
@@ -118,51 +106,5 @@ public class AclFileBundleLifecycleIT {
         } finally {
             tracker.close();
         }
-    }
-
-    private MqttClient client(String id) throws MqttException {
-        MqttClient c = new MqttClient("tcp://127.0.0.1:" + port, id, new MemoryPersistence());
-        c.setCallback(new MqttCallback() {
-            @Override
-            public void connectionLost(Throwable cause) {
-            }
-
-            @Override
-            public void messageArrived(String topic, MqttMessage message) {
-                received.add(topic + " " + new String(message.getPayload(), StandardCharsets.UTF_8));
-            }
-
-            @Override
-            public void deliveryComplete(IMqttDeliveryToken token) {
-            }
-        });
-        MqttConnectOptions options = new MqttConnectOptions();
-        options.setMqttVersion(MqttConnectOptions.MQTT_VERSION_3_1_1);
-        c.connect(options);
-        return c;
-    }
-
-    private static void publish(MqttClient c, String topic, String text) throws MqttException {
-        c.publish(topic, text.getBytes(StandardCharsets.UTF_8), 1, false);
-    }
-
-    private String next() throws InterruptedException {
-        String m = received.poll(10, TimeUnit.SECONDS);
-        if (m == null) {
-            throw new AssertionError("no message within 10 s");
-        }
-        return m;
-    }
-
-    private void awaitListening() throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-        while (System.nanoTime() < deadline) {
-            try (Socket s = new Socket("127.0.0.1", port)) {
-                return;
-            } catch (IOException notYet) {
-                Thread.sleep(50);
-            }
-        }
-        throw new AssertionError("the listener did not open port " + port);
     }
 }

@@ -1,0 +1,95 @@
+package io.culex.itest.osgi;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+import org.eclipse.paho.client.mqttv3.IMqttDeliveryToken;
+import org.eclipse.paho.client.mqttv3.MqttCallback;
+import org.eclipse.paho.client.mqttv3.MqttClient;
+import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
+import org.eclipse.paho.client.mqttv3.MqttException;
+import org.eclipse.paho.client.mqttv3.MqttMessage;
+import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
+
+/**
+ * Paho MQTT 3.1.1 clients against the broker in the container, on one free loopback port; every message any of
+ * them receives lands in one queue as {@code "<topic> <payload>"}.
+ */
+final class MqttProbe {
+
+    private final int port;
+    private final BlockingQueue<String> received = new LinkedBlockingQueue<>();
+
+    MqttProbe() throws IOException {
+        try (ServerSocket probe = new ServerSocket(0)) {
+            port = probe.getLocalPort();
+        }
+    }
+
+    int port() {
+        return port;
+    }
+
+    MqttConnectOptions options() {
+        MqttConnectOptions options = new MqttConnectOptions();
+        options.setMqttVersion(MqttConnectOptions.MQTT_VERSION_3_1_1);
+        options.setCleanSession(true);
+        return options;
+    }
+
+    /** @return a connected client */
+    MqttClient client(String id) throws MqttException {
+        return client(id, options());
+    }
+
+    MqttClient client(String id, MqttConnectOptions options) throws MqttException {
+        MqttClient c = new MqttClient("tcp://127.0.0.1:" + port, id, new MemoryPersistence());
+        c.setCallback(new MqttCallback() {
+            @Override
+            public void connectionLost(Throwable cause) {
+            }
+
+            @Override
+            public void messageArrived(String topic, MqttMessage message) {
+                received.add(topic + " " + new String(message.getPayload(), StandardCharsets.UTF_8));
+            }
+
+            @Override
+            public void deliveryComplete(IMqttDeliveryToken token) {
+            }
+        });
+        c.connect(options);
+        return c;
+    }
+
+    static void publish(MqttClient c, String topic, String text) throws MqttException {
+        c.publish(topic, text.getBytes(StandardCharsets.UTF_8), 1, false);
+    }
+
+    /** @return the next message any client received, waiting up to 10 s */
+    String next() throws InterruptedException {
+        String m = received.poll(10, TimeUnit.SECONDS);
+        if (m == null) {
+            throw new AssertionError("no message within 10 s");
+        }
+        return m;
+    }
+
+    /** Wait until the listener accepts connections (Config Admin configures it asynchronously). */
+    void awaitListening() throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (System.nanoTime() < deadline) {
+            try (Socket s = new Socket("127.0.0.1", port)) {
+                return;
+            } catch (IOException notYet) {
+                Thread.sleep(50);
+            }
+        }
+        throw new AssertionError("the listener did not open port " + port);
+    }
+}
