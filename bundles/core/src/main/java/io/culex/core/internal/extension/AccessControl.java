@@ -41,12 +41,34 @@ public final class AccessControl {
      * @return the decision, ALLOW or DENY (never DEFER), possibly completed later on another thread
      */
     public CompletionStage<Decision> authenticate(AuthenticationRequest request, boolean anonymousAllowed) {
-        ServiceChain.Entry<Authenticator>[] chain = extensions.authenticators.snapshot();
+        ServiceChain.Entry<Authenticator>[] chain = applicable(extensions.authenticators.snapshot(),
+                request.listenerPort());
         if (chain.length == 0) {
             return CompletableFuture.completedFuture(anonymousAllowed ? Decision.ALLOW : Decision.DENY);
         }
         Decision allDeferred = request.username() == null && anonymousAllowed ? Decision.ALLOW : Decision.DENY;
         return ask(chain, 0, request, allDeferred);
+    }
+
+    /** @return the services that apply to the listener (all of them unless some are scoped to listeners) */
+    private static <T> ServiceChain.Entry<T>[] applicable(ServiceChain.Entry<T>[] chain, int listenerPort) {
+        int applying = 0;
+        for (ServiceChain.Entry<T> entry : chain) {
+            if (entry.appliesTo(listenerPort)) {
+                applying++;
+            }
+        }
+        if (applying == chain.length) {
+            return chain;
+        }
+        ServiceChain.Entry<T>[] result = java.util.Arrays.copyOf(chain, applying);
+        int i = 0;
+        for (ServiceChain.Entry<T> entry : chain) {
+            if (entry.appliesTo(listenerPort)) {
+                result[i++] = entry;
+            }
+        }
+        return result;
     }
 
     private CompletionStage<Decision> ask(ServiceChain.Entry<Authenticator>[] chain, int index,
@@ -129,10 +151,12 @@ public final class AccessControl {
             }
         }
         ServiceChain.Entry<Authorizer>[] chain = extensions.authorizers.snapshot();
-        if (chain.length == 0) {
-            return true;
-        }
+        boolean anyApplies = false;
         for (ServiceChain.Entry<Authorizer> entry : chain) {
+            if (!entry.appliesTo(client.listenerPort())) {
+                continue;
+            }
+            anyApplies = true;
             Decision d;
             try {
                 d = entry.service().authorize(client, access, topic, qos, retain);
@@ -150,6 +174,6 @@ public final class AccessControl {
                 return d == Decision.ALLOW;
             }
         }
-        return false;
+        return !anyApplies; // none applies to this listener: as if none were registered
     }
 }

@@ -21,15 +21,25 @@ public final class ServiceChain<T> {
 
     private static final Logger LOG = LoggerFactory.getLogger(ServiceChain.class);
 
+    /**
+     * Service property scoping an authenticator or authorizer to the clients of one listener (Mosquitto's
+     * {@code per_listener_settings}): its port.
+     */
+    public static final String LISTENER_PORT = "culex.listener.port";
+
     /** One registered service and the name of the bundle it comes from, for log lines. */
     public static final class Entry<T> {
         private final ServiceReference<?> reference;
         private final T service;
         private final String origin;
+        private final Integer listenerPort;
 
         Entry(ServiceReference<?> reference, T service) {
             this.reference = reference;
             this.service = service;
+            Object port = reference.getProperty(LISTENER_PORT);
+            this.listenerPort = port instanceof Number ? ((Number) port).intValue()
+                    : port == null ? null : Integer.valueOf(port.toString().trim());
             Bundle bundle = reference.getBundle();
             this.origin = bundle == null ? "?" : bundle.getSymbolicName() + " " + bundle.getVersion();
         }
@@ -45,6 +55,14 @@ public final class ServiceChain<T> {
 
         public ServiceReference<?> reference() {
             return reference;
+        }
+
+        /**
+         * @return whether the service applies to clients of this listener: services without the
+         *     {@value #LISTENER_PORT} property apply to every listener ({@code per_listener_settings})
+         */
+        public boolean appliesTo(int port) {
+            return listenerPort == null || listenerPort == port;
         }
     }
 

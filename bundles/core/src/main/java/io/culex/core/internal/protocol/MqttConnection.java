@@ -418,13 +418,15 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter
         }
         if (clientId.isEmpty()) {
             // MQTT 5 lets the server assign an id whatever Clean Start says; 3.1.1 only with clean session
-            if ((!header.isCleanSession() && !mqtt5) || !settings.allowZeroLengthClientId) {
+            boolean zeroLengthAllowed = listener.allowZeroLengthClientId != null
+                    ? listener.allowZeroLengthClientId : settings.allowZeroLengthClientId;
+            if ((!header.isCleanSession() && !mqtt5) || !zeroLengthAllowed) {
                 LOG.info("Client {} rejected: empty client identifier{}.", address(remote()),
                         header.isCleanSession() ? " not allowed" : " with clean session false");
                 refuse(MqttConnectReturnCode.CONNECTION_REFUSED_IDENTIFIER_REJECTED);
                 return;
             }
-            clientId = settings.autoIdPrefix + UUID.randomUUID().toString().toUpperCase(Locale.ROOT);
+            clientId = (listener.autoIdPrefix != null ? listener.autoIdPrefix : settings.autoIdPrefix) + UUID.randomUUID().toString().toUpperCase(Locale.ROOT);
             assignedClientId = true;
         }
         if (mqtt5 && header.keepAliveTimeSeconds() > settings.maxKeepalive) {
@@ -490,7 +492,7 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter
         // Mosquitto skips basic authentication when the user name comes from a verified certificate
         CompletionStage<Decision> authentication = identity.replacesUsername()
                 ? CompletableFuture.completedFuture(Decision.ALLOW)
-                : engine.access().authenticate(attempt, settings.anonymousAllowed());
+                : engine.access().authenticate(attempt, anonymousAllowed(settings));
         authentication.whenComplete((decision, failure) -> {
             Decision d = failure != null || decision == null ? Decision.DENY : decision;
             String why = failure != null ? failure.toString() : null;
@@ -561,6 +563,12 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter
             return false;
         }
         return true;
+    }
+
+    /** @return the effective allow_anonymous: the listener's with per_listener_settings, else the broker's */
+    private boolean anonymousAllowed(BrokerSettings settings) {
+        return listener.allowAnonymous != null ? settings.localOnly || listener.allowAnonymous
+                : settings.anonymousAllowed();
     }
 
     private void refuseProtocolError(String what) {

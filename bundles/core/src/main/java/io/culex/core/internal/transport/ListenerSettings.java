@@ -41,6 +41,13 @@ public final class ListenerSettings {
      * topics without it; {@code null} for none.
      */
     public final String mountPoint;
+    /**
+     * With {@code per_listener_settings true}: this listener's {@code allow_anonymous},
+     * {@code allow_zero_length_clientid} and {@code auto_id_prefix}; {@code null} where the broker's apply.
+     */
+    public final Boolean allowAnonymous;
+    public final Boolean allowZeroLengthClientId;
+    public final String autoIdPrefix;
     /** Use the user name as client id (Mosquitto's {@code use_username_as_clientid}). */
     public final boolean useUsernameAsClientId;
     /** Where in the configuration the listener was defined, for messages. */
@@ -87,6 +94,9 @@ public final class ListenerSettings {
         if (maxTopicAlias < 0 || maxTopicAlias > 65535) {
             throw new IllegalArgumentException("Error: max_topic_alias must be 0..65535 (" + source + ").");
         }
+        allowAnonymous = optionalBoolean(p, "allow_anonymous");
+        allowZeroLengthClientId = optionalBoolean(p, "allow_zero_length_clientid");
+        autoIdPrefix = text(p, "auto_id_prefix");
         mountPoint = text(p, "mount_point");
         if (mountPoint != null && (mountPoint.contains("+") || mountPoint.contains("#"))) {
             throw new IllegalArgumentException("Error: mount_point must not contain wildcards (" + source + ").");
@@ -128,6 +138,11 @@ public final class ListenerSettings {
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException("Error: Invalid " + name + " '" + v + "' (" + source + ").", e);
         }
+    }
+
+    private static Boolean optionalBoolean(Map<String, ?> p, String key) {
+        Object v = p.get(key);
+        return v == null ? null : Boolean.valueOf(v.toString().trim());
     }
 
     static String text(Map<String, ?> p, String key) {

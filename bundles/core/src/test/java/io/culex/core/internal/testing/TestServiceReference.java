@@ -18,9 +18,22 @@ public final class TestServiceReference<S> implements ServiceReference<S> {
     private static final AtomicLong IDS = new AtomicLong(1000);
 
     private final long id = IDS.incrementAndGet();
+    private final java.util.Map<String, Object> properties;
+
+    public TestServiceReference() {
+        this(java.util.Map.of());
+    }
+
+    /** @param properties further service properties (e.g. {@code culex.listener.port}) */
+    public TestServiceReference(java.util.Map<String, Object> properties) {
+        this.properties = properties;
+    }
 
     @Override
     public Object getProperty(String key) {
+        if (properties.containsKey(key)) {
+            return properties.get(key);
+        }
         if (Constants.SERVICE_ID.equals(key)) {
             return id;
         }
