@@ -30,11 +30,7 @@ final class SecurityOptions {
             state.notYetSupported("psk_file", line);
         });
         registry.add("per_listener_settings", (state, line) -> {
-            boolean value = Values.bool(line, "per_listener_settings");
-            state.perListenerSettings(value);
-            if (value) {
-                state.notYetSupported("per_listener_settings", line);
-            }
+            state.perListenerSettings(Values.bool(line, "per_listener_settings"));
         });
 
         registry.add("plugin", (state, line) -> startPlugin(state, line, "plugin", "auth_plugin"));

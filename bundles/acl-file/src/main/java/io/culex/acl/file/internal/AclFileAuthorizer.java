@@ -58,7 +58,12 @@ public final class AclFileAuthorizer implements Authorizer {
 
     @Activate
     void activate(BundleContext context, AclFileConfiguration config) {
-        watch(config);
+        start(context, resolve(config));
+    }
+
+    /** Read and watch the file, and answer SIGHUP; also used per listener by {@link ListenerAclFiles}. */
+    void start(BundleContext context, Path aclFile) {
+        watch(aclFile);
         Dictionary<String, Object> properties = new Hashtable<>();
         properties.put(RELOAD_PROPERTY, "sighup");
         properties.put("culex.reload.file", FILE_PROPERTY);
@@ -69,12 +74,17 @@ public final class AclFileAuthorizer implements Authorizer {
     void modified(AclFileConfiguration config) {
         if (!resolve(config).equals(file)) {
             reloader.close();
-            watch(config);
+            watch(resolve(config));
         }
     }
 
     @Deactivate
     void deactivate() {
+        stop();
+    }
+
+    /** Stop watching the file. */
+    void stop() {
         if (sighup != null) {
             sighup.unregister();
         }
@@ -91,8 +101,8 @@ public final class AclFileAuthorizer implements Authorizer {
         return reloadsFinished.get();
     }
 
-    private void watch(AclFileConfiguration config) {
-        file = resolve(config);
+    private void watch(Path aclFile) {
+        file = aclFile;
         reloader = new FileReloader("culex-acl-file-watch", file, this::reload);
         reload();
     }
@@ -122,7 +132,10 @@ public final class AclFileAuthorizer implements Authorizer {
     }
 
     private static Path resolve(AclFileConfiguration config) {
-        String path = config.acl__file();
+        return resolve(config.acl__file());
+    }
+
+    static Path resolve(String path) {
         if (path == null || path.isBlank()) {
             throw new IllegalArgumentException("the " + PID + " configuration has no " + FILE_PROPERTY);
         }

@@ -79,7 +79,12 @@ public final class PasswordFileAuthenticator implements Authenticator {
 
     @Activate
     void activate(BundleContext context, PasswordFileConfiguration config) {
-        watch(config);
+        start(context, resolve(config));
+    }
+
+    /** Read and watch the file, and answer SIGHUP; also used per listener by {@link ListenerPasswordFiles}. */
+    void start(BundleContext context, Path passwordFile) {
+        watch(passwordFile);
         Dictionary<String, Object> properties = new Hashtable<>();
         properties.put(RELOAD_PROPERTY, "sighup");
         properties.put("culex.reload.file", FILE_PROPERTY);
@@ -91,12 +96,17 @@ public final class PasswordFileAuthenticator implements Authenticator {
         Path newFile = resolve(config);
         if (!newFile.equals(file)) {
             reloader.close();
-            watch(config);
+            watch(newFile);
         }
     }
 
     @Deactivate
     void deactivate() {
+        stop();
+    }
+
+    /** Stop watching; checks still waiting are answered DENY. */
+    void stop() {
         if (sighup != null) {
             sighup.unregister();
         }
@@ -135,8 +145,7 @@ public final class PasswordFileAuthenticator implements Authenticator {
         return reloadsFinished.get();
     }
 
-    private void watch(PasswordFileConfiguration config) {
-        Path newFile = resolve(config);
+    private void watch(Path newFile) {
         file = newFile;
         reloader = new FileReloader("culex-password-file-watch", newFile, this::reload);
         reload();
@@ -185,7 +194,10 @@ public final class PasswordFileAuthenticator implements Authenticator {
     }
 
     private static Path resolve(PasswordFileConfiguration config) {
-        String path = config.password__file();
+        return resolve(config.password__file());
+    }
+
+    static Path resolve(String path) {
         if (path == null || path.isBlank()) {
             throw new IllegalArgumentException("the " + PID + " configuration has no " + FILE_PROPERTY);
         }

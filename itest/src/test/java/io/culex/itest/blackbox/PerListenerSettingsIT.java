@@ -1,0 +1,74 @@
+package io.culex.itest.blackbox;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.nio.file.Path;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Mosquitto's {@code per_listener_settings true}: each listener has its own password file, ACL file and
+ * {@code allow_anonymous}.
+ */
+class PerListenerSettingsIT {
+
+    private static CulexProcess culex;
+    private static int secured;
+    private static int open;
+
+    @BeforeAll
+    static void start() throws Exception {
+        secured = CulexProcess.freePort();
+        open = CulexProcess.freePort();
+        culex = CulexProcess.install();
+        Path passwords = culex.home().resolve("conf/passwords");
+        Process p = new ProcessBuilder("mosquitto_passwd", "-c", "-b", passwords.toString(), "alice", "secret")
+                .inheritIO().start();
+        assertEquals(0, p.waitFor());
+        Path acl = culex.writeConfig("acl", "user alice\ntopic readwrite alice/#\n");
+        Path conf = culex.writeConfig("per-listener.conf", String.join("\n",
+                "per_listener_settings true",
+                "listener " + secured + " 127.0.0.1",
+                "allow_anonymous false",
+                "password_file " + passwords,
+                "acl_file " + acl,
+                "listener " + open + " 127.0.0.1",
+                "allow_anonymous true",
+                ""));
+        culex.startAndAwait(conf, secured);
+        culex.awaitPort(open);
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        culex.close();
+    }
+
+    @Test
+    void theSecuredListenerRefusesAnonymousAndWrongPasswords() throws Exception {
+        assertEquals(5, MosquittoTools.pub(secured, "-t", "alice/x", "-m", "m").exitCode);
+        assertEquals(5, MosquittoTools.pub(secured, "-u", "alice", "-P", "wrong", "-t", "alice/x", "-m", "m")
+                .exitCode);
+        assertEquals(0, MosquittoTools.pub(secured, "-u", "alice", "-P", "secret", "-t", "alice/x", "-m", "m")
+                .exitCode);
+    }
+
+    @Test
+    void theOpenListenerLetsAnonymousClientsInWithoutTheOtherListenersAcl() throws Exception {
+        try (MosquittoTools.Sub sub = MosquittoTools.sub(open, "-t", "anything/#")) {
+            assertEquals(0, MosquittoTools.pub(open, "-t", "anything/here", "-m", "free").exitCode);
+            assertEquals("anything/here 0 0 free", sub.next());
+        }
+    }
+
+    @Test
+    void theSecuredListenersAclAppliesThere() throws Exception {
+        try (MosquittoTools.Sub sub = MosquittoTools.sub(open, "-t", "#")) {
+            MosquittoTools.pub(secured, "-u", "alice", "-P", "secret", "-t", "elsewhere/x", "-m", "denied");
+            MosquittoTools.pub(secured, "-u", "alice", "-P", "secret", "-t", "alice/x", "-m", "allowed");
+            assertEquals("alice/x 0 0 allowed", sub.next(), "the publish outside alice/# was denied");
+        }
+    }
+}
