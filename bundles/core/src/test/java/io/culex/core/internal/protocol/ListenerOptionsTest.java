@@ -33,6 +33,24 @@ class ListenerOptionsTest {
     }
 
     @Test
+    void bindInterfaceListensOnTheInterfacesAddresses() throws Exception {
+        try (EmbeddedBroker broker = new EmbeddedBroker()) {
+            io.culex.core.internal.transport.MqttListener onLoopback = new io.culex.core.internal.transport.MqttListener(
+                    ListenerSettings.from(Map.of("port", 0, "bind_interface", "lo", "socket_domain", "ipv4")),
+                    broker.engine());
+            onLoopback.start();
+            try (RawClient c = new RawClient(onLoopback.boundPort())) {
+                assertEquals(0, c.connect("via-lo", true, 60));
+            } finally {
+                onLoopback.stop();
+            }
+            io.culex.core.internal.transport.MqttListener unknown = new io.culex.core.internal.transport.MqttListener(
+                    ListenerSettings.from(Map.of("port", 0, "bind_interface", "no-such-if0")), broker.engine());
+            assertThrows(RuntimeException.class, unknown::start);
+        }
+    }
+
+    @Test
     void mountPointIsolatesTheListenersClients() throws Exception {
         try (EmbeddedBroker broker = new EmbeddedBroker(Map.of(), Map.of("mount_point", "tenant-a/"));
              RawClient sub = new RawClient(broker.port()); RawClient pub = new RawClient(broker.port())) {
