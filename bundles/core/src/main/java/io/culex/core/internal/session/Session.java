@@ -342,7 +342,7 @@ public final class Session implements Subscriber {
     }
 
     private void send(Message message, int qos, boolean retainFlag, int[] subscriptionIds, BrokerSettings settings) {
-        if (message.isExpired(System.nanoTime())) {
+        if (message.hasExpiry() && message.isExpired(System.nanoTime())) {
             return;
         }
         SessionConnection c = connection;
