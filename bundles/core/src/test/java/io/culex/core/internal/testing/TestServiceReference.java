@@ -18,6 +18,16 @@ public final class TestServiceReference<S> implements ServiceReference<S> {
     private static final AtomicLong IDS = new AtomicLong(1000);
 
     private final long id = IDS.incrementAndGet();
+    private final java.util.Map<String, Object> extraProperties;
+
+    public TestServiceReference() {
+        this(java.util.Map.of());
+    }
+
+    /** @param extraProperties service properties besides id and ranking (e.g. {@code culex.auth.method}) */
+    public TestServiceReference(java.util.Map<String, Object> extraProperties) {
+        this.extraProperties = extraProperties;
+    }
 
     @Override
     public Object getProperty(String key) {
@@ -27,12 +37,12 @@ public final class TestServiceReference<S> implements ServiceReference<S> {
         if (Constants.SERVICE_RANKING.equals(key)) {
             return 0;
         }
-        return null;
+        return extraProperties.get(key);
     }
 
     @Override
     public String[] getPropertyKeys() {
-        return new String[] {Constants.SERVICE_ID, Constants.SERVICE_RANKING};
+        return java.util.Collections.list(getProperties().keys()).toArray(new String[0]);
     }
 
     @Override
@@ -61,6 +71,7 @@ public final class TestServiceReference<S> implements ServiceReference<S> {
         Hashtable<String, Object> properties = new Hashtable<>();
         properties.put(Constants.SERVICE_ID, id);
         properties.put(Constants.SERVICE_RANKING, 0);
+        properties.putAll(extraProperties);
         return properties;
     }
 
