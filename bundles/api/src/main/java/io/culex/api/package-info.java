@@ -10,7 +10,9 @@
  * Services of one interface form a chain ordered by {@code service.ranking} (highest first) and then by
  * {@code service.id} (lowest, i.e. oldest, first). The first answer that is not {@link io.culex.api.Decision#DEFER}
  * wins and the rest of the chain is not consulted. What happens when every service defers is written on each
- * interface ({@link io.culex.api.Authenticator}, {@link io.culex.api.Authorizer}).
+ * interface ({@link io.culex.api.Authenticator}, {@link io.culex.api.Authorizer}). An
+ * {@link io.culex.api.EnhancedAuthenticator} chain holds only the services registered for the client's
+ * authentication method, and its answer is an {@link io.culex.api.EnhancedAuthResult}.
  *
  * <h2>Dynamics</h2>
  * The whiteboard is consulted per event, so a service registered now applies from the next event on, also for
@@ -28,7 +30,12 @@
  *
  * <h2>Null</h2>
  * Parameters and return values are never {@code null} unless marked {@link io.culex.api.Nullable}.
+ *
+ * <h2>Versions</h2>
+ * 1.1 added {@link io.culex.api.ClientInfo#peerCertificates()}; 1.2 added MQTT 5 enhanced authentication
+ * ({@link io.culex.api.EnhancedAuthenticator}, {@link io.culex.api.EnhancedAuthenticationRequest},
+ * {@link io.culex.api.EnhancedAuthResult}).
  */
 @org.osgi.annotation.bundle.Export
-@org.osgi.annotation.versioning.Version("1.1.0")
+@org.osgi.annotation.versioning.Version("1.2.0")
 package io.culex.api;

@@ -138,9 +138,17 @@ public final class MosquittoTools {
 
     /** {@link #sub} with exactly these connection arguments (no -h/-p: for --unix). */
     public static Sub subWith(String... args) throws IOException, InterruptedException {
+        return subFormatted("%t %q %r %p", args);
+    }
+
+    /**
+     * {@link #subWith} printing messages in a {@code -F} format of the test's choice ({@code %P}, {@code %C}, ...);
+     * {@link Sub#next()} returns the formatted line.
+     */
+    public static Sub subFormatted(String format, String... args) throws IOException, InterruptedException {
         // stdbuf: mosquitto_sub's stdout is block-buffered when it is not a terminal
         List<String> command = new ArrayList<>(List.of("stdbuf", "-oL", "mosquitto_sub", "-d", "-F",
-                "MSG %t %q %r %p"));
+                "MSG " + format));
         command.addAll(List.of(args));
         Sub sub = new Sub(new ProcessBuilder(command).redirectErrorStream(true).start());
         sub.awaitDebug("SUBACK");

@@ -29,6 +29,7 @@ import io.culex.api.BrokerStatistics;
 import io.culex.api.ClientEventListener;
 import io.culex.api.ClientInfo;
 import io.culex.api.ControlHandler;
+import io.culex.api.EnhancedAuthenticator;
 import io.culex.api.MessageInterceptor;
 import io.culex.core.internal.extension.Extensions;
 import io.culex.core.internal.protocol.MqttConnection;
@@ -101,6 +102,21 @@ public final class BrokerComponent implements Broker {
 
     void unbindAuthenticator(ServiceReference<Authenticator> ref) {
         extensions.authenticators.remove(ref);
+    }
+
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    void bindEnhancedAuthenticator(ServiceReference<EnhancedAuthenticator> ref, EnhancedAuthenticator service) {
+        extensions.enhancedAuthenticators.add(ref, service);
+    }
+
+    void updatedEnhancedAuthenticator(ServiceReference<EnhancedAuthenticator> ref) {
+        // the method property may have changed too: it is read from the reference at each CONNECT
+        extensions.enhancedAuthenticators.update(ref);
+    }
+
+    void unbindEnhancedAuthenticator(ServiceReference<EnhancedAuthenticator> ref) {
+        extensions.enhancedAuthenticators.remove(ref);
     }
 
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,

@@ -13,6 +13,7 @@ import io.culex.api.ControlHandler;
 import io.culex.api.MessageInterceptor.Verdict;
 import io.culex.core.internal.extension.AccessControl;
 import io.culex.core.internal.extension.ClientEvents;
+import io.culex.core.internal.extension.EnhancedAuthentication;
 import io.culex.core.internal.extension.Extensions;
 import io.culex.core.internal.extension.Interception;
 import io.culex.core.internal.extension.ServiceChain;
@@ -40,6 +41,7 @@ public final class Engine {
     private final EventLoops eventLoops;
     private final Extensions extensions;
     private final AccessControl access;
+    private final EnhancedAuthentication enhancedAuthentication;
     private final ClientEvents events;
     private final Interception interception;
     private final SubscriptionTree subscriptions = new SubscriptionTree();
@@ -55,6 +57,7 @@ public final class Engine {
         this.eventLoops = eventLoops;
         this.access = new AccessControl(extensions);
         this.access.requireProviders(settings.requiredProviders);
+        this.enhancedAuthentication = new EnhancedAuthentication(extensions);
         this.events = new ClientEvents(extensions);
         this.interception = new Interception(extensions);
     }
@@ -74,6 +77,10 @@ public final class Engine {
 
     public AccessControl access() {
         return access;
+    }
+
+    public EnhancedAuthentication enhancedAuthentication() {
+        return enhancedAuthentication;
     }
 
     public ClientEvents events() {

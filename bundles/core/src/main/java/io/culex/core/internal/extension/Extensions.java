@@ -4,6 +4,7 @@ import io.culex.api.Authenticator;
 import io.culex.api.Authorizer;
 import io.culex.api.ClientEventListener;
 import io.culex.api.ControlHandler;
+import io.culex.api.EnhancedAuthenticator;
 import io.culex.api.MessageInterceptor;
 
 /**
@@ -13,6 +14,8 @@ import io.culex.api.MessageInterceptor;
 public final class Extensions {
 
     public final ServiceChain<Authenticator> authenticators = new ServiceChain<>("authenticator");
+    public final ServiceChain<EnhancedAuthenticator> enhancedAuthenticators =
+            new ServiceChain<>("enhanced authenticator");
     public final ServiceChain<Authorizer> authorizers = new ServiceChain<>("authorizer");
     public final ServiceChain<MessageInterceptor> interceptors = new ServiceChain<>("message interceptor");
     public final ServiceChain<ControlHandler> controlHandlers = new ServiceChain<>("control handler");

@@ -11,7 +11,7 @@ import io.netty.handler.codec.mqtt.MqttQoS;
 import io.netty.handler.codec.mqtt.MqttReasonCodeAndPropertiesVariableHeader;
 
 /**
- * Small MQTT 5 helpers: reading properties, building DISCONNECT, mapping 3.1.1 return codes.
+ * Small MQTT 5 helpers: reading properties, building DISCONNECT and AUTH, mapping 3.1.1 return codes.
  */
 final class Mqtt5Packets {
 
@@ -25,6 +25,29 @@ final class Mqtt5Packets {
         }
         MqttProperties.MqttProperty<?> p = properties.getProperty(id);
         return p == null ? null : (Integer) p.value();
+    }
+
+    /** @return a string property's value, or {@code null} if absent */
+    static String stringProperty(MqttProperties properties, int id) {
+        MqttProperties.MqttProperty<?> p = properties == null ? null : properties.getProperty(id);
+        return p == null ? null : (String) p.value();
+    }
+
+    /** @return a binary property's value, or {@code null} if absent */
+    static byte[] binaryProperty(MqttProperties properties, int id) {
+        MqttProperties.MqttProperty<?> p = properties == null ? null : properties.getProperty(id);
+        return p == null ? null : (byte[]) p.value();
+    }
+
+    /** @return an AUTH packet with the reason code, the method and (if not {@code null}) the data */
+    static MqttMessage auth(int reasonCode, String method, byte[] data) {
+        MqttProperties properties = new MqttProperties();
+        properties.add(new MqttProperties.StringProperty(MqttProperties.AUTHENTICATION_METHOD, method));
+        if (data != null) {
+            properties.add(new MqttProperties.BinaryProperty(MqttProperties.AUTHENTICATION_DATA, data));
+        }
+        return new MqttMessage(new MqttFixedHeader(MqttMessageType.AUTH, false, MqttQoS.AT_MOST_ONCE, false, 0),
+                new MqttReasonCodeAndPropertiesVariableHeader((byte) reasonCode, properties));
     }
 
     /** @return a session expiry interval in seconds; 0xFFFFFFFF means never */

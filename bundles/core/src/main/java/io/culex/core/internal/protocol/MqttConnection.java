@@ -18,9 +18,11 @@ import org.slf4j.LoggerFactory;
 import io.culex.api.Access;
 import io.culex.api.ClientInfo;
 import io.culex.api.Decision;
+import io.culex.api.EnhancedAuthResult;
 import io.culex.api.ProtocolVersion;
 import io.culex.core.internal.BrokerSettings;
 import io.culex.core.internal.Engine;
+import io.culex.core.internal.extension.EnhancedAuthentication;
 import io.culex.core.internal.routing.Message;
 import io.culex.core.internal.routing.MessageProperties;
 import io.culex.core.internal.routing.SharedFilter;
@@ -88,7 +90,11 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter
     private static final int MAX_PENDING_PACKETS = 64;
     private static final String UNKNOWN_CLIENT = "<unknown>";
 
-    private enum State { AWAIT_CONNECT, AUTHENTICATING, CONNECTED, CLOSED }
+    /**
+     * AUTHENTICATING: waiting for extensions to answer (reading paused, early packets held); AWAIT_AUTH: waiting for
+     * the client's next AUTH packet of an enhanced authentication exchange before CONNACK.
+     */
+    private enum State { AWAIT_CONNECT, AUTHENTICATING, AWAIT_AUTH, CONNECTED, CLOSED }
 
     private final Engine engine;
     private final ListenerSettings listener;
@@ -119,6 +125,19 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter
     private boolean assignedClientId;
     private int serverKeepAlive = -1;
     private String[] topicAliases;
+
+    // MQTT 5 enhanced authentication (AUTH packets)
+    /** The Authentication Method of CONNECT; {@code null}: basic authentication, AUTH packets are errors. */
+    private String authenticationMethod;
+    private byte[] connectAuthenticationData;
+    /** The CONTINUE answer whose client reply is awaited; {@code null} when no reply is expected. */
+    private EnhancedAuthentication.Answer authContinuation;
+    /** A re-authentication after CONNACK is in progress (the connection keeps working meanwhile). */
+    private boolean reauthenticating;
+    /** Counts exchange steps, so that a late answer or the timer of an earlier step is recognised and ignored. */
+    private int authStep;
+    /** Authentication Data of the successful exchange, for CONNACK. */
+    private byte[] connackAuthenticationData;
 
     public MqttConnection(Engine engine, ListenerSettings listener, int listenerPort) {
         this.engine = engine;
@@ -276,6 +295,10 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter
             protocolViolation(type + " before CONNECT");
             return;
         }
+        if (state == State.AWAIT_AUTH && type != MqttMessageType.AUTH) {
+            onPacketDuringAuthentication(type);
+            return;
+        }
         switch (type) {
             case CONNECT:
                 onConnect((MqttConnectMessage) packet);
@@ -311,6 +334,9 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter
                 break;
             case DISCONNECT:
                 onDisconnect(packet);
+                break;
+            case AUTH:
+                onAuth(packet);
                 break;
             default:
                 protocolViolation("unexpected " + type);
@@ -486,6 +512,12 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter
         }
         state = State.AUTHENTICATING;
         ctx.channel().config().setAutoRead(false);
+        if (authenticationMethod != null) {
+            // enhanced authentication replaces the basic authenticator chain, as in Mosquitto
+            askEnhancedAuthenticator(connectAuthenticationData, null);
+            connectAuthenticationData = null;
+            return;
+        }
         authTimeout = ctx.executor().schedule(() -> onAuthenticated(Decision.DENY, "timed out"),
                 settings.authenticationTimeoutMillis, TimeUnit.MILLISECONDS);
         ClientContext attempt = client;
@@ -556,10 +588,10 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter
         }
         Integer problem = Mqtt5Packets.intProperty(properties, MqttProperties.REQUEST_PROBLEM_INFORMATION);
         problemInformation = problem == null || problem != 0;
-        if (properties.getProperty(MqttProperties.AUTHENTICATION_METHOD) != null) {
-            // no EnhancedAuthenticator SPI yet: MQTT 5 says "Bad authentication method"
-            LOG.info("Client {} rejected: enhanced authentication is not supported.", address(remote()));
-            refuse(MqttConnectReturnCode.CONNECTION_REFUSED_BAD_AUTHENTICATION_METHOD);
+        authenticationMethod = Mqtt5Packets.stringProperty(properties, MqttProperties.AUTHENTICATION_METHOD);
+        connectAuthenticationData = Mqtt5Packets.binaryProperty(properties, MqttProperties.AUTHENTICATION_DATA);
+        if (connectAuthenticationData != null && authenticationMethod == null) {
+            refuseProtocolError("Authentication Data without Authentication Method");
             return false;
         }
         return true;
@@ -574,6 +606,165 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter
     private void refuseProtocolError(String what) {
         LOG.info("Client {} rejected: protocol error: {}.", address(remote()), what);
         refuse(MqttConnectReturnCode.CONNECTION_REFUSED_PROTOCOL_ERROR);
+    }
+
+    // ---------------------------------------------------------------- AUTH (MQTT 5 enhanced authentication)
+
+    /**
+     * One step of an enhanced authentication exchange: ask the services for the method to start (no continuation)
+     * or the service that answered CONTINUE to proceed. The answer resumes on this connection's loop.
+     */
+    private void askEnhancedAuthenticator(byte[] data, EnhancedAuthentication.Answer continuation) {
+        int step = ++authStep;
+        EnhancedAuthContext request = new EnhancedAuthContext(client, authenticationMethod, data, reauthenticating,
+                continuation == null ? null : continuation.result().exchangeState());
+        authTimeout = ctx.executor().schedule(() -> onEnhancedAnswer(step, null, "timed out"),
+                engine.settings().authenticationTimeoutMillis, TimeUnit.MILLISECONDS);
+        EnhancedAuthentication authentication = engine.enhancedAuthentication();
+        CompletionStage<EnhancedAuthentication.Answer> answer = continuation == null
+                ? authentication.start(request) : authentication.proceed(continuation, request);
+        answer.whenComplete((a, failure) -> {
+            String why = failure != null ? failure.toString() : null;
+            EventLoop loop = ctx.channel().eventLoop();
+            if (loop.inEventLoop()) {
+                onEnhancedAnswer(step, a, why);
+            } else {
+                loop.execute(() -> onEnhancedAnswer(step, a, why));
+            }
+        });
+    }
+
+    /**
+     * @param answer the services' answer, {@code null} when there is none (time-out, failure): DENY
+     * @param problem why there is no answer, for the log
+     */
+    private void onEnhancedAnswer(int step, EnhancedAuthentication.Answer answer, String problem) {
+        if (step != authStep || !isAuthenticatingEnhanced()) {
+            return; // an earlier step's late answer or timer, or the connection ended meanwhile
+        }
+        cancel(authTimeout);
+        EnhancedAuthResult result = answer == null ? EnhancedAuthResult.deny() : answer.result();
+        switch (result.outcome()) {
+            case SUCCESS:
+                enhancedAuthenticationSucceeded(result.data());
+                break;
+            case CONTINUE:
+                authContinuation = answer;
+                awaitClientAuth(result.data());
+                break;
+            case DEFER:
+                LOG.info("Client {}: no enhanced authenticator for method '{}'.", client.clientId(),
+                        authenticationMethod);
+                enhancedAuthenticationFailed(ReasonCodes.BAD_AUTHENTICATION_METHOD,
+                        MqttConnectReturnCode.CONNECTION_REFUSED_BAD_AUTHENTICATION_METHOD);
+                break;
+            default:
+                if (problem != null) {
+                    LOG.warn("Client {}: enhanced authentication {}; denying.", client.clientId(), problem);
+                }
+                enhancedAuthenticationFailed(ReasonCodes.NOT_AUTHORIZED,
+                        MqttConnectReturnCode.CONNECTION_REFUSED_NOT_AUTHORIZED);
+        }
+    }
+
+    /** @return whether an enhanced authentication exchange of this (still open) connection is under way */
+    private boolean isAuthenticatingEnhanced() {
+        return authenticationMethod != null
+                && (state == State.AUTHENTICATING || state == State.AWAIT_AUTH
+                || state == State.CONNECTED && reauthenticating);
+    }
+
+    private void enhancedAuthenticationSucceeded(byte[] data) {
+        if (reauthenticating) {
+            reauthenticating = false;
+            LOG.info("Client {} re-authenticated ({}).", client.clientId(), authenticationMethod);
+            ctx.write(Mqtt5Packets.auth(ReasonCodes.SUCCESS, authenticationMethod, data), ctx.voidPromise());
+            scheduleFlush();
+        } else {
+            connackAuthenticationData = data;
+            onAuthenticated(Decision.ALLOW, null);
+        }
+    }
+
+    private void enhancedAuthenticationFailed(int reasonCode, MqttConnectReturnCode connackCode) {
+        if (reauthenticating) {
+            logConnection("Client {} disconnected, re-authentication failed.", client.clientId());
+            close("re-authentication failed", reasonCode);
+        } else {
+            logConnection("Client {} disconnected, not authorised.", client.clientId());
+            refuse(connackCode);
+        }
+    }
+
+    /**
+     * Send AUTH "continue authentication" and wait, within the time budget, for the client's reply. Before CONNACK
+     * reading resumes for it; after CONNACK the connection keeps working meanwhile.
+     */
+    private void awaitClientAuth(byte[] challenge) {
+        int step = ++authStep;
+        ctx.write(Mqtt5Packets.auth(ReasonCodes.CONTINUE_AUTHENTICATION, authenticationMethod, challenge),
+                ctx.voidPromise());
+        scheduleFlush();
+        authTimeout = ctx.executor().schedule(() -> onEnhancedAnswer(step, null, "timed out waiting for the client"),
+                engine.settings().authenticationTimeoutMillis, TimeUnit.MILLISECONDS);
+        if (state == State.AUTHENTICATING) {
+            state = State.AWAIT_AUTH;
+            replayPending();
+            ctx.channel().config().setAutoRead(true);
+        }
+    }
+
+    private void onAuth(MqttMessage packet) {
+        if (!mqtt5 || authenticationMethod == null) {
+            authProtocolError("AUTH without an Authentication Method in CONNECT");
+            return;
+        }
+        MqttReasonCodeAndPropertiesVariableHeader header =
+                (MqttReasonCodeAndPropertiesVariableHeader) packet.variableHeader();
+        int reason = header.reasonCode() & 0xFF;
+        String method = Mqtt5Packets.stringProperty(header.properties(), MqttProperties.AUTHENTICATION_METHOD);
+        if (!authenticationMethod.equals(method)) {
+            authProtocolError("AUTH with method '" + method + "', CONNECT had '" + authenticationMethod + "'");
+            return;
+        }
+        byte[] data = Mqtt5Packets.binaryProperty(header.properties(), MqttProperties.AUTHENTICATION_DATA);
+        if (reason == ReasonCodes.CONTINUE_AUTHENTICATION && authContinuation != null) {
+            EnhancedAuthentication.Answer continuation = authContinuation;
+            authContinuation = null;
+            cancel(authTimeout);
+            if (state == State.AWAIT_AUTH) {
+                state = State.AUTHENTICATING;
+                ctx.channel().config().setAutoRead(false);
+            }
+            askEnhancedAuthenticator(data, continuation);
+        } else if (reason == ReasonCodes.REAUTHENTICATE && state == State.CONNECTED && !reauthenticating) {
+            reauthenticating = true;
+            askEnhancedAuthenticator(data, null);
+        } else {
+            authProtocolError(String.format("AUTH with reason 0x%02X %s", reason,
+                    reauthenticating ? "during re-authentication" : "out of sequence"));
+        }
+    }
+
+    /** A packet other than AUTH while the client owes the broker an AUTH reply (MQTT-3.1.2-30 allows DISCONNECT). */
+    private void onPacketDuringAuthentication(MqttMessageType type) {
+        if (type == MqttMessageType.DISCONNECT) {
+            closeReason = "disconnected during authentication";
+            discardWill();
+            ctx.close();
+        } else {
+            authProtocolError(type + " before the end of enhanced authentication");
+        }
+    }
+
+    /** An AUTH protocol error: before CONNACK, CONNACK 0x82; after, DISCONNECT 0x82. */
+    private void authProtocolError(String what) {
+        if (state == State.CONNECTED) {
+            protocolViolation(what);
+        } else {
+            LOG.info("Client {} rejected: protocol error: {}.", id(), what);
+            refuse(MqttConnectReturnCode.CONNECTION_REFUSED_PROTOCOL_ERROR);
+        }
     }
 
     @Override
@@ -632,6 +823,14 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter
         MqttProperties p = new MqttProperties();
         if (assignedClientId) {
             p.add(new MqttProperties.StringProperty(MqttProperties.ASSIGNED_CLIENT_IDENTIFIER, client.clientId()));
+        }
+        if (authenticationMethod != null) {
+            p.add(new MqttProperties.StringProperty(MqttProperties.AUTHENTICATION_METHOD, authenticationMethod));
+            if (connackAuthenticationData != null) {
+                p.add(new MqttProperties.BinaryProperty(MqttProperties.AUTHENTICATION_DATA,
+                        connackAuthenticationData));
+                connackAuthenticationData = null;
+            }
         }
         if (serverKeepAlive >= 0) {
             p.add(new MqttProperties.IntegerProperty(MqttProperties.SERVER_KEEP_ALIVE, serverKeepAlive));
@@ -693,10 +892,12 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter
         pending = null;
         if (packets != null) {
             for (MqttMessage packet : packets) {
+                if (state == State.AUTHENTICATING) {
+                    hold(packet); // a replayed AUTH started the next step: the rest waits for its answer, in order
+                    continue;
+                }
                 try {
-                    if (state == State.CONNECTED) {
-                        handle(packet);
-                    }
+                    handle(packet);
                 } finally {
                     ReferenceCountUtil.release(packet);
                 }

@@ -9,12 +9,15 @@ final class ReasonCodes {
     static final int DISCONNECT_WITH_WILL = 0x04;
     static final int NO_MATCHING_SUBSCRIBERS = 0x10;
     static final int NO_SUBSCRIPTION_EXISTED = 0x11;
+    static final int CONTINUE_AUTHENTICATION = 0x18;
+    static final int REAUTHENTICATE = 0x19;
     static final int UNSPECIFIED_ERROR = 0x80;
     static final int MALFORMED_PACKET = 0x81;
     static final int PROTOCOL_ERROR = 0x82;
     static final int IMPLEMENTATION_SPECIFIC_ERROR = 0x83;
     static final int NOT_AUTHORIZED = 0x87;
     static final int SERVER_SHUTTING_DOWN = 0x8B;
+    static final int BAD_AUTHENTICATION_METHOD = 0x8C;
     static final int KEEP_ALIVE_TIMEOUT = 0x8D;
     static final int SESSION_TAKEN_OVER = 0x8E;
     static final int TOPIC_NAME_INVALID = 0x90;

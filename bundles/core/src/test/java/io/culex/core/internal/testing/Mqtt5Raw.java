@@ -51,6 +51,20 @@ public final class Mqtt5Raw {
             return this;
         }
 
+        public Props binaryProp(int id, byte[] value) {
+            out.write(id);
+            out.write(value.length >> 8);
+            out.write(value.length & 0xFF);
+            out.write(value, 0, value.length);
+            return this;
+        }
+
+        /** Authentication Method (0x15) and, if not {@code null}, Authentication Data (0x16) as UTF-8. */
+        public Props authentication(String method, String data) {
+            stringProp(0x15, method);
+            return data == null ? this : binaryProp(0x16, data.getBytes(StandardCharsets.UTF_8));
+        }
+
         public Props userProperty(String key, String value) {
             out.write(0x26);
             writeString(out, key);
@@ -74,6 +88,22 @@ public final class Mqtt5Raw {
     /** @return an MQTT 5 CONNECT */
     public static byte[] connect(String clientId, boolean cleanStart, int keepAlive, Props properties) {
         return connect(clientId, cleanStart, keepAlive, properties, null, null, null, 0);
+    }
+
+    /** @return an MQTT 5 CONNECT (clean start, keepalive 60) with user name and password */
+    public static byte[] connectWithCredentials(String clientId, String username, String password,
+                                                Props properties) {
+        ByteArrayOutputStream body = new ByteArrayOutputStream();
+        writeString(body, "MQTT");
+        body.write(5);
+        body.write(0x80 | 0x40 | 0x02);
+        body.write(0);
+        body.write(60);
+        body.writeBytes(properties.withLength());
+        writeString(body, clientId);
+        writeString(body, username);
+        writeString(body, password);
+        return RawClient.packet(0x10, body.toByteArray());
     }
 
     /** @return an MQTT 5 CONNECT with a will */
@@ -126,6 +156,22 @@ public final class Mqtt5Raw {
         body.write(reasonCode);
         body.writeBytes(properties.withLength());
         return RawClient.packet(0xE0, body.toByteArray());
+    }
+
+    /** @return an MQTT 5 AUTH packet: 0x18 continue authentication, 0x19 re-authenticate */
+    public static byte[] auth(int reasonCode, Props properties) {
+        ByteArrayOutputStream body = new ByteArrayOutputStream();
+        body.write(reasonCode);
+        body.writeBytes(properties.withLength());
+        return RawClient.packet(0xF0, body.toByteArray());
+    }
+
+    /**
+     * @return the properties of an MQTT 5 AUTH or DISCONNECT packet from the broker (reason code first), decoded as
+     *     {@link #connackProperties}
+     */
+    public static java.util.Map<Integer, Object> authProperties(RawClient.Packet packet) {
+        return properties(packet.body, 1);
     }
 
     /** An MQTT 5 PUBLISH read from the broker, with its properties decoded. */
@@ -216,8 +262,15 @@ public final class Mqtt5Raw {
      * @return the properties of an MQTT 5 CONNACK: byte, two- and four-byte integers as Long, strings as String
      */
     public static java.util.Map<Integer, Object> connackProperties(RawClient.Packet connack) {
-        byte[] b = connack.body;
-        int[] length = readVarInt(b, 2);
+        return properties(connack.body, 2);
+    }
+
+    /** Binary properties (authentication data) are decoded as UTF-8 text, for readable assertions. */
+    private static java.util.Map<Integer, Object> properties(byte[] b, int start) {
+        if (b.length <= start) {
+            return java.util.Map.of();
+        }
+        int[] length = readVarInt(b, start);
         int pos = length[1];
         int end = pos + length[0];
         java.util.Map<Integer, Object> props = new java.util.HashMap<>();
@@ -236,14 +289,14 @@ public final class Mqtt5Raw {
                             | ((b[pos + 2] & 0xFF) << 8) | (b[pos + 3] & 0xFF));
                     pos += 4;
                     break;
-                case 0x12: case 0x1F: case 0x15: {
+                case 0x12: case 0x1F: case 0x15: case 0x16: {
                     int n = ((b[pos] & 0xFF) << 8) | (b[pos + 1] & 0xFF);
                     props.put(id, new String(b, pos + 2, n, StandardCharsets.UTF_8));
                     pos += 2 + n;
                     break;
                 }
                 default:
-                    throw new AssertionError("unexpected CONNACK property " + id);
+                    throw new AssertionError("unexpected property " + id);
             }
         }
         return props;

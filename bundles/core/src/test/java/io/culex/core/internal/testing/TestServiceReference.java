@@ -18,34 +18,34 @@ public final class TestServiceReference<S> implements ServiceReference<S> {
     private static final AtomicLong IDS = new AtomicLong(1000);
 
     private final long id = IDS.incrementAndGet();
-    private final java.util.Map<String, Object> properties;
+    private final java.util.Map<String, Object> extraProperties;
 
     public TestServiceReference() {
         this(java.util.Map.of());
     }
 
-    /** @param properties further service properties (e.g. {@code culex.listener.port}) */
-    public TestServiceReference(java.util.Map<String, Object> properties) {
-        this.properties = properties;
+    /**
+     * @param extraProperties service properties besides id and ranking (e.g. {@code culex.auth.method},
+     *     {@code culex.listener.port})
+     */
+    public TestServiceReference(java.util.Map<String, Object> extraProperties) {
+        this.extraProperties = extraProperties;
     }
 
     @Override
     public Object getProperty(String key) {
-        if (properties.containsKey(key)) {
-            return properties.get(key);
-        }
         if (Constants.SERVICE_ID.equals(key)) {
             return id;
         }
         if (Constants.SERVICE_RANKING.equals(key)) {
             return 0;
         }
-        return null;
+        return extraProperties.get(key);
     }
 
     @Override
     public String[] getPropertyKeys() {
-        return new String[] {Constants.SERVICE_ID, Constants.SERVICE_RANKING};
+        return java.util.Collections.list(getProperties().keys()).toArray(new String[0]);
     }
 
     @Override
@@ -74,6 +74,7 @@ public final class TestServiceReference<S> implements ServiceReference<S> {
         Hashtable<String, Object> properties = new Hashtable<>();
         properties.put(Constants.SERVICE_ID, id);
         properties.put(Constants.SERVICE_RANKING, 0);
+        properties.putAll(extraProperties);
         return properties;
     }
 
