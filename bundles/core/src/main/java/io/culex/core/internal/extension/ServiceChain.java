@@ -38,7 +38,7 @@ public final class ServiceChain<T> {
             this.reference = reference;
             this.service = service;
             Object port = reference.getProperty(LISTENER_PORT);
-            this.listenerPort = port instanceof Number ? ((Number) port).intValue()
+            this.listenerPort = port instanceof Number ? Integer.valueOf(((Number) port).intValue())
                     : port == null ? null : Integer.valueOf(port.toString().trim());
             Bundle bundle = reference.getBundle();
             this.origin = bundle == null ? "?" : bundle.getSymbolicName() + " " + bundle.getVersion();
