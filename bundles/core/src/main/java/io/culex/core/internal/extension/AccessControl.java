@@ -55,6 +55,10 @@ public final class AccessControl {
             return CompletableFuture.completedFuture(allDeferred);
         }
         ServiceChain.Entry<Authenticator> entry = chain[index];
+        if (!entry.enter()) {
+            // being unregistered: as if this event had started a moment later, without it
+            return ask(chain, index + 1, request, allDeferred);
+        }
         CompletionStage<Decision> answer;
         try {
             answer = entry.service().authenticate(request);
@@ -65,6 +69,8 @@ public final class AccessControl {
             LOG.error("Authenticator from {} failed for client {}; denying: {}", entry.origin(), request.clientId(),
                     e.toString(), e);
             return CompletableFuture.completedFuture(Decision.DENY);
+        } finally {
+            entry.exit();
         }
         CompletableFuture<Decision> immediate = answer.toCompletableFuture();
         if (immediate.isDone() && !immediate.isCompletedExceptionally()) {
@@ -133,6 +139,9 @@ public final class AccessControl {
             return true;
         }
         for (ServiceChain.Entry<Authorizer> entry : chain) {
+            if (!entry.enter()) {
+                continue; // being unregistered: skipped as if already gone
+            }
             Decision d;
             try {
                 d = entry.service().authorize(client, access, topic, qos, retain);
@@ -140,6 +149,8 @@ public final class AccessControl {
                 LOG.error("Authorizer from {} failed for client {} ({} {}); denying: {}", entry.origin(),
                         client.clientId(), access, topic, e.toString(), e);
                 return false;
+            } finally {
+                entry.exit();
             }
             if (d == null) {
                 LOG.error("Authorizer from {} returned null for client {}; denying", entry.origin(),
