@@ -92,6 +92,10 @@ public class PluginHotDeployIT {
                 mavenBundle("org.osgi", "org.osgi.service.component", "1.5.1"),
                 mavenBundle("org.apache.felix", "org.apache.felix.scr", "2.2.18"),
                 mavenBundle("org.apache.felix", "org.apache.felix.configadmin", "1.9.26"),
+                // io.culex.plugins reports non-bundle jars through FileInstall's ArtifactInstaller
+                frameworkProperty("felix.fileinstall.dir").value(
+                        new File("target/paxexam-plugins").getAbsolutePath()),
+                mavenBundle("org.apache.felix", "org.apache.felix.fileinstall", "3.7.4"),
                 mavenBundle("io.netty", "netty-common", netty),
                 mavenBundle("io.netty", "netty-buffer", netty),
                 mavenBundle("io.netty", "netty-resolver", netty),
