@@ -16,7 +16,27 @@
  *
  * <h2>Dynamics</h2>
  * The whiteboard is consulted per event, so a service registered now applies from the next event on, also for
- * clients that connected before it; a service unregistered is no longer called from the next event on.
+ * clients that connected before it. Unregistration (the plugin's bundle stopping, updating or uninstalling, or its
+ * component deactivating) is clean: from the moment it starts, no new call enters the service (an event already
+ * walking the chain skips it, as if it had started a moment later), and unregistration waits for the calls
+ * already inside the service to return before the plugin's component is deactivated. So no call reaches a
+ * stopped plugin. The wait is bounded (5 s) to protect the framework from a callback that blocks, which is
+ * logged. An asynchronous answer (a {@link java.util.concurrent.CompletionStage}) that is still pending when the
+ * plugin stops is the plugin's to complete: complete it (with {@link io.culex.api.Decision#DENY}) in
+ * {@code @Deactivate}; otherwise the broker's time budget denies it.
+ *
+ * <p>Updating or uninstalling a plugin never disconnects clients and loses no message: a message published while
+ * an interceptor is being replaced is routed either with it or without it, exactly once.
+ *
+ * <h2>Packaging and configuration</h2>
+ * A plugin is an OSGi bundle jar. Dropped into the broker's {@code plugins/} directory it is installed and started
+ * (replaced: updated; deleted: uninstalled). Named by a {@code plugin <path-to-jar>} line of culex.conf it is
+ * installed at boot, and the {@code plugin_opt_<name> <value>} lines after it become a Config Admin configuration
+ * with the properties {@code <name>} (String values, the {@code plugin_opt_} prefix removed), plus
+ * {@code culex.source} ({@code file:line}). Its PID is the value of the plugin's manifest header
+ * {@code Culex-Plugin-Pid}, or, without that header, the plugin's {@code Bundle-SymbolicName}; a DS component
+ * receives it with {@code @Component(configurationPid = "<that PID>")}. A line without options leaves that PID to
+ * other configuration sources ({@code plugins/<pid>.cfg}, the web console). The guide is {@code docs/plugins.md}.
  *
  * <h2>Threading</h2>
  * Callbacks run on the network thread (Netty event loop) that owns the client concerned. They must not block:
@@ -24,9 +44,11 @@
  * {@link java.util.concurrent.CompletionStage}), and keeps its own caches for the synchronous ones.
  *
  * <h2>Failures</h2>
- * A callback that throws is logged with the extension's bundle name and treated as {@link io.culex.api.Decision#DENY}
- * for authentication and authorization: security fails closed. It never closes another client's connection or
- * stops the broker.
+ * A callback that throws (or returns {@code null}) is logged with the extension's bundle name and treated as
+ * {@link io.culex.api.Decision#DENY} for authentication and authorization, and as
+ * {@link io.culex.api.MessageInterceptor.Verdict#DENY} for interceptors: security fails closed. An authenticator
+ * whose asynchronous answer does not come within the broker's time budget (10 s) is DENY too. A failure never
+ * closes another client's connection or stops the broker.
  *
  * <h2>Null</h2>
  * Parameters and return values are never {@code null} unless marked {@link io.culex.api.Nullable}.

@@ -16,6 +16,8 @@ final class ConfigContract {
     static final String PSK_FILE_PID = "io.culex.psk.file";
     static final String PERSISTENCE_PID = "io.culex.persistence";
     static final String SYS_PID = "io.culex.sys";
+    /** {@code features a,b}: the features io.culex.plugins installs at boot (property {@code features}, String[]). */
+    static final String FEATURES_PID = "io.culex.features";
 
     static final String ORIGIN = "culex.origin";
     static final String ORIGIN_CULEX_CONF = "culex.conf";

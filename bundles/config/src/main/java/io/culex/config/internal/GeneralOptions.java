@@ -12,6 +12,13 @@ final class GeneralOptions {
     }
 
     static void register(OptionRegistry registry) {
+        registry.add("features", (state, line) -> {
+            // Culex's own option: the features (features/*.xml) to install at boot, comma or blank separated
+            String value = Values.string(line, "features", state.owner(ConfigContract.FEATURES_PID).get("features"));
+            String[] names = java.util.Arrays.stream(value.split("[,\\s]+"))
+                    .filter(name -> !name.isEmpty()).distinct().toArray(String[]::new);
+            state.owner(ConfigContract.FEATURES_PID).put("features", names);
+        });
         registry.add("allow_anonymous", (state, line) -> {
             boolean value = Values.bool(line, "allow_anonymous");
             state.securityTarget(line, BROKER_PID, false).put("allow_anonymous", value);

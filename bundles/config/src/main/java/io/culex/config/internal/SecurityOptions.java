@@ -7,8 +7,9 @@ import static io.culex.config.internal.ConfigContract.PSK_FILE_PID;
 /**
  * Authentication and access control: the password, ACL and PSK files, plugins and their options, and
  * {@code per_listener_settings}. {@code password_file} and {@code acl_file} go to the io.culex.auth.file and
- * io.culex.acl.file bundles (and make them required providers, see {@link ConfigurationPlanner}); the others are
- * kept for their future owners and reported as not yet supported.
+ * io.culex.acl.file bundles (and make them required providers, see {@link ConfigurationPlanner}); plugin lines
+ * go to the io.culex.plugins bundle, which installs the jar and hands it its options; the others are kept for their
+ * future owners and reported as not yet supported.
  */
 final class SecurityOptions {
 
@@ -50,8 +51,18 @@ final class SecurityOptions {
     private static void startPlugin(ParseState state, OptionLine line, String kind, String displayName)
             throws ConfigException {
         String path = Values.string(line, displayName, null);
+        if (isNativeLibrary(path)) {
+            // A mosquitto.conf naming mosquitto_dynamic_security.so or another C plugin: Culex cannot load it,
+            // and starting without a configured (often security) plugin would be worse than not starting.
+            throw new ConfigException("Error: Unable to load plugin \"" + path + "\": Culex plugins are OSGi "
+                    + "bundle jars, not native Mosquitto plugins.");
+        }
         state.startPlugin(kind, path, line);
-        state.notYetSupported(line.name(), line);
+    }
+
+    private static boolean isNativeLibrary(String path) {
+        String lower = path.toLowerCase(java.util.Locale.ROOT);
+        return lower.endsWith(".so") || lower.contains(".so.") || lower.endsWith(".dll") || lower.endsWith(".dylib");
     }
 
     /**

@@ -113,8 +113,12 @@ final class BadConfigs {
                         "auth_opt_foo bar"),
                 mosquitto("Error: An auth_opt_ option exists in the config file without an auth_plugin.", 1,
                         "plugin_opt_foo bar"),
-                mosquitto("Error: Empty abc value in configuration.", 2, "plugin /x.so", "plugin_opt_abc"),
-                mosquitto("Error: Invalid auth_opt_ config option.", 2, "plugin /x.so", "plugin_opt_ value"),
+                mosquitto("Error: Empty abc value in configuration.", 2, "plugin /x.jar", "plugin_opt_abc"),
+                // Culex's own: Mosquitto fails later, when it loads the library
+                culex("Error: Unable to load plugin \"/usr/lib/mosquitto_dynamic_security.so\": Culex plugins are "
+                        + "OSGi bundle jars, not native Mosquitto plugins.", 1,
+                        "plugin /usr/lib/mosquitto_dynamic_security.so"),
+                mosquitto("Error: Invalid auth_opt_ config option.", 2, "plugin /x.jar", "plugin_opt_ value"),
                 mosquitto("Error: Empty auth_plugin value in configuration.", 1, "plugin"),
                 mosquitto("Error: An auth_plugin_deny_special_chars option exists in the config file without an "
                         + "auth_plugin.", 1, "auth_plugin_deny_special_chars false"),

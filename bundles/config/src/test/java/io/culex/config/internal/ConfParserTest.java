@@ -338,32 +338,39 @@ class ConfParserTest {
     @Test
     void pluginsKeepTheirOptionsAndOrder() {
         ParsedConfig config = parse(
-                "plugin /usr/lib/mosquitto_dynamic_security.so",
+                "plugin /usr/lib/mosquitto_dynamic_security.jar",
                 "plugin_opt_config_file /var/lib/culex/dynamic-security.json",
-                "auth_plugin /opt/auth.so",
+                "auth_plugin /opt/auth.jar",
                 "auth_opt_backends  mysql, files  ",
                 "auth_plugin_deny_special_chars false",
-                "plugin /usr/lib/mosquitto_dynamic_security.so",
+                "plugin /usr/lib/mosquitto_dynamic_security.jar",
                 "global_plugin io.culex.sample.audit");
         assertEquals(4, config.plugins().size());
         PluginDefinition dynsec = config.plugins().get(0);
-        assertEquals("/usr/lib/mosquitto_dynamic_security.so", dynsec.key());
+        assertEquals("/usr/lib/mosquitto_dynamic_security.jar", dynsec.key());
         assertEquals(0, dynsec.order());
-        assertEquals(Map.of("plugin", "/usr/lib/mosquitto_dynamic_security.so", "plugin_type", "plugin",
+        assertEquals(Map.of("plugin", "/usr/lib/mosquitto_dynamic_security.jar", "plugin_type", "plugin",
                 "plugin_opt_config_file", "/var/lib/culex/dynamic-security.json"), dynsec.properties());
-        assertEquals(Map.of("plugin", "/opt/auth.so", "plugin_type", "auth_plugin",
+        assertEquals(Map.of("plugin", "/opt/auth.jar", "plugin_type", "auth_plugin",
                 "plugin_opt_backends", "mysql, files  ", "auth_plugin_deny_special_chars", false),
                 config.plugins().get(1).properties());
-        assertEquals("/usr/lib/mosquitto_dynamic_security.so#2", config.plugins().get(2).key());
+        assertEquals("/usr/lib/mosquitto_dynamic_security.jar#2", config.plugins().get(2).key());
         assertEquals("global_plugin", config.plugins().get(3).properties().get("plugin_type"));
         assertEquals(3, config.plugins().get(3).order());
     }
 
     @Test
+    void featuresAreAListOfNames() {
+        assertArrayEquals(new String[] {"security", "sys", "bridge"},
+                (String[]) parse("features security, sys bridge,security").owners().get(ConfigContract.FEATURES_PID)
+                        .get("features"));
+    }
+
+    @Test
     void aPerListenerPluginNamesItsListener() {
-        ParsedConfig config = parse("per_listener_settings true", "listener 8883", "plugin /a.so", "plugin_opt_x y");
+        ParsedConfig config = parse("per_listener_settings true", "listener 8883", "plugin /a.jar", "plugin_opt_x y");
         PluginDefinition plugin = config.plugins().get(0);
-        assertEquals("/a.so@*:8883", plugin.key());
+        assertEquals("/a.jar@*:8883", plugin.key());
         assertEquals("*:8883", plugin.properties().get(ConfigContract.LISTENER_KEY));
     }
 

@@ -87,14 +87,14 @@ class ConfigurationPlannerTest {
     void ownersBridgesAndPlugins() {
         List<PlannedConfiguration> plan = ConfigurationPlanner.plan(parse(
                 "password_file /etc/pw",
-                "plugin /dynsec.so",
+                "plugin /dynsec.jar",
                 "plugin_opt_config_file /var/dynsec.json",
                 "listener 1883",
                 "connection up",
                 "address upstream:1883",
                 "topic # both"), List.of());
         assertEquals(List.of(BROKER_PID, ConfigContract.AUTH_FILE_PID, "io.culex.core.listener[*:1883]",
-                "io.culex.bridge[up]", "io.culex.plugins[/dynsec.so]"),
+                "io.culex.bridge[up]", "io.culex.plugins[/dynsec.jar]"),
                 plan.stream().map(PlannedConfiguration::describe).toList());
         assertEquals(Map.of("password_file", "/etc/pw", "culex.origin", "culex.conf"), plan.get(1).properties());
         PlannedConfiguration bridge = plan.get(3);
@@ -104,8 +104,8 @@ class ConfigurationPlannerTest {
         assertEquals(dir.resolve("culex.conf") + ":5", bridge.properties().get("culex.source"));
         PlannedConfiguration plugin = plan.get(4);
         assertEquals(PLUGIN_FACTORY_PID, plugin.factoryPid());
-        assertEquals(Map.of("plugin", "/dynsec.so", "plugin_type", "plugin",
-                "plugin_opt_config_file", "/var/dynsec.json", "culex.plugin.key", "/dynsec.so",
+        assertEquals(Map.of("plugin", "/dynsec.jar", "plugin_type", "plugin",
+                "plugin_opt_config_file", "/var/dynsec.json", "culex.plugin.key", "/dynsec.jar",
                 "culex.plugin.order", 0, "culex.source", dir.resolve("culex.conf") + ":2",
                 "culex.origin", "culex.conf"), plugin.properties());
     }

@@ -191,6 +191,9 @@ public final class Engine {
         String name = topic.substring(Topics.CONTROL_PREFIX.length(), topic.length() - 3);
         for (ServiceChain.Entry<ControlHandler> entry : extensions.controlHandlers.snapshot()) {
             if (name.equals(entry.reference().getProperty(ControlHandler.CONTROL_NAME))) {
+                if (!entry.enter()) {
+                    continue; // being unregistered (see ServiceChain): no call reaches a stopping plugin
+                }
                 byte[] request = ByteBufUtil.getBytes(message.payload());
                 CompletionStage<byte[]> response;
                 try {
@@ -198,6 +201,8 @@ public final class Engine {
                 } catch (RuntimeException | LinkageError e) {
                     LOG.error("Control handler from {} failed on {}: {}", entry.origin(), topic, e.toString(), e);
                     return;
+                } finally {
+                    entry.exit();
                 }
                 if (response != null) {
                     response.whenComplete((bytes, failure) -> {

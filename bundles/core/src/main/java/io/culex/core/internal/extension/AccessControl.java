@@ -77,6 +77,10 @@ public final class AccessControl {
             return CompletableFuture.completedFuture(allDeferred);
         }
         ServiceChain.Entry<Authenticator> entry = chain[index];
+        if (!entry.enter()) {
+            // being unregistered: as if this event had started a moment later, without it
+            return ask(chain, index + 1, request, allDeferred);
+        }
         CompletionStage<Decision> answer;
         try {
             answer = entry.service().authenticate(request);
@@ -87,6 +91,8 @@ public final class AccessControl {
             LOG.error("Authenticator from {} failed for client {}; denying: {}", entry.origin(), request.clientId(),
                     e.toString(), e);
             return CompletableFuture.completedFuture(Decision.DENY);
+        } finally {
+            entry.exit();
         }
         CompletableFuture<Decision> immediate = answer.toCompletableFuture();
         if (immediate.isDone() && !immediate.isCompletedExceptionally()) {
@@ -156,6 +162,9 @@ public final class AccessControl {
             if (!entry.appliesTo(client.listenerPort())) {
                 continue;
             }
+            if (!entry.enter()) {
+                continue; // being unregistered: skipped as if already gone
+            }
             anyApplies = true;
             Decision d;
             try {
@@ -164,6 +173,8 @@ public final class AccessControl {
                 LOG.error("Authorizer from {} failed for client {} ({} {}); denying: {}", entry.origin(),
                         client.clientId(), access, topic, e.toString(), e);
                 return false;
+            } finally {
+                entry.exit();
             }
             if (d == null) {
                 LOG.error("Authorizer from {} returned null for client {}; denying", entry.origin(),

@@ -41,10 +41,15 @@ public final class ClientEvents {
     private void notify(String event, Consumer<ClientEventListener> call) {
         ServiceChain.Entry<ClientEventListener>[] chain = listeners.snapshot();
         for (ServiceChain.Entry<ClientEventListener> entry : chain) {
+            if (!entry.enter()) {
+                continue; // being unregistered: it no longer hears of events
+            }
             try {
                 call.accept(entry.service());
             } catch (RuntimeException | LinkageError e) {
                 LOG.error("Client event listener from {} failed on {}: {}", entry.origin(), event, e.toString(), e);
+            } finally {
+                entry.exit();
             }
         }
     }

@@ -52,6 +52,9 @@ public final class Interception {
         }
         Mutable view = new Mutable(message);
         for (ServiceChain.Entry<MessageInterceptor> entry : chain) {
+            if (!entry.enter()) {
+                continue; // being unregistered: skipped as if already gone
+            }
             Verdict verdict;
             try {
                 verdict = entry.service().intercept(publisher, view);
@@ -59,6 +62,8 @@ public final class Interception {
                 LOG.error("Message interceptor from {} failed on topic {}; denying the message: {}", entry.origin(),
                         message.topic(), e.toString(), e);
                 verdict = Verdict.DENY;
+            } finally {
+                entry.exit();
             }
             if (verdict == null) {
                 verdict = Verdict.DENY;
