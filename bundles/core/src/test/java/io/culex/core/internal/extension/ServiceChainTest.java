@@ -84,7 +84,10 @@ class ServiceChainTest {
 
         @Override
         public Object getProperty(String key) {
-            return "service.id".equals(key) ? id : "service.ranking".equals(key) ? ranking : null;
+            if ("service.id".equals(key)) {
+                return id;
+            }
+            return "service.ranking".equals(key) ? (Object) ranking : null;
         }
 
         @Override
