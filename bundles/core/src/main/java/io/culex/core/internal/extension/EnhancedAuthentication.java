@@ -101,6 +101,10 @@ public final class EnhancedAuthentication {
                                                 EnhancedAuthenticationRequest request, String step,
                                                 Function<EnhancedAuthenticator,
                                                         CompletionStage<EnhancedAuthResult>> invocation) {
+        if (!entry.enter()) {
+            // being unregistered: as if already gone (the next service, or DENY in the middle of an exchange)
+            return CompletableFuture.completedFuture(new Answer(EnhancedAuthResult.defer(), entry));
+        }
         CompletionStage<EnhancedAuthResult> stage;
         try {
             stage = invocation.apply(entry.service());
@@ -111,6 +115,8 @@ public final class EnhancedAuthentication {
             LOG.error("Enhanced authenticator from {} failed ({}) for client {}; denying: {}", entry.origin(), step,
                     request.clientId(), e.toString(), e);
             return CompletableFuture.completedFuture(new Answer(EnhancedAuthResult.deny(), entry));
+        } finally {
+            entry.exit();
         }
         return stage.handle((result, failure) -> {
             if (failure != null || result == null) {
