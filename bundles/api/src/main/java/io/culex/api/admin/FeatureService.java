@@ -17,8 +17,8 @@ import org.osgi.annotation.versioning.ProviderType;
  * extension (see {@link io.culex.api}). Calls are serialised; they block for the time the framework takes to
  * install and start the bundles, so do not call them from a network thread.
  *
- * <p>To be provided by the {@code io.culex.plugins} bundle; <strong>no provider exists yet</strong> (see
- * {@code features/README.md}).
+ * <p>Provided by the {@code io.culex.plugins} bundle, from the descriptors in {@code <culex.home>/features/*.xml}
+ * (see {@code features/README.md}).
  */
 @ProviderType
 public interface FeatureService {
