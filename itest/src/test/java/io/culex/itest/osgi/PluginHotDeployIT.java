@@ -193,6 +193,39 @@ public class PluginHotDeployIT {
     }
 
     @Test
+    public void updatingAPluginWithNewCodeChangesItsBehaviourWithClientsConnected() throws Exception {
+        MqttClient watcher = client("watcher");
+        MqttClient publisher = client("publisher");
+        watcher.subscribe("#", 1);
+        // version 1: a payload stamper
+        Bundle plugin = context.installBundle("culex-test:plugin-under-update",
+                new java.io.FileInputStream(new java.io.File(System.getProperty("culex.sample.message-timestamp.jar"))));
+        plugin.start();
+        publish(publisher, "legacy/kitchen", "v1");
+        String stamped = next();
+        assertTrue(stamped, stamped.startsWith("legacy/kitchen ") && stamped.endsWith(" v1")
+                && !stamped.equals("legacy/kitchen v1"));
+
+        // version 2, other code in the same bundle (same location): a topic rewriter
+        plugin.update(new java.io.FileInputStream(
+                new java.io.File(System.getProperty("culex.sample.topic-modification.jar"))));
+        awaitDelivery(publisher, "legacy/kitchen", m -> m.equals("devices/kitchen probe"));
+        assertEquals(Bundle.ACTIVE, plugin.getState());
+        plugin.uninstall();
+        // drop the old revision too, so that later tests see no trace of version 1
+        java.util.concurrent.CountDownLatch refreshed = new java.util.concurrent.CountDownLatch(1);
+        context.getBundle(0).adapt(org.osgi.framework.wiring.FrameworkWiring.class)
+                .refreshBundles(null, event -> refreshed.countDown());
+        assertTrue(refreshed.await(10, TimeUnit.SECONDS));
+        publish(publisher, "legacy/kitchen", "gone");
+        assertEquals("legacy/kitchen gone", next());
+        assertTrue("no client lost its connection: " + lostConnections,
+                lostConnections.isEmpty() && watcher.isConnected() && publisher.isConnected());
+        watcher.disconnect();
+        publisher.disconnect();
+    }
+
+    @Test
     public void pluginLineInstallsTheJarAndDeliversItsOptions() throws Exception {
         MqttClient watcher = client("watcher");
         MqttClient publisher = client("publisher");
