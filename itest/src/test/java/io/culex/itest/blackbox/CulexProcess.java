@@ -120,6 +120,30 @@ public final class CulexProcess implements AutoCloseable {
         throw new AssertionError("no log line matching " + regex + ":\n" + log());
     }
 
+    /** Something a test does that makes the broker log. */
+    public interface Action {
+        void run() throws Exception;
+    }
+
+    /**
+     * Do something, then wait for a log line matching the regular expression that appears after it (lines
+     * printed before the action do not count).
+     */
+    public void awaitLog(String regex, Action action) throws Exception {
+        int before = log().length();
+        action.run();
+        Pattern pattern = Pattern.compile(regex);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (System.nanoTime() < deadline) {
+            String log = log();
+            if (pattern.matcher(log.substring(Math.min(before, log.length()))).find()) {
+                return;
+            }
+            Thread.sleep(25);
+        }
+        throw new AssertionError("no new log line matching " + regex + ":\n" + log());
+    }
+
     /** @return everything the broker printed so far */
     public String log() {
         try {

@@ -1,6 +1,7 @@
 package io.culex.itest.blackbox;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -61,19 +62,48 @@ class PluginsDirectoryIT {
     @Test
     void aDroppedInJarTakesEffectAndItsDeletionRemovesItWhileMosquittoSubStaysConnected() throws Exception {
         try (MosquittoTools.Sub sub = MosquittoTools.sub(port, "-q", "1", "-t", "dropin/#")) {
-            Path jar = dropIn(sample("message-timestamp"), "timestamp.jar");
-            culex.awaitLog("Message interceptor from io.culex.sample.messagetimestamp \\S+ registered");
+            Path jar = culex.home().resolve("plugins/timestamp.jar");
+            culex.awaitLog("Message interceptor from io.culex.sample.messagetimestamp \\S+ registered",
+                    () -> dropIn(sample("message-timestamp"), "timestamp.jar"));
             assertEquals(0, MosquittoTools.pub(port, "-q", "1", "-t", "dropin/a", "-m", "hello").exitCode);
             String stamped = sub.next();
             assertTrue(stamped.matches("dropin/a 1 0 \\d{4}-\\d\\d-\\d\\dT\\S+Z hello"), stamped);
 
-            Files.delete(jar);
-            culex.awaitLog("Message interceptor from io.culex.sample.messagetimestamp \\S+ unregistered");
+            culex.awaitLog("Message interceptor from io.culex.sample.messagetimestamp \\S+ unregistered",
+                    () -> Files.delete(jar));
             assertEquals(0, MosquittoTools.pub(port, "-q", "1", "-t", "dropin/a", "-m", "plain").exitCode);
             assertEquals("dropin/a 1 0 plain", sub.next());
             assertEquals(1, count(sub.output(), "received CONNACK"), "mosquitto_sub never reconnected:\n"
                     + sub.output());
             assertTrue(sub.process().isAlive());
+        }
+    }
+
+    @Test
+    void replacingAJarUpdatesThePluginInPlaceAndAHalfCopiedJarIsNeverInstalled() throws Exception {
+        try (MosquittoTools.Sub sub = MosquittoTools.sub(port, "-q", "1", "-t", "#")) {
+            Path plugins = culex.home().resolve("plugins");
+            // a copy in progress under the temporary name: FileInstall's filter never looks at it
+            Path partial = plugins.resolve("replaced.jar.part");
+            byte[] whole = Files.readAllBytes(sample("message-timestamp"));
+            Files.write(partial, java.util.Arrays.copyOf(whole, whole.length / 2));
+            culex.awaitLog("Message interceptor from io.culex.sample.messagetimestamp \\S+ registered", () -> {
+                Files.write(partial, whole);
+                Files.move(partial, plugins.resolve("replaced.jar"), StandardCopyOption.ATOMIC_MOVE);
+            });
+            assertFalse(culex.log().contains("replaced.jar.part"), "the partial file was never picked up");
+            MosquittoTools.pub(port, "-q", "1", "-t", "legacy/r", "-m", "v1");
+            assertTrue(sub.next().matches("legacy/r 1 0 \\d{4}-\\S+ v1"));
+
+            // the same file name, other code: FileInstall updates the bundle in place
+            culex.awaitLog("Message interceptor from io.culex.sample.topicmodification \\S+ registered",
+                    () -> dropIn(sample("topic-modification"), "replaced.jar"));
+            MosquittoTools.pub(port, "-q", "1", "-t", "legacy/r", "-m", "v2");
+            assertEquals("devices/r 1 0 v2", sub.next());
+
+            culex.awaitLog("Message interceptor from io.culex.sample.topicmodification \\S+ unregistered",
+                    () -> Files.delete(plugins.resolve("replaced.jar")));
+            assertEquals(1, count(sub.output(), "received CONNACK"), "mosquitto_sub never reconnected");
         }
     }
 
