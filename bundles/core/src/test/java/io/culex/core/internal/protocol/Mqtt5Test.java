@@ -263,6 +263,31 @@ class Mqtt5Test {
     }
 
     @Test
+    void keepAliveTimeoutSendsDisconnect0x8D() throws Exception {
+        try (RawClient c = new RawClient(broker.port())) {
+            c.send(Mqtt5Raw.connect("sleepy", true, 1, props()));
+            assertEquals(0, c.read().body[1]);
+            RawClient.Packet disconnect = c.read();
+            assertEquals(14, disconnect.type);
+            assertEquals(0x8D, disconnect.body[0] & 0xFF);
+        }
+    }
+
+    @Test
+    void packetTooLargeSendsDisconnect0x95() throws Exception {
+        try (EmbeddedBroker small = new EmbeddedBroker(Map.of("max_packet_size", 200));
+             RawClient c = new RawClient(small.port())) {
+            c.send(Mqtt5Raw.connect("big", true, 60, props()));
+            RawClient.Packet connack = c.read();
+            assertEquals(200L, Mqtt5Raw.connackProperties(connack).get(0x27), "maximum packet size announced");
+            c.send(Mqtt5Raw.publish("t", "x".repeat(500), 0, false, 0, props()));
+            RawClient.Packet disconnect = c.read();
+            assertEquals(14, disconnect.type);
+            assertEquals(0x95, disconnect.body[0] & 0xFF);
+        }
+    }
+
+    @Test
     void disconnectWithWillMessagePublishesTheWill() throws Exception {
         try (RawClient watcher = connect("watcher")) {
             subscribe(watcher, "wills/#", 0, props(), 0);
