@@ -4,11 +4,9 @@ import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertNull;
 import static org.junit.Assert.assertTrue;
 import static org.ops4j.pax.exam.CoreOptions.bundle;
+import static org.ops4j.pax.exam.CoreOptions.composite;
 import static org.ops4j.pax.exam.CoreOptions.frameworkProperty;
-import static org.ops4j.pax.exam.CoreOptions.junitBundles;
 import static org.ops4j.pax.exam.CoreOptions.mavenBundle;
-import static org.ops4j.pax.exam.CoreOptions.options;
-import static org.ops4j.pax.exam.CoreOptions.systemProperty;
 
 import java.io.File;
 import java.io.IOException;
@@ -72,50 +70,17 @@ public class PluginHotDeployIT {
 
     @Configuration
     public Option[] configuration() {
-        String netty = System.getProperty("netty.version");
-        String slf4j = System.getProperty("slf4j.version");
-        String asm = System.getProperty("asm.version");
-        return options(
-                frameworkProperty("felix.bootdelegation.implicit").value("false"),
-                systemProperty("org.ops4j.pax.logging.DefaultServiceLog.level").value("WARN"),
-                systemProperty("io.netty.jfr.enabled").value("false"),
-                mavenBundle("org.ow2.asm", "asm", asm).startLevel(1),
-                mavenBundle("org.ow2.asm", "asm-commons", asm).startLevel(1),
-                mavenBundle("org.ow2.asm", "asm-util", asm).startLevel(1),
-                mavenBundle("org.ow2.asm", "asm-tree", asm).startLevel(1),
-                mavenBundle("org.ow2.asm", "asm-analysis", asm).startLevel(1),
-                mavenBundle("org.apache.aries.spifly", "org.apache.aries.spifly.dynamic.bundle", "1.3.7").startLevel(1),
-                mavenBundle("org.slf4j", "slf4j-api", slf4j).startLevel(1),
-                mavenBundle("org.slf4j", "slf4j-simple", slf4j).startLevel(1),
-                mavenBundle("org.osgi", "org.osgi.util.function", "1.2.0"),
-                mavenBundle("org.osgi", "org.osgi.util.promise", "1.3.0"),
-                mavenBundle("org.osgi", "org.osgi.service.component", "1.5.1"),
-                mavenBundle("org.apache.felix", "org.apache.felix.scr", "2.2.18"),
-                mavenBundle("org.apache.felix", "org.apache.felix.configadmin", "1.9.26"),
-                // io.culex.plugins reports non-bundle jars through FileInstall's ArtifactInstaller
-                frameworkProperty("felix.fileinstall.dir").value(
-                        new File("target/paxexam-plugins").getAbsolutePath()),
-                mavenBundle("org.apache.felix", "org.apache.felix.fileinstall", "3.7.4"),
-                mavenBundle("io.netty", "netty-common", netty),
-                mavenBundle("io.netty", "netty-buffer", netty),
-                mavenBundle("io.netty", "netty-resolver", netty),
-                mavenBundle("io.netty", "netty-transport", netty),
-                mavenBundle("io.netty", "netty-transport-native-unix-common", netty),
-                mavenBundle("io.netty", "netty-transport-classes-epoll", netty),
-                mavenBundle("io.netty", "netty-codec-base", netty),
-                mavenBundle("io.netty", "netty-codec-mqtt", netty),
-                mavenBundle("io.netty", "netty-codec-compression", netty),
-                mavenBundle("io.netty", "netty-codec-http", netty),
-                mavenBundle("io.netty", "netty-handler", netty),
-                bundle(jarUri("culex.api.jar")),
-                bundle(jarUri("culex.core.jar")),
-                bundle(jarUri("culex.plugins.jar")),
-                mavenBundle("org.eclipse.paho", "org.eclipse.paho.client.mqttv3", "1.2.5"),
-                junitBundles());
+        return new Option[] {
+            composite(CulexContainer.coreBundles()),
+            // io.culex.plugins reports non-bundle jars through FileInstall's ArtifactInstaller
+            frameworkProperty("felix.fileinstall.dir").value(new File("target/paxexam-plugins").getAbsolutePath()),
+            mavenBundle("org.apache.felix", "org.apache.felix.fileinstall", "3.7.4"),
+            bundle(CulexContainer.reactorJar("culex.plugins.jar")),
+        };
     }
 
     private static String jarUri(String property) {
-        return new File(System.getProperty(property)).toURI().toString();
+        return CulexContainer.reactorJar(property);
     }
 
     @Before
