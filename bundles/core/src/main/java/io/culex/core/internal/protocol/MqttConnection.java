@@ -26,7 +26,6 @@ import io.culex.core.internal.extension.EnhancedAuthentication;
 import io.culex.core.internal.routing.Message;
 import io.culex.core.internal.routing.MessageProperties;
 import io.culex.core.internal.routing.SharedFilter;
-import io.culex.core.internal.routing.Subscription;
 import io.culex.core.internal.routing.Topics;
 import io.culex.core.internal.session.Session;
 import io.culex.core.internal.session.SessionConnection;
@@ -55,15 +54,8 @@ import io.netty.handler.codec.mqtt.MqttMessageType;
 import io.netty.handler.codec.mqtt.MqttProperties;
 import io.netty.handler.codec.mqtt.MqttPublishMessage;
 import io.netty.handler.codec.mqtt.MqttReasonCodeAndPropertiesVariableHeader;
-import io.netty.handler.codec.mqtt.MqttQoS;
-import io.netty.handler.codec.mqtt.MqttSubAckMessage;
-import io.netty.handler.codec.mqtt.MqttSubAckPayload;
 import io.netty.handler.codec.mqtt.MqttSubscribeMessage;
-import io.netty.handler.codec.mqtt.MqttSubscriptionOption;
-import io.netty.handler.codec.mqtt.MqttTopicSubscription;
 import io.netty.handler.codec.mqtt.MqttUnacceptableProtocolVersionException;
-import io.netty.handler.codec.mqtt.MqttUnsubAckMessage;
-import io.netty.handler.codec.mqtt.MqttUnsubAckPayload;
 import io.netty.handler.codec.mqtt.MqttUnsubscribeMessage;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.handler.timeout.IdleStateHandler;
@@ -99,6 +91,7 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter
     private final Engine engine;
     private final ListenerSettings listener;
     private final int listenerPort;
+    private final SubscriptionRequests subscriptions;
     private ChannelHandlerContext ctx;
     private State state = State.AWAIT_CONNECT;
     private ClientContext client;
@@ -143,6 +136,7 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter
         this.engine = engine;
         this.listener = listener;
         this.listenerPort = listenerPort;
+        this.subscriptions = new SubscriptionRequests(this, engine, listener);
     }
 
     // ---------------------------------------------------------------- Netty events
@@ -322,10 +316,10 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter
                 session.onPubcomp(packetId(packet));
                 break;
             case SUBSCRIBE:
-                onSubscribe((MqttSubscribeMessage) packet);
+                subscriptions.onSubscribe((MqttSubscribeMessage) packet);
                 break;
             case UNSUBSCRIBE:
-                onUnsubscribe((MqttUnsubscribeMessage) packet);
+                subscriptions.onUnsubscribe((MqttUnsubscribeMessage) packet);
                 break;
             case PINGREQ:
                 ByteBuf pong = alloc().buffer(2, 2);
@@ -368,11 +362,11 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter
         }
     }
 
-    private void protocolViolation(String what) {
+    void protocolViolation(String what) {
         protocolViolation(what, ReasonCodes.PROTOCOL_ERROR);
     }
 
-    private void protocolViolation(String what, int reasonCode) {
+    void protocolViolation(String what, int reasonCode) {
         LOG.info("Client {} disconnected due to protocol error: {}.", id(), what);
         close("protocol error", reasonCode);
     }
@@ -1057,126 +1051,21 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter
         }
     }
 
-    // ---------------------------------------------------------------- SUBSCRIBE / UNSUBSCRIBE
+    // ---------------------------------------------------------------- for the request handlers
 
-    private void onSubscribe(MqttSubscribeMessage subscribe) {
-        List<MqttTopicSubscription> requested = subscribe.payload().topicSubscriptions();
-        if (requested.isEmpty()) {
-            protocolViolation("SUBSCRIBE without topic filters");
-            return;
-        }
-        for (MqttTopicSubscription s : requested) {
-            SharedFilter shared = SharedFilter.parse(s.topicFilter());
-            if (shared != null ? !shared.isValid() : !Topics.isValidTopicFilter(s.topicFilter())) {
-                protocolViolation("invalid subscription filter '" + s.topicFilter() + "'",
-                        ReasonCodes.TOPIC_NAME_INVALID);
-                return;
-            }
-            if (shared != null && mqtt5 && s.option().isNoLocal()) {
-                protocolViolation("no local on shared subscription '" + s.topicFilter() + "'");
-                return;
-            }
-        }
-        int subscriptionId = 0;
-        if (mqtt5) {
-            Integer id = Mqtt5Packets.intProperty(subscribe.idAndPropertiesVariableHeader().properties(),
-                    MqttProperties.SUBSCRIPTION_IDENTIFIER);
-            if (id != null) {
-                if (id == 0) {
-                    protocolViolation("subscription identifier 0");
-                    return;
-                }
-                subscriptionId = id;
-            }
-        }
-        int[] granted = new int[requested.size()];
-        List<Message> retained = new ArrayList<>();
-        List<Subscription> retainedFor = new ArrayList<>();
-        for (int i = 0; i < granted.length; i++) {
-            MqttTopicSubscription s = requested.get(i);
-            String filter = mountedFilter(s.topicFilter());
-            MqttSubscriptionOption option = s.option();
-            int qos = Math.min(option.qos().value(), listener.maxQos);
-            SharedFilter shared = SharedFilter.parse(filter);
-            // the ACL sees the topic filter a shared subscription matches, without its $share/<group>/ prefix
-            String checked = shared == null ? filter : shared.filter();
-            if (!engine.access().isAllowed(client, Access.SUBSCRIBE, checked, qos, false)) {
-                LOG.info("Denied SUBSCRIBE from {} to '{}'.", client.clientId(), filter);
-                granted[i] = mqtt5 ? ReasonCodes.NOT_AUTHORIZED : MqttQoS.FAILURE.value();
-                continue;
-            }
-            Subscription subscription = mqtt5
-                    ? new Subscription(session, filter, qos, option.isNoLocal(), option.isRetainAsPublished(),
-                            option.retainHandling().value(), subscriptionId)
-                    : new Subscription(session, filter, qos);
-            boolean existed = session.subscribe(subscription);
-            granted[i] = qos;
-            LOG.info(LogMarkers.SUBSCRIBE, "{} {} {}", client.clientId(), qos, filter);
-            int retainHandling = subscription.retainHandling();
-            // MQTT 5 4.8.2: retained messages are not sent for a shared subscription
-            if (shared == null && (retainHandling == 0 || (retainHandling == 1 && !existed))) {
-                int before = retained.size();
-                engine.retained().match(filter, retained);
-                for (int j = before; j < retained.size(); j++) {
-                    retainedFor.add(subscription);
-                }
-            }
-        }
-        MqttSubAckMessage suback = new MqttSubAckMessage(
-                new MqttFixedHeader(MqttMessageType.SUBACK, false, MqttQoS.AT_MOST_ONCE, false, 0),
-                MqttMessageIdVariableHeader.from(subscribe.variableHeader().messageId()),
-                new MqttSubAckPayload(granted));
-        ctx.write(suback, ctx.voidPromise());
-        scheduleFlush();
-        for (int i = 0; i < granted.length; i++) {
-            if (granted[i] <= 2) {
-                engine.events().subscribed(client, requested.get(i).topicFilter(), granted[i]);
-            }
-        }
-        BrokerSettings settings = engine.settings();
-        for (int i = 0; i < retained.size(); i++) {
-            Message m = retained.get(i);
-            try {
-                Subscription sub = retainedFor.get(i);
-                int qos = settings.upgradeOutgoingQos ? sub.qos() : Math.min(m.qos(), sub.qos());
-                session.deliverRetained(m, qos, sub.subscriptionIds());
-            } finally {
-                m.release();
-            }
-        }
+    /** @return the session of the connected client */
+    Session session() {
+        return session;
     }
 
-    private void onUnsubscribe(MqttUnsubscribeMessage unsubscribe) {
-        List<String> filters = unsubscribe.payload().topics();
-        if (filters.isEmpty()) {
-            protocolViolation("UNSUBSCRIBE without topic filters");
-            return;
-        }
-        for (String filter : filters) {
-            SharedFilter shared = SharedFilter.parse(filter);
-            if (shared != null ? !shared.isValid() : !Topics.isValidTopicFilter(filter)) {
-                protocolViolation("invalid unsubscription filter '" + filter + "'", ReasonCodes.TOPIC_NAME_INVALID);
-                return;
-            }
-        }
-        short[] reasons = new short[filters.size()];
-        for (int i = 0; i < reasons.length; i++) {
-            String filter = mountedFilter(filters.get(i));
-            if (!engine.access().isAllowed(client, Access.UNSUBSCRIBE, filter, 0, false)) {
-                LOG.info("Denied UNSUBSCRIBE from {} to '{}'.", client.clientId(), filter);
-                reasons[i] = ReasonCodes.NOT_AUTHORIZED;
-            } else if (session.unsubscribe(filter)) {
-                LOG.info(LogMarkers.UNSUBSCRIBE, "{} {}", client.clientId(), filter);
-                engine.events().unsubscribed(client, filter);
-            } else {
-                reasons[i] = ReasonCodes.NO_SUBSCRIPTION_EXISTED;
-            }
-        }
-        MqttUnsubAckMessage unsuback = new MqttUnsubAckMessage(
-                new MqttFixedHeader(MqttMessageType.UNSUBACK, false, MqttQoS.AT_MOST_ONCE, false, 0),
-                MqttMessageIdVariableHeader.from(unsubscribe.variableHeader().messageId()),
-                mqtt5 ? new MqttUnsubAckPayload(reasons) : null);
-        ctx.write(unsuback, ctx.voidPromise());
+    /** @return the connected client, as extensions see it */
+    ClientContext clientContext() {
+        return client;
+    }
+
+    /** Write a control packet encoded by Netty's MqttEncoder (SUBACK, UNSUBACK); flushed with the burst. */
+    void writeControl(Object packet) {
+        ctx.write(packet, ctx.voidPromise());
         scheduleFlush();
     }
 
@@ -1257,7 +1146,7 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter
     }
 
     /** @return the filter inside this listener's mount point; a shared filter keeps its $share/group/ prefix */
-    private String mountedFilter(String filter) {
+    String mountedFilter(String filter) {
         if (listener.mountPoint == null) {
             return filter;
         }
