@@ -15,7 +15,6 @@ import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import io.culex.api.Access;
 import io.culex.api.ClientInfo;
 import io.culex.api.Decision;
 import io.culex.api.EnhancedAuthResult;
@@ -45,7 +44,6 @@ import io.netty.handler.codec.mqtt.MqttConnectMessage;
 import io.netty.handler.codec.mqtt.MqttConnectPayload;
 import io.netty.handler.codec.mqtt.MqttConnectReturnCode;
 import io.netty.handler.codec.mqtt.MqttConnectVariableHeader;
-import io.netty.handler.codec.mqtt.MqttFixedHeader;
 import io.netty.handler.codec.mqtt.MqttIdentifierRejectedException;
 import io.netty.handler.codec.mqtt.MqttMessage;
 import io.netty.handler.codec.mqtt.MqttMessageBuilders;
@@ -92,6 +90,7 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter
     private final ListenerSettings listener;
     private final int listenerPort;
     private final SubscriptionRequests subscriptions;
+    private final PublishRequests publishes;
     private ChannelHandlerContext ctx;
     private State state = State.AWAIT_CONNECT;
     private ClientContext client;
@@ -117,7 +116,6 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter
     private boolean willOnDisconnect;
     private boolean assignedClientId;
     private int serverKeepAlive = -1;
-    private String[] topicAliases;
 
     // MQTT 5 enhanced authentication (AUTH packets)
     /** The Authentication Method of CONNECT; {@code null}: basic authentication, AUTH packets are errors. */
@@ -137,6 +135,7 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter
         this.listener = listener;
         this.listenerPort = listenerPort;
         this.subscriptions = new SubscriptionRequests(this, engine, listener);
+        this.publishes = new PublishRequests(this, engine, listener);
     }
 
     // ---------------------------------------------------------------- Netty events
@@ -298,7 +297,7 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter
                 onConnect((MqttConnectMessage) packet);
                 break;
             case PUBLISH:
-                onPublish((MqttPublishMessage) packet);
+                publishes.onPublish((MqttPublishMessage) packet);
                 break;
             case PUBACK:
                 session.onPuback(packetId(packet));
@@ -781,7 +780,7 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter
         session = s;
         boolean present = sessionPresent && !cleanSession && client.protocolVersion() != ProtocolVersion.MQTT_3_1;
         if (mqtt5) {
-            topicAliases = new String[listener.maxTopicAlias + 1];
+            publishes.acceptTopicAliases();
         }
         MqttConnAckMessage connack = MqttMessageBuilders.connAck()
                 .returnCode(MqttConnectReturnCode.CONNECTION_ACCEPTED)
@@ -846,7 +845,7 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter
     }
 
     /** @return the Receive Maximum the broker announces: how many incoming QoS 2 messages may wait for PUBREL */
-    private int serverReceiveMaximum() {
+    int serverReceiveMaximum() {
         int max = engine.settings().maxInflightMessages;
         return max == 0 ? 65535 : Math.min(max, 65535);
     }
@@ -907,123 +906,6 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter
     }
 
     // ---------------------------------------------------------------- PUBLISH
-
-    private void onPublish(MqttPublishMessage publish) {
-        MqttFixedHeader fixed = publish.fixedHeader();
-        String topic = publish.variableHeader().topicName();
-        int qos = fixed.qosLevel().value();
-        boolean retain = fixed.isRetain();
-        int packetId = publish.variableHeader().packetId();
-        MqttProperties properties = mqtt5 ? publish.variableHeader().properties() : MqttProperties.NO_PROPERTIES;
-        if (mqtt5) {
-            topic = resolveTopicAlias(topic, properties);
-            if (topic == null) {
-                return;
-            }
-        }
-        if (!Topics.isValidTopicName(topic)) {
-            protocolViolation("invalid topic '" + topic + "' in PUBLISH", ReasonCodes.TOPIC_NAME_INVALID);
-            return;
-        }
-        topic = mounted(topic);
-        if (qos > listener.maxQos) {
-            protocolViolation("PUBLISH with QoS " + qos + " above max_qos " + listener.maxQos,
-                    ReasonCodes.QOS_NOT_SUPPORTED);
-            return;
-        }
-        BrokerSettings settings = engine.settings();
-        if (retain && !settings.retainAvailable) {
-            protocolViolation("retained message while retain_available is false", ReasonCodes.RETAIN_NOT_SUPPORTED);
-            return;
-        }
-        engine.stats().publishReceived();
-        ByteBuf payload = publish.payload();
-        int size = payload.readableBytes();
-        if (LOG.isDebugEnabled()) {
-            LOG.debug("Received PUBLISH from {} (d{}, q{}, r{}, m{}, '{}', ... ({} bytes))", client.clientId(),
-                    fixed.isDup() ? 1 : 0, qos, retain ? 1 : 0, packetId, topic, size);
-        }
-        if (qos == 2 && !session.beginIncomingQos2(packetId)) {
-            write(PublishEncoding.ack(alloc(), PublishEncoding.PUBREC, packetId)); // retransmission, routed before
-            return;
-        }
-        if (mqtt5 && qos == 2 && session.incomingQos2Pending() > serverReceiveMaximum()) {
-            protocolViolation("more QoS 2 messages in flight than the Receive Maximum "
-                    + serverReceiveMaximum(), ReasonCodes.RECEIVE_MAXIMUM_EXCEEDED);
-            return;
-        }
-        int reason = ReasonCodes.SUCCESS;
-        MessageProperties forwarded = MessageProperties.of(properties);
-        if (settings.messageSizeLimit > 0 && size > settings.messageSizeLimit) {
-            LOG.info("Dropped too large PUBLISH from {} (q{}, r{}, '{}', {} bytes, message_size_limit {}).",
-                    client.clientId(), qos, retain ? 1 : 0, topic, size, settings.messageSizeLimit);
-            engine.stats().publishDropped();
-            reason = ReasonCodes.PACKET_TOO_LARGE;
-        } else if (forwarded.isUtf8Payload() && !Utf8.isValid(payload)) {
-            LOG.info("Dropped PUBLISH from {} to '{}': payload format indicator says UTF-8, the payload is not.",
-                    client.clientId(), topic);
-            reason = ReasonCodes.PAYLOAD_FORMAT_INVALID;
-        } else if (topic.startsWith(Topics.SYS_PREFIX)) {
-            LOG.debug("Denied PUBLISH from {} to read-only topic '{}'", client.clientId(), topic);
-            reason = ReasonCodes.NOT_AUTHORIZED;
-        } else if (!engine.access().isAllowed(client, Access.PUBLISH, topic, qos, retain)) {
-            LOG.info("Denied PUBLISH from {} (q{}, r{}, '{}', {} bytes).", client.clientId(), qos, retain ? 1 : 0,
-                    topic, size);
-            reason = ReasonCodes.NOT_AUTHORIZED;
-        } else {
-            ByteBuf copy = size == 0 ? Unpooled.EMPTY_BUFFER : alloc().buffer(size, size).writeBytes(payload);
-            Integer expiry = Mqtt5Packets.intProperty(properties, MqttProperties.PUBLICATION_EXPIRY_INTERVAL);
-            long expiresAt = expiry == null ? Long.MAX_VALUE : Message.expiryFromNow(Integer.toUnsignedLong(expiry));
-            Message message = new Message(topic, copy, qos, retain, client.clientId(), forwarded, expiresAt);
-            try {
-                int routed = engine.publish(message, client, ctx.channel().eventLoop());
-                if (routed == Engine.DENIED) {
-                    reason = ReasonCodes.NOT_AUTHORIZED;
-                } else if (routed == 0) {
-                    reason = ReasonCodes.NO_MATCHING_SUBSCRIBERS;
-                }
-            } finally {
-                message.release();
-            }
-        }
-        if (!mqtt5) {
-            reason = ReasonCodes.SUCCESS; // MQTT 3.x cannot say no: the message is acknowledged either way
-        }
-        if (qos == 1) {
-            write(PublishEncoding.ack(alloc(), PublishEncoding.PUBACK, packetId, reason));
-        } else if (qos == 2) {
-            if (reason >= 0x80) {
-                session.endIncomingQos2(packetId); // an error PUBREC ends the exchange
-            }
-            write(PublishEncoding.ack(alloc(), PublishEncoding.PUBREC, packetId, reason));
-        }
-    }
-
-    /**
-     * MQTT 5 topic aliases from the client: an alias with a topic sets it, an alias with an empty topic uses it.
-     *
-     * @return the topic, or {@code null} if the connection was closed for a bad alias
-     */
-    private String resolveTopicAlias(String topic, MqttProperties properties) {
-        Integer alias = Mqtt5Packets.intProperty(properties, MqttProperties.TOPIC_ALIAS);
-        if (alias == null) {
-            return topic;
-        }
-        if (alias == 0 || alias >= topicAliases.length) {
-            protocolViolation("topic alias " + alias + " outside 1.." + (topicAliases.length - 1),
-                    ReasonCodes.TOPIC_ALIAS_INVALID);
-            return null;
-        }
-        if (topic.isEmpty()) {
-            String known = topicAliases[alias];
-            if (known == null) {
-                protocolViolation("unknown topic alias " + alias, ReasonCodes.PROTOCOL_ERROR);
-            }
-            return known;
-        }
-        topicAliases[alias] = topic;
-        return topic;
-    }
 
     /** The will of a connection that ended without a normal DISCONNECT, now or after its MQTT 5 delay. */
     private void sendOrDelayWill(Session s) {
@@ -1141,7 +1023,7 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter
     }
 
     /** @return the topic inside this listener's mount point */
-    private String mounted(String topic) {
+    String mounted(String topic) {
         return listener.mountPoint == null ? topic : listener.mountPoint + topic;
     }
 

@@ -1,0 +1,160 @@
+package io.culex.core.internal.protocol;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.culex.api.Access;
+import io.culex.core.internal.BrokerSettings;
+import io.culex.core.internal.Engine;
+import io.culex.core.internal.routing.Message;
+import io.culex.core.internal.routing.MessageProperties;
+import io.culex.core.internal.routing.Topics;
+import io.culex.core.internal.transport.ListenerSettings;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.handler.codec.mqtt.MqttFixedHeader;
+import io.netty.handler.codec.mqtt.MqttProperties;
+import io.netty.handler.codec.mqtt.MqttPublishMessage;
+
+/**
+ * PUBLISH from one connected client: topic aliases, validation, limits, the access check, routing, and the
+ * acknowledgement (with its MQTT 5 reason code). Runs on the connection's loop.
+ */
+final class PublishRequests {
+
+    private static final Logger LOG = LoggerFactory.getLogger(MqttConnection.class);
+
+    private final MqttConnection connection;
+    private final Engine engine;
+    private final ListenerSettings listener;
+    /** MQTT 5 topic aliases the client set, by alias (index 0 unused). */
+    private String[] topicAliases = new String[0];
+
+    PublishRequests(MqttConnection connection, Engine engine, ListenerSettings listener) {
+        this.connection = connection;
+        this.engine = engine;
+        this.listener = listener;
+    }
+
+    /** The connection was accepted: the client may now set up to {@code max_topic_alias} aliases. */
+    void acceptTopicAliases() {
+        topicAliases = new String[listener.maxTopicAlias + 1];
+    }
+
+    void onPublish(MqttPublishMessage publish) {
+        MqttFixedHeader fixed = publish.fixedHeader();
+        String topic = publish.variableHeader().topicName();
+        int qos = fixed.qosLevel().value();
+        boolean retain = fixed.isRetain();
+        int packetId = publish.variableHeader().packetId();
+        MqttProperties properties = connection.isMqtt5() ? publish.variableHeader().properties() : MqttProperties.NO_PROPERTIES;
+        if (connection.isMqtt5()) {
+            topic = resolveTopicAlias(topic, properties);
+            if (topic == null) {
+                return;
+            }
+        }
+        if (!Topics.isValidTopicName(topic)) {
+            connection.protocolViolation("invalid topic '" + topic + "' in PUBLISH", ReasonCodes.TOPIC_NAME_INVALID);
+            return;
+        }
+        topic = connection.mounted(topic);
+        if (qos > listener.maxQos) {
+            connection.protocolViolation("PUBLISH with QoS " + qos + " above max_qos " + listener.maxQos,
+                    ReasonCodes.QOS_NOT_SUPPORTED);
+            return;
+        }
+        BrokerSettings settings = engine.settings();
+        if (retain && !settings.retainAvailable) {
+            connection.protocolViolation("retained message while retain_available is false", ReasonCodes.RETAIN_NOT_SUPPORTED);
+            return;
+        }
+        engine.stats().publishReceived();
+        ByteBuf payload = publish.payload();
+        int size = payload.readableBytes();
+        if (LOG.isDebugEnabled()) {
+            LOG.debug("Received PUBLISH from {} (d{}, q{}, r{}, m{}, '{}', ... ({} bytes))", connection.clientContext().clientId(),
+                    fixed.isDup() ? 1 : 0, qos, retain ? 1 : 0, packetId, topic, size);
+        }
+        if (qos == 2 && !connection.session().beginIncomingQos2(packetId)) {
+            connection.write(PublishEncoding.ack(connection.alloc(), PublishEncoding.PUBREC, packetId)); // retransmission, routed before
+            return;
+        }
+        if (connection.isMqtt5() && qos == 2 && connection.session().incomingQos2Pending() > connection.serverReceiveMaximum()) {
+            connection.protocolViolation("more QoS 2 messages in flight than the Receive Maximum "
+                    + connection.serverReceiveMaximum(), ReasonCodes.RECEIVE_MAXIMUM_EXCEEDED);
+            return;
+        }
+        int reason = ReasonCodes.SUCCESS;
+        MessageProperties forwarded = MessageProperties.of(properties);
+        if (settings.messageSizeLimit > 0 && size > settings.messageSizeLimit) {
+            LOG.info("Dropped too large PUBLISH from {} (q{}, r{}, '{}', {} bytes, message_size_limit {}).",
+                    connection.clientContext().clientId(), qos, retain ? 1 : 0, topic, size, settings.messageSizeLimit);
+            engine.stats().publishDropped();
+            reason = ReasonCodes.PACKET_TOO_LARGE;
+        } else if (forwarded.isUtf8Payload() && !Utf8.isValid(payload)) {
+            LOG.info("Dropped PUBLISH from {} to '{}': payload format indicator says UTF-8, the payload is not.",
+                    connection.clientContext().clientId(), topic);
+            reason = ReasonCodes.PAYLOAD_FORMAT_INVALID;
+        } else if (topic.startsWith(Topics.SYS_PREFIX)) {
+            LOG.debug("Denied PUBLISH from {} to read-only topic '{}'", connection.clientContext().clientId(), topic);
+            reason = ReasonCodes.NOT_AUTHORIZED;
+        } else if (!engine.access().isAllowed(connection.clientContext(), Access.PUBLISH, topic, qos, retain)) {
+            LOG.info("Denied PUBLISH from {} (q{}, r{}, '{}', {} bytes).", connection.clientContext().clientId(), qos, retain ? 1 : 0,
+                    topic, size);
+            reason = ReasonCodes.NOT_AUTHORIZED;
+        } else {
+            ByteBuf copy = size == 0 ? Unpooled.EMPTY_BUFFER : connection.alloc().buffer(size, size).writeBytes(payload);
+            Integer expiry = Mqtt5Packets.intProperty(properties, MqttProperties.PUBLICATION_EXPIRY_INTERVAL);
+            long expiresAt = expiry == null ? Long.MAX_VALUE : Message.expiryFromNow(Integer.toUnsignedLong(expiry));
+            Message message = new Message(topic, copy, qos, retain, connection.clientContext().clientId(), forwarded, expiresAt);
+            try {
+                int routed = engine.publish(message, connection.clientContext(), connection.loop());
+                if (routed == Engine.DENIED) {
+                    reason = ReasonCodes.NOT_AUTHORIZED;
+                } else if (routed == 0) {
+                    reason = ReasonCodes.NO_MATCHING_SUBSCRIBERS;
+                }
+            } finally {
+                message.release();
+            }
+        }
+        if (!connection.isMqtt5()) {
+            reason = ReasonCodes.SUCCESS; // MQTT 3.x cannot say no: the message is acknowledged either way
+        }
+        if (qos == 1) {
+            connection.write(PublishEncoding.ack(connection.alloc(), PublishEncoding.PUBACK, packetId, reason));
+        } else if (qos == 2) {
+            if (reason >= 0x80) {
+                connection.session().endIncomingQos2(packetId); // an error PUBREC ends the exchange
+            }
+            connection.write(PublishEncoding.ack(connection.alloc(), PublishEncoding.PUBREC, packetId, reason));
+        }
+    }
+
+    /**
+     * MQTT 5 topic aliases from the connection.clientContext(): an alias with a topic sets it, an alias with an empty topic uses it.
+     *
+     * @return the topic, or {@code null} if the connection was closed for a bad alias
+     */
+    private String resolveTopicAlias(String topic, MqttProperties properties) {
+        Integer alias = Mqtt5Packets.intProperty(properties, MqttProperties.TOPIC_ALIAS);
+        if (alias == null) {
+            return topic;
+        }
+        if (alias == 0 || alias >= topicAliases.length) {
+            connection.protocolViolation("topic alias " + alias + " outside 1.." + (topicAliases.length - 1),
+                    ReasonCodes.TOPIC_ALIAS_INVALID);
+            return null;
+        }
+        if (topic.isEmpty()) {
+            String known = topicAliases[alias];
+            if (known == null) {
+                connection.protocolViolation("unknown topic alias " + alias, ReasonCodes.PROTOCOL_ERROR);
+            }
+            return known;
+        }
+        topicAliases[alias] = topic;
+        return topic;
+    }
+}
