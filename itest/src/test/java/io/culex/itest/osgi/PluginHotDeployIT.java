@@ -208,7 +208,17 @@ public class PluginHotDeployIT {
         publish(publisher, "plain/a", "untouched");
         assertEquals("only the configured topics are stamped", "plain/a untouched", next());
 
+        java.util.concurrent.CountDownLatch uninstalled = new java.util.concurrent.CountDownLatch(1);
+        org.osgi.framework.BundleListener listener = event -> {
+            if (event.getType() == org.osgi.framework.BundleEvent.UNINSTALLED
+                    && "io.culex.sample.messagetimestamp".equals(event.getBundle().getSymbolicName())) {
+                uninstalled.countDown();
+            }
+        };
+        context.addBundleListener(listener);
         pluginLine.delete(); // the line removed from culex.conf: the jar is uninstalled
+        assertTrue("the plugin's bundle is uninstalled", uninstalled.await(10, TimeUnit.SECONDS));
+        context.removeBundleListener(listener);
         awaitDelivery(publisher, "stamped/a", m -> m.equals("stamped/a probe"));
         assertNull("the plugin's bundle is gone", installedBundle("io.culex.sample.messagetimestamp"));
         assertTrue(watcher.isConnected() && publisher.isConnected() && lostConnections.isEmpty());
