@@ -22,6 +22,7 @@ import io.culex.api.Access;
 import io.culex.api.Authorizer;
 import io.culex.api.ClientInfo;
 import io.culex.api.Decision;
+import io.culex.filereload.FileReloader;
 
 /**
  * Mosquitto's {@code acl_file} as an {@link Authorizer}; the rules are those of {@link AclEvaluator}. Answers

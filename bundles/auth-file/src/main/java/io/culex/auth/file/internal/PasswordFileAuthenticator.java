@@ -30,6 +30,7 @@ import org.slf4j.LoggerFactory;
 import io.culex.api.AuthenticationRequest;
 import io.culex.api.Authenticator;
 import io.culex.api.Decision;
+import io.culex.filereload.FileReloader;
 
 /**
  * Mosquitto's {@code password_file} as an {@link Authenticator}, with Mosquitto 2.0's answers:

@@ -1,4 +1,4 @@
-package io.culex.acl.file.internal;
+package io.culex.filereload;
 
 import java.nio.file.Path;
 import java.util.concurrent.Executors;
@@ -9,13 +9,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * (Each security bundle keeps its own copy of this small class rather than exporting internals.)
- * <p>
  * Runs a reload action on a private thread when one file changes (polled every second, applied once the change
  * has settled) and whenever {@link #reloadNow()} is called (SIGHUP). The action always runs on that one thread, so
  * reloads never overlap.
  */
-final class FileReloader implements AutoCloseable {
+public final class FileReloader implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(FileReloader.class);
     private static final long POLL_MILLIS = 1000;
@@ -28,8 +26,10 @@ final class FileReloader implements AutoCloseable {
      * Starts polling. The caller loads the file itself first; from then on changes trigger {@code reload}.
      *
      * @param threadName the polling thread's name, for thread dumps
+     * @param file the file to watch
+     * @param reload what to run on a settled change or on {@link #reloadNow()}
      */
-    FileReloader(String threadName, Path file, Runnable reload) {
+    public FileReloader(String threadName, Path file, Runnable reload) {
         this.watcher = new FileWatcher(file);
         this.reload = reload;
         this.thread = Executors.newSingleThreadScheduledExecutor(task -> {
@@ -41,7 +41,8 @@ final class FileReloader implements AutoCloseable {
     }
 
     /** Reloads soon, whether or not the file changed (SIGHUP). */
-    void reloadNow() {
+    /** Reload now (SIGHUP), on the reloader's thread. */
+    public void reloadNow() {
         if (!thread.isShutdown()) {
             thread.execute(this::reload);
         }

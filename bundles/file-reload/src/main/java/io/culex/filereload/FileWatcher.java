@@ -1,4 +1,4 @@
-package io.culex.acl.file.internal;
+package io.culex.filereload;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -8,13 +8,11 @@ import java.nio.file.attribute.FileTime;
 import java.util.Objects;
 
 /**
- * (Each security bundle keeps its own copy of this small class rather than exporting internals.)
- * <p>
  * Notices that one file changed, by modification time and size (polling works on network and container file
  * systems, where a WatchService may not). A change is reported once it has settled: two successive checks agree,
  * so that a file is not read while an editor is still writing it. Not thread safe: one poller calls it.
  */
-final class FileWatcher {
+public final class FileWatcher {
 
     private record Stamp(boolean exists, long size, FileTime modified) {
     }
