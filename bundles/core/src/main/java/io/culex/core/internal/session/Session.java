@@ -115,10 +115,6 @@ public final class Session implements Subscriber {
         return connection != null;
     }
 
-    public boolean isConnected() {
-        return connection != null;
-    }
-
     public boolean isDestroyed() {
         return destroyed;
     }

@@ -4,15 +4,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.util.Dictionary;
-import java.util.Hashtable;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
-import org.osgi.framework.Bundle;
-import org.osgi.framework.ServiceReference;
+import org.osgi.framework.Constants;
+
+import io.culex.core.internal.testing.TestServiceReference;
 
 /** The unregistration rule: calls in flight finish before unbind returns, and no call starts afterwards. */
 class ServiceChainTest {
@@ -20,7 +20,7 @@ class ServiceChainTest {
     @Test
     void removeWaitsForTheCallInFlightAndRefusesNewOnes() throws Exception {
         ServiceChain<String> chain = new ServiceChain<>("test service");
-        FakeReference reference = new FakeReference(1);
+        TestServiceReference<String> reference = new TestServiceReference<>();
         chain.add(reference, "plugin");
         ServiceChain.Entry<String> entry = chain.snapshot()[0];
 
@@ -38,7 +38,7 @@ class ServiceChainTest {
     @Test
     void removeWithoutCallsInFlightReturnsAtOnce() throws Exception {
         ServiceChain<String> chain = new ServiceChain<>("test service");
-        FakeReference reference = new FakeReference(1);
+        TestServiceReference<String> reference = new TestServiceReference<>();
         chain.add(reference, "plugin");
         CountDownLatch done = new CountDownLatch(1);
         new Thread(() -> {
@@ -51,9 +51,9 @@ class ServiceChainTest {
     @Test
     void chainOrderIsRankingThenAge() {
         ServiceChain<String> chain = new ServiceChain<>("test service");
-        chain.add(new FakeReference(1), "old");
-        chain.add(new FakeReference(2, 10), "ranked");
-        chain.add(new FakeReference(3), "young");
+        chain.add(new TestServiceReference<>(), "old");
+        chain.add(new TestServiceReference<>(Map.of(Constants.SERVICE_RANKING, 10)), "ranked");
+        chain.add(new TestServiceReference<>(), "young");
         assertEquals("ranked", chain.snapshot()[0].service());
         assertEquals("old", chain.snapshot()[1].service());
         assertEquals("young", chain.snapshot()[2].service());
@@ -69,68 +69,4 @@ class ServiceChainTest {
     }
 
     /** Just enough of a ServiceReference for the chain: id, ranking, and the framework's ordering rule. */
-    private static final class FakeReference implements ServiceReference<Object> {
-        private final long id;
-        private final int ranking;
-
-        FakeReference(long id) {
-            this(id, 0);
-        }
-
-        FakeReference(long id, int ranking) {
-            this.id = id;
-            this.ranking = ranking;
-        }
-
-        @Override
-        public Object getProperty(String key) {
-            if ("service.id".equals(key)) {
-                return id;
-            }
-            return "service.ranking".equals(key) ? (Object) ranking : null;
-        }
-
-        @Override
-        public String[] getPropertyKeys() {
-            return new String[] {"service.id", "service.ranking"};
-        }
-
-        @Override
-        public Bundle getBundle() {
-            return null;
-        }
-
-        @Override
-        public Bundle[] getUsingBundles() {
-            return null;
-        }
-
-        @Override
-        public boolean isAssignableTo(Bundle bundle, String className) {
-            return true;
-        }
-
-        /** As the framework orders references: higher ranking, then lower id, is "greater". */
-        @Override
-        public int compareTo(Object other) {
-            FakeReference that = (FakeReference) other;
-            if (ranking != that.ranking) {
-                return Integer.compare(ranking, that.ranking);
-            }
-            return Long.compare(that.id, id);
-        }
-
-        @Override
-        public Dictionary<String, Object> getProperties() {
-            Hashtable<String, Object> properties = new Hashtable<>();
-            properties.put("service.id", id);
-            properties.put("service.ranking", ranking);
-            return properties;
-        }
-
-        @Override
-        public <A> A adapt(Class<A> type) {
-            return null;
-        }
-    }
 }

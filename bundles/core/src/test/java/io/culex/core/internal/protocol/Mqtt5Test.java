@@ -126,7 +126,7 @@ class Mqtt5Test {
                 subscribe(sub, "exp/#", 1, props(), 1);
             }
             // messages that had started onward delivery may be redelivered after expiry: wait for offline
-            EmbeddedBroker.await("offline", () -> !broker.engine().sessions().get("away").isConnected());
+            EmbeddedBroker.await("offline", () -> !broker.engine().sessions().get("away").isOnline());
             pub.send(Mqtt5Raw.publish("exp/short", "gone", 1, false, 1, props().intProp(0x02, 1)));
             pub.read();
             pub.send(Mqtt5Raw.publish("exp/long", "kept", 1, false, 2, props().intProp(0x02, 100)));

@@ -96,7 +96,7 @@ class SharedSubscriptionTest {
             assertEquals(0, away.connect("away", false, 60));
             away.subscribe(1, "$share/g/q", 1);
         }
-        EmbeddedBroker.await("offline", () -> !broker.engine().sessions().get("away").isConnected());
+        EmbeddedBroker.await("offline", () -> !broker.engine().sessions().get("away").isOnline());
         try (RawClient online = member("online", "$share/g/q");
              PahoClient pub = PahoClient.connect(broker.uri(), "pub")) {
             for (int i = 0; i < 3; i++) {

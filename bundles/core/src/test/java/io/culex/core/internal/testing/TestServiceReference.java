@@ -10,8 +10,8 @@ import org.osgi.framework.ServiceReference;
 
 /**
  * A service reference without a framework, for putting test services into the {@link
- * io.culex.core.internal.extension.Extensions} chains of an {@link EmbeddedBroker}: ranking 0, ids in creation
- * order, ordered as the OSGi specification says.
+ * io.culex.core.internal.extension.Extensions} chains of an {@link EmbeddedBroker}: ids in creation order, ranking 0
+ * unless {@code service.ranking} is among the properties, ordered as the OSGi specification says.
  */
 public final class TestServiceReference<S> implements ServiceReference<S> {
 
@@ -38,7 +38,7 @@ public final class TestServiceReference<S> implements ServiceReference<S> {
             return id;
         }
         if (Constants.SERVICE_RANKING.equals(key)) {
-            return 0;
+            return ranking();
         }
         return extraProperties.get(key);
     }
@@ -63,18 +63,27 @@ public final class TestServiceReference<S> implements ServiceReference<S> {
         return true;
     }
 
-    /** Same ranking for all: the lower id (older service) ranks higher, i.e. compares greater. */
+    /** As the framework orders references: higher ranking, then lower id (older), is "greater". */
     @Override
     public int compareTo(Object other) {
-        return Long.compare(((TestServiceReference<?>) other).id, id);
+        TestServiceReference<?> that = (TestServiceReference<?>) other;
+        if (ranking() != that.ranking()) {
+            return Integer.compare(ranking(), that.ranking());
+        }
+        return Long.compare(that.id, id);
+    }
+
+    private int ranking() {
+        Object ranking = extraProperties.get(Constants.SERVICE_RANKING);
+        return ranking instanceof Integer ? (Integer) ranking : 0;
     }
 
     @Override
     public Dictionary<String, Object> getProperties() {
         Hashtable<String, Object> properties = new Hashtable<>();
         properties.put(Constants.SERVICE_ID, id);
-        properties.put(Constants.SERVICE_RANKING, 0);
         properties.putAll(extraProperties);
+        properties.put(Constants.SERVICE_RANKING, ranking());
         return properties;
     }
 
