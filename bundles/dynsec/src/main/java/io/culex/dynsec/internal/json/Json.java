@@ -9,12 +9,16 @@ import java.nio.charset.StandardCharsets;
 import java.util.Iterator;
 import java.util.Map;
 
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 
 /**
  * Reading JSON the way Mosquitto's plugin reads it with cJSON, so that the same requests get the same answers:
- * member names match ignoring ASCII case and the first match wins; a number where an int is wanted is truncated and
+ * member names match ignoring ASCII case and the first match wins (also for a name given twice); a number where an int is wanted is truncated and
  * clamped to the int range; an optional value of the wrong type reads as "not there" for numbers and booleans.
  */
 public final class Json {
@@ -46,11 +50,40 @@ public final class Json {
         } catch (CharacterCodingException e) {
             throw new IOException(e);
         }
-        JsonNode node = MAPPER.readTree(text);
-        if (node == null || node.isMissingNode()) {
-            throw new IOException("no JSON value");
+        try (JsonParser parser = MAPPER.getFactory().createParser(text)) {
+            if (parser.nextToken() == null) {
+                throw new IOException("no JSON value");
+            }
+            return read(parser);
         }
-        return node;
+    }
+
+    /**
+     * The tree of the value at the parser's current token. Unlike Jackson's own tree reader, a member name that
+     * occurs twice in an object keeps its first value, as with cJSON.
+     */
+    private static JsonNode read(JsonParser parser) throws IOException {
+        JsonToken token = parser.currentToken();
+        if (token == JsonToken.START_OBJECT) {
+            ObjectNode object = MAPPER.createObjectNode();
+            while (parser.nextToken() == JsonToken.FIELD_NAME) {
+                String name = parser.currentName();
+                parser.nextToken();
+                if (object.has(name)) {
+                    parser.skipChildren();
+                } else {
+                    object.set(name, read(parser));
+                }
+            }
+            return object;
+        } else if (token == JsonToken.START_ARRAY) {
+            ArrayNode array = MAPPER.createArrayNode();
+            while (parser.nextToken() != JsonToken.END_ARRAY) {
+                array.add(read(parser));
+            }
+            return array;
+        }
+        return MAPPER.readTree(parser);
     }
 
     /** @return the member of an object with this name (ignoring ASCII case), or null */

@@ -82,6 +82,22 @@ class CommandProcessorTest {
     }
 
     @Test
+    void aMemberGivenTwiceKeepsItsFirstValueAsInCJson() throws Exception {
+        ok("\"command\":\"createRole\",\"rolename\":\"first\",\"RoleName\":\"second\",\"rolename\":\"third\"");
+        assertNotNull(model.role("first"));
+        assertEquals(1, model.roles().size());
+    }
+
+    @Test
+    void bytesThatAreNotUtf8MakeANameInvalid() throws Exception {
+        byte[] payload = "{\"commands\":[{\"command\":\"createRole\",\"rolename\":\"a\u00ffb\"}]}"
+                .getBytes(StandardCharsets.ISO_8859_1);
+        last = CommandProcessor.process(model, payload, "test");
+        assertEquals("Role name not valid UTF-8",
+                Json.MAPPER.readTree(last.response()).get("responses").get(0).get("error").asText());
+    }
+
+    @Test
     void clientLifeCycle() throws Exception {
         ok("\"command\":\"createRole\",\"rolename\":\"r\"");
         ok("\"command\":\"createGroup\",\"groupname\":\"g\"");
