@@ -45,6 +45,19 @@ public interface Broker {
     int disconnectClientsByUsername(String username);
 
     /**
+     * Disconnect every client connected with this user name, or every client connected without one: Mosquitto's
+     * {@code mosquitto_kick_client_by_username}. A plugin whose rules changed uses it so that the clients reconnect
+     * and are checked again; MQTT 5 clients receive DISCONNECT "administrative action" (0x98).
+     *
+     * @param username the user name, or {@code null} for the clients that sent none
+     * @param publishWill whether the clients' wills are published, as if their connections had been lost;
+     *     {@code false} discards them, as for a normal DISCONNECT
+     * @return how many clients were connected that way
+     * @since 1.3
+     */
+    int kickClientsByUsername(@Nullable String username, boolean publishWill);
+
+    /**
      * @param clientId a client identifier
      * @return the connected client with this identifier, if any
      */

@@ -59,5 +59,5 @@
  * {@link io.culex.api.EnhancedAuthResult}).
  */
 @org.osgi.annotation.bundle.Export
-@org.osgi.annotation.versioning.Version("1.2.0")
+@org.osgi.annotation.versioning.Version("1.3.0")
 package io.culex.api;

@@ -18,6 +18,15 @@ final class ConfigContract {
     static final String SYS_PID = "io.culex.sys";
     /** {@code features a,b}: the features io.culex.plugins installs at boot (property {@code features}, String[]). */
     static final String FEATURES_PID = "io.culex.features";
+    /**
+     * The built-in dynamic security bundle, configured by Mosquitto's {@code plugin .../mosquitto_dynamic_security.so}
+     * line: {@code plugin} (the path as written, for diagnostics), {@code config_file} (from
+     * {@code plugin_opt_config_file}, as written; absent when the file gives none) and {@code plugin_opt_<key>} for
+     * its other options.
+     */
+    static final String DYNSEC_PID = "io.culex.dynsec";
+    /** The {@code culex.provider} value of the dynamic security bundle's services. */
+    static final String DYNSEC_PROVIDER = "dynamic-security";
 
     static final String ORIGIN = "culex.origin";
     static final String ORIGIN_CULEX_CONF = "culex.conf";
@@ -33,7 +42,8 @@ final class ConfigContract {
     static final String LOCAL_ONLY = "local_only";
     /**
      * Broker property (String[]): the {@code culex.provider} service property values that must be registered
-     * before clients are let in ({@code password_file}, {@code acl_file}); present only when the file names one.
+     * before clients are let in ({@code password_file}, {@code acl_file}, {@code dynamic-security}); present only
+     * when the file names one.
      */
     static final String REQUIRED_PROVIDERS = "required_providers";
 

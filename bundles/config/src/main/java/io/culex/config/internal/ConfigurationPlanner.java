@@ -3,6 +3,8 @@ package io.culex.config.internal;
 import static io.culex.config.internal.ConfigContract.BRIDGE_FACTORY_PID;
 import static io.culex.config.internal.ConfigContract.BRIDGE_KEY;
 import static io.culex.config.internal.ConfigContract.BROKER_PID;
+import static io.culex.config.internal.ConfigContract.DYNSEC_PID;
+import static io.culex.config.internal.ConfigContract.DYNSEC_PROVIDER;
 import static io.culex.config.internal.ConfigContract.LISTENER_FACTORY_PID;
 import static io.culex.config.internal.ConfigContract.LISTENER_KEY;
 import static io.culex.config.internal.ConfigContract.LOCAL_ONLY;
@@ -90,7 +92,8 @@ final class ConfigurationPlanner {
      * The security providers the file asks for, named by their option (the value of the provider service's
      * {@code culex.provider} property). The core refuses clients while one of them is not registered, so that a
      * missing or stopped bundle never means open access. Listener properties count too
-     * ({@code per_listener_settings true}).
+     * ({@code per_listener_settings true}). The dynamic security plugin counts only with a {@code config_file}:
+     * without one Mosquitto runs with the plugin inactive, and so does Culex.
      */
     private static List<String> requiredProviders(ParsedConfig config) {
         List<String> required = new ArrayList<>();
@@ -100,6 +103,10 @@ final class ConfigurationPlanner {
             if (named) {
                 required.add(option);
             }
+        }
+        Map<String, Object> dynamicSecurity = config.owners().get(DYNSEC_PID);
+        if (dynamicSecurity != null && dynamicSecurity.containsKey(SecurityOptions.CONFIG_FILE)) {
+            required.add(DYNSEC_PROVIDER);
         }
         return required;
     }

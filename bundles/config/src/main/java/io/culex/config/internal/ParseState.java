@@ -30,6 +30,8 @@ final class ParseState {
 
     private final List<PluginDraft> plugins = new ArrayList<>();
     private PluginDraft currentPlugin;
+    /** The line of the built-in dynamic security plugin, null while there is none. */
+    private PluginDraft dynamicSecurityPlugin;
 
     private boolean perListenerSettings;
     private boolean securityOptionSeen;
@@ -135,6 +137,31 @@ final class ParseState {
         }
         currentPlugin = new PluginDraft(kind, path, line.location(), owner);
         plugins.add(currentPlugin);
+    }
+
+    /**
+     * Mosquitto's dynamic security plugin: the built-in io.culex.dynsec bundle, configured through the singleton
+     * {@code io.culex.dynsec} configuration rather than as an io.culex.plugins jar. That bundle is global, so
+     * unlike other plugins it cannot belong to a listener, and it exists once.
+     */
+    void startDynamicSecurityPlugin(String kind, String path, OptionLine line) throws ConfigException {
+        if (!"global_plugin".equals(kind)) {
+            securityOptionSeen = true;
+            if (perListenerSettings) {
+                // Mosquitto would load it for the current listener only; applying it to all would change access.
+                throw new ConfigException("Error: The dynamic security plugin cannot be configured per listener "
+                        + "(per_listener_settings true) in Culex.");
+            }
+        }
+        if (dynamicSecurityPlugin != null) {
+            // Mosquitto 2.0 loads it twice (later versions refuse: "can currently only be loaded once"); Culex has
+            // one dynamic security bundle.
+            throw new ConfigException("Error: The dynamic security plugin is configured twice (first at "
+                    + dynamicSecurityPlugin.source() + ").");
+        }
+        dynamicSecurityPlugin =
+                PluginDraft.dynamicSecurity(kind, path, line.location(), owner(ConfigContract.DYNSEC_PID));
+        currentPlugin = dynamicSecurityPlugin;
     }
 
     PluginDraft currentPlugin(String errorIfNone) throws ConfigException {

@@ -115,9 +115,32 @@ final class BadConfigs {
                         "plugin_opt_foo bar"),
                 mosquitto("Error: Empty abc value in configuration.", 2, "plugin /x.jar", "plugin_opt_abc"),
                 // Culex's own: Mosquitto fails later, when it loads the library
-                culex("Error: Unable to load plugin \"/usr/lib/mosquitto_dynamic_security.so\": Culex plugins are "
+                culex("Error: Unable to load plugin \"/usr/lib/mosquitto_auth_plugin.so\": Culex plugins are "
                         + "OSGi bundle jars, not native Mosquitto plugins.", 1,
-                        "plugin /usr/lib/mosquitto_dynamic_security.so"),
+                        "plugin /usr/lib/mosquitto_auth_plugin.so"),
+                // only the exact file name is the dynamic security plugin; other libraries stay an error
+                culex("Error: Unable to load plugin \"/usr/lib/libmosquitto_dynamic_security.so\": Culex plugins "
+                        + "are OSGi bundle jars, not native Mosquitto plugins.", 1,
+                        "plugin /usr/lib/libmosquitto_dynamic_security.so"),
+                culex("Error: Unable to load plugin \"/usr/lib/mosquitto_dynamic_security.so.bak\": Culex plugins "
+                        + "are OSGi bundle jars, not native Mosquitto plugins.", 1,
+                        "auth_plugin /usr/lib/mosquitto_dynamic_security.so.bak"),
+                // Culex's own: Mosquitto would load the dynamic security plugin twice, or for one listener only
+                culex("Error: The dynamic security plugin is configured twice (first at %FILE%:2).", 4,
+                        "listener 1883",
+                        "plugin /usr/lib/x86_64-linux-gnu/mosquitto_dynamic_security.so",
+                        "plugin_opt_config_file /var/lib/mosquitto/dynamic-security.json",
+                        "global_plugin dynamic-security"),
+                culex("Error: The dynamic security plugin is configured twice (first at %FILE%:1).", 2,
+                        "plugin dynamic-security", "auth_plugin /opt/MOSQUITTO_DYNAMIC_SECURITY.DLL"),
+                culex("Error: The dynamic security plugin cannot be configured per listener (per_listener_settings "
+                        + "true) in Culex.", 3, "per_listener_settings true", "listener 1883",
+                        "plugin /usr/lib/x86_64-linux-gnu/mosquitto_dynamic_security.so"),
+                culex("Error: The dynamic security plugin cannot be configured per listener (per_listener_settings "
+                        + "true) in Culex.", 2, "per_listener_settings true", "auth_plugin io.culex.dynsec"),
+                mosquitto("Error: per_listener_settings must be set before any other security settings.", 2,
+                        "plugin /usr/lib/x86_64-linux-gnu/mosquitto_dynamic_security.so",
+                        "per_listener_settings true"),
                 mosquitto("Error: Invalid auth_opt_ config option.", 2, "plugin /x.jar", "plugin_opt_ value"),
                 mosquitto("Error: Empty auth_plugin value in configuration.", 1, "plugin"),
                 mosquitto("Error: An auth_plugin_deny_special_chars option exists in the config file without an "

@@ -360,6 +360,79 @@ class ConfParserTest {
     }
 
     @Test
+    void mosquittosDynamicSecurityPluginConfiguresTheDynsecBundle() {
+        ParsedConfig config = parse(
+                "listener 1883",
+                "plugin /usr/lib/x86_64-linux-gnu/mosquitto_dynamic_security.so",
+                "plugin_opt_config_file /var/lib/mosquitto/dynamic-security.json",
+                "plugin_opt_other a value ",
+                "auth_opt_legacy x",
+                "plugin /opt/audit.jar",
+                "plugin_opt_config_file /etc/audit.json");
+        assertEquals(Map.of("plugin", "/usr/lib/x86_64-linux-gnu/mosquitto_dynamic_security.so",
+                "config_file", "/var/lib/mosquitto/dynamic-security.json",
+                "plugin_opt_other", "a value ", "plugin_opt_legacy", "x"),
+                config.owners().get(ConfigContract.DYNSEC_PID));
+        // not an io.culex.plugins jar; the plugin after it gets its own options again
+        assertEquals(1, config.plugins().size());
+        assertEquals(Map.of("plugin", "/opt/audit.jar", "plugin_type", "plugin",
+                "plugin_opt_config_file", "/etc/audit.json"), config.plugins().get(0).properties());
+    }
+
+    @Test
+    void theDynamicSecurityConfigFileIsKeptAsWrittenEvenRelative() {
+        ParsedConfig config = parse("auth_plugin mosquitto_dynamic_security.so",
+                "auth_opt_config_file dynsec/../dynamic-security.json");
+        assertEquals(Map.of("plugin", "mosquitto_dynamic_security.so",
+                "config_file", "dynsec/../dynamic-security.json"), config.owners().get(ConfigContract.DYNSEC_PID));
+        assertEquals(List.of(), config.plugins());
+    }
+
+    @Test
+    void withoutConfigFileTheDynsecConfigurationHasOnlyThePlugin() {
+        assertEquals(Map.of("plugin", "dynamic-security"),
+                parse("plugin dynamic-security").owners().get(ConfigContract.DYNSEC_PID));
+        assertEquals(null, parse("plugin /opt/x.jar").owners().get(ConfigContract.DYNSEC_PID));
+    }
+
+    @Test
+    void theDynamicSecurityPluginIsRecognisedByItsFileNameInAnyDirectoryAndCase() {
+        for (String path : List.of("/usr/lib/x86_64-linux-gnu/mosquitto_dynamic_security.so",
+                "/usr/local/lib/mosquitto_dynamic_security.so.1", "mosquitto_dynamic_security.so.2.0.11",
+                "C:\\Program Files\\mosquitto\\MOSQUITTO_DYNAMIC_SECURITY.DLL",
+                "/opt/homebrew/lib/mosquitto_dynamic_security.dylib", "dynamic-security", "io.culex.dynsec")) {
+            ParsedConfig config = parse("plugin " + path);
+            assertEquals(path, config.owners().get(ConfigContract.DYNSEC_PID).get("plugin"), path);
+            assertEquals(List.of(), config.plugins(), path);
+        }
+        for (String path : List.of("/usr/lib/mosquitto_dynamic_security.jar", "Dynamic-Security",
+                "/opt/dynamic-security", "io.culex.dynsec.jar")) {
+            ParsedConfig config = parse("plugin " + path);
+            assertEquals(null, config.owners().get(ConfigContract.DYNSEC_PID), path);
+            assertEquals(path, config.plugins().get(0).properties().get("plugin"), path);
+        }
+    }
+
+    @Test
+    void aGlobalDynamicSecurityPluginIsAcceptedWithPerListenerSettings() {
+        ParsedConfig config = parse("per_listener_settings true", "listener 1883",
+                "global_plugin /usr/lib/x86_64-linux-gnu/mosquitto_dynamic_security.so",
+                "plugin_opt_config_file /var/lib/mosquitto/dynamic-security.json");
+        assertEquals("/var/lib/mosquitto/dynamic-security.json",
+                config.owners().get(ConfigContract.DYNSEC_PID).get("config_file"));
+        assertEquals(false, listener(config, "*:1883").containsKey("plugin"));
+    }
+
+    @Test
+    void theFirstDynamicSecurityConfigFileIsUsedAsByMosquitto() {
+        String[] lines = {"plugin mosquitto_dynamic_security.so", "plugin_opt_config_file /first.json",
+                "plugin_opt_CONFIG_FILE /second.json"};
+        assertEquals("/first.json", parse(lines).owners().get(ConfigContract.DYNSEC_PID).get("config_file"));
+        assertEquals(List.of("Warning: The dynamic security plugin has more than one plugin_opt_config_file; the "
+                + "first (/first.json) is used, as in Mosquitto (" + at(3) + ")"), diagnostics(lines));
+    }
+
+    @Test
     void featuresAreAListOfNames() {
         assertArrayEquals(new String[] {"security", "sys", "bridge"},
                 (String[]) parse("features security, sys bridge,security").owners().get(ConfigContract.FEATURES_PID)

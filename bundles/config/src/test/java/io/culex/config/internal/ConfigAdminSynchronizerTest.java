@@ -118,6 +118,24 @@ class ConfigAdminSynchronizerTest {
     }
 
     @Test
+    void theDynsecConfigurationFollowsTheFileOnReload() throws IOException {
+        String plugin = "plugin /usr/lib/x86_64-linux-gnu/mosquitto_dynamic_security.so";
+        SyncResult first = synchronizer.apply(plan("listener 1883", plugin, "plugin_opt_config_file /a.json"));
+        assertTrue(first.created().contains("io.culex.dynsec"), first.created().toString());
+        assertEquals("/a.json", admin.properties("io.culex.dynsec").get("config_file"));
+
+        SyncResult changed = synchronizer.apply(plan("listener 1883", plugin, "plugin_opt_config_file /b.json"));
+        assertEquals(List.of("io.culex.dynsec"), changed.updated());
+        assertEquals("/b.json", admin.properties("io.culex.dynsec").get("config_file"));
+
+        SyncResult removed = synchronizer.apply(plan("listener 1883"));
+        assertEquals(List.of("io.culex.dynsec"), removed.deleted());
+        assertNull(admin.properties("io.culex.dynsec"));
+        assertEquals(List.of("io.culex.core.broker"), removed.updated());
+        assertNull(admin.properties("io.culex.core.broker").get("required_providers"));
+    }
+
+    @Test
     void configurationsMadeByOtherMeansAreLeftAlone() throws IOException {
         admin.put("io.culex.acl.file", null, Map.of("acl_file", "/from/the/web/console"));
         admin.put("io.culex.core.listener.console", LISTENER_FACTORY_PID, Map.of("port", 1999));

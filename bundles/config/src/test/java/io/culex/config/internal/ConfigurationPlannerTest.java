@@ -66,6 +66,31 @@ class ConfigurationPlannerTest {
     }
 
     @Test
+    void theDynamicSecurityPluginIsARequiredProviderOnlyWithAConfigFile() {
+        List<PlannedConfiguration> plan = ConfigurationPlanner.plan(parse("listener 1883", "password_file /p",
+                "plugin /usr/lib/x86_64-linux-gnu/mosquitto_dynamic_security.so",
+                "plugin_opt_config_file /var/lib/mosquitto/dynamic-security.json"), List.of());
+        assertEquals(List.of("password_file", "dynamic-security"),
+                List.of((String[]) plan.get(0).properties().get("required_providers")));
+        PlannedConfiguration dynsec = plan.stream().filter(p -> ConfigContract.DYNSEC_PID.equals(p.pid()))
+                .findFirst().orElseThrow();
+        assertEquals(Map.of("plugin", "/usr/lib/x86_64-linux-gnu/mosquitto_dynamic_security.so",
+                "config_file", "/var/lib/mosquitto/dynamic-security.json", "culex.origin", "culex.conf"),
+                dynsec.properties());
+        assertEquals(List.of(), plan.stream().filter(p -> PLUGIN_FACTORY_PID.equals(p.factoryPid())).toList(),
+                "no io.culex.plugins configuration for it");
+
+        List<PlannedConfiguration> inactive = ConfigurationPlanner.plan(parse("listener 1883",
+                "plugin /usr/lib/x86_64-linux-gnu/mosquitto_dynamic_security.so", "plugin_opt_other x"), List.of());
+        assertEquals(null, inactive.get(0).properties().get("required_providers"),
+                "without config_file Mosquitto leaves the plugin inactive: nothing to wait for");
+        assertEquals(Map.of("plugin", "/usr/lib/x86_64-linux-gnu/mosquitto_dynamic_security.so",
+                "plugin_opt_other", "x", "culex.origin", "culex.conf"),
+                inactive.stream().filter(p -> ConfigContract.DYNSEC_PID.equals(p.pid())).findFirst().orElseThrow()
+                        .properties());
+    }
+
+    @Test
     void commandLinePortsAreIgnoredWhenTheFileDefinesListeners() {
         List<PlannedConfiguration> plan = ConfigurationPlanner.plan(parse("listener 8883"), List.of(1884));
         assertEquals(List.of("*:8883"), listeners(plan).stream().map(PlannedConfiguration::key).toList());

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -205,6 +206,20 @@ public final class BrokerComponent implements Broker {
             ClientInfo client = connection.client();
             if (client != null && username.equals(client.username())) {
                 connection.channel().eventLoop().execute(() -> connection.kick("disconnected by the broker"));
+                count++;
+            }
+        }
+        return count;
+    }
+
+    @Override
+    public int kickClientsByUsername(String username, boolean publishWill) {
+        int count = 0;
+        for (MqttConnection connection : engine().connected().values()) {
+            ClientInfo client = connection.client();
+            if (client != null && Objects.equals(username, client.username())) {
+                connection.channel().eventLoop().execute(
+                        () -> connection.kick("disconnected by the broker", publishWill));
                 count++;
             }
         }

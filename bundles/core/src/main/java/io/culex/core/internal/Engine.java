@@ -135,7 +135,9 @@ public final class Engine {
         Message m = outcome.message;
         try {
             String topic = m.topic();
-            if (topic.startsWith(Topics.CONTROL_PREFIX)) {
+            // As in Mosquitto, clients never publish to $CONTROL subscribers: their messages there are requests.
+            // The broker's own messages there (the responses) are routed like any other.
+            if (topic.startsWith(Topics.CONTROL_PREFIX) && (publisher != null || topic.endsWith("/v1"))) {
                 control(publisher, m);
                 return ACCEPTED;
             }

@@ -7,8 +7,7 @@ import java.security.SecureRandom;
 import java.util.Arrays;
 import java.util.Base64;
 
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
+import io.culex.passwordhash.Pbkdf2Sha512;
 
 /**
  * One password hash of a Mosquitto password file, in either of Mosquitto's two formats:
@@ -165,7 +164,7 @@ public final class PasswordHash {
 
     private static byte[] compute(Algorithm algorithm, int iterations, byte[] salt, byte[] password) {
         try {
-            return algorithm == Algorithm.SHA512 ? sha512(salt, password) : pbkdf2HmacSha512(salt, iterations, password);
+            return algorithm == Algorithm.SHA512 ? sha512(salt, password) : Pbkdf2Sha512.derive(password, salt, iterations);
         } catch (GeneralSecurityException e) {
             // SHA-512 and HmacSHA512 are required of every Java platform
             throw new IllegalStateException("SHA-512 is not available", e);
@@ -177,29 +176,5 @@ public final class PasswordHash {
         digest.update(password);
         digest.update(salt);
         return digest.digest();
-    }
-
-    /**
-     * PBKDF2 (RFC 8018) with HMAC-SHA512 and a 64-byte output, which is exactly one block. Written out rather than
-     * taken from {@code SecretKeyFactory("PBKDF2WithHmacSHA512")} because that takes the password as {@code char[]}
-     * and encodes it itself, while MQTT passwords are arbitrary bytes.
-     */
-    private static byte[] pbkdf2HmacSha512(byte[] salt, int iterations, byte[] password)
-            throws GeneralSecurityException {
-        Mac mac = Mac.getInstance("HmacSHA512");
-        // SecretKeySpec refuses an empty key. HMAC pads a short key with zero bytes to the block size, so the
-        // one-byte key {0} is the same HMAC key as the empty one.
-        mac.init(new SecretKeySpec(password.length == 0 ? new byte[1] : password, "HmacSHA512"));
-        mac.update(salt);
-        mac.update(new byte[] {0, 0, 0, 1});
-        byte[] u = mac.doFinal();
-        byte[] result = u.clone();
-        for (int i = 1; i < iterations; i++) {
-            u = mac.doFinal(u);
-            for (int j = 0; j < result.length; j++) {
-                result[j] ^= u[j];
-            }
-        }
-        return result;
     }
 }

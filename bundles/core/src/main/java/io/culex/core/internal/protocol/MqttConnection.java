@@ -1009,6 +1009,17 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter
         kick(reason, ReasonCodes.ADMINISTRATIVE_ACTION);
     }
 
+    /**
+     * Disconnect at the broker's request (MQTT 5: "administrative action"); without {@code publishWill} the will is
+     * discarded, as after a normal DISCONNECT.
+     */
+    public void kick(String reason, boolean publishWill) {
+        if (!publishWill) {
+            discardWill();
+        }
+        kick(reason);
+    }
+
     /** Disconnect at the broker's request with an MQTT 5 reason code (e.g. server shutting down). */
     public void kick(String reason, int reasonCode) {
         if (state == State.CLOSED) {
