@@ -9,16 +9,16 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
 import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
+import org.eclipse.paho.mqttv5.client.MqttDisconnectResponse;
 import org.eclipse.paho.mqttv5.common.MqttException;
 import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -199,6 +199,31 @@ class DynamicSecurityAclIT {
         compare(user, password, clientId, operation, topic, expected);
     }
 
+    /** Mosquitto disconnects the connected clients of a user whose roles change, so that the new rules apply. */
+    @Test
+    void aConnectedClientWhoseRolesChangeIsDisconnected() throws Exception {
+        List<String> outcomes = new ArrayList<>();
+        for (DynsecBrokers.Side side : brokers.sides()) {
+            DynsecClient admin = ADMINS.get(side.name);
+            assertNoError(admin.command("{\"command\":\"createClient\",\"username\":\"kicked\",\"password\":\"k\"}"));
+            Paho5Client client = connect(side.port, "kicked", "k", "kicked-1");
+            try {
+                assertNoError(admin.command("{\"command\":\"addClientRole\",\"username\":\"kicked\","
+                        + "\"rolename\":\"probe\"}"));
+                MqttDisconnectResponse response = client.awaitDisconnected();
+                outcomes.add("disconnected, reason " + response.getReturnCode());
+            } finally {
+                client.close();
+            }
+        }
+        assertEquals("disconnected", outcomes.get(0).split(",")[0], outcomes.get(0));
+        assertEquals(outcomes.get(0), outcomes.get(outcomes.size() - 1), "culex like mosquitto");
+    }
+
+    private static void assertNoError(JsonNode answer) {
+        assertTrue(answer.path("error").isMissingNode(), answer.toString());
+    }
+
     private static void defaults(boolean changed) throws Exception {
         if (defaultsChanged == changed) {
             return;
@@ -222,51 +247,11 @@ class DynamicSecurityAclIT {
         }
     }
 
-    /** "allow ..." or "deny ..." followed by the reason code seen. */
     static String outcome(int port, String user, String password, String clientId, String operation, String topic)
             throws Exception {
-        List<String> args = new ArrayList<>(List.of("-V", "5", "-d"));
-        if (user != null) {
-            args.addAll(List.of("-u", user));
-        }
-        if (password != null) {
-            args.addAll(List.of("-P", password));
-        }
-        if (clientId != null) {
-            args.addAll(List.of("-i", clientId));
-        }
-        switch (operation) {
-        case "connect":
-        case "publish": {
-            args.addAll(List.of("-q", "1", "-t", topic == null ? "probe/connect" : topic, "-m", "m"));
-            String output = MosquittoTools.pub(port, args.toArray(String[]::new)).output;
-            int connack = code(output, "received CONNACK \\((\\d+)\\)");
-            if (connack != 0) {
-                return "deny connect " + connack;
-            }
-            if (operation.equals("connect")) {
-                return "allow connect";
-            }
-            int puback = code(output, "received PUBACK \\(Mid: 1, RC:(\\d+)\\)");
-            return (puback < 0x80 ? "allow" : "deny") + " puback " + puback;
-        }
-        case "subscribe": {
-            args.addAll(List.of("-q", "1", "-t", topic, "-E"));
-            String output = MosquittoTools.run("mosquitto_sub", port, args.toArray(String[]::new)).output;
-            int suback = code(output, "Subscribed \\(mid: 1\\): (\\d+)");
-            return (suback < 0x80 ? "allow" : "deny") + " suback " + suback;
-        }
-        case "receive":
-            return receive(port, args, topic);
-        default:
-            throw new IllegalArgumentException(operation);
-        }
-    }
-
-    private static int code(String output, String regex) {
-        Matcher m = Pattern.compile(regex).matcher(output);
-        assertTrue(m.find(), "no " + regex + " in:\n" + output);
-        return Integer.parseInt(m.group(1));
+        return operation.equals("receive")
+                ? receive(port, DynsecBrokers.clientArgs(user, password, clientId), topic)
+                : DynsecBrokers.access(port, user, password, clientId, operation, topic);
     }
 
     /** The user subscribes to the topic (and a sentinel); the feeder publishes the topic, then the sentinel. */

@@ -5,8 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.api.AfterAll;
@@ -180,6 +178,8 @@ class DynamicSecurityCtrlIT {
             assertEquals(0, connack(port, "-u", "carol", "-P", "carol-pw3"), where + "the password typed last");
             assertEquals(135, connack(port, "-u", "carol", "-P", "carol-pw2"), where + "an earlier password");
             assertEquals(135, connack(port, "-u", "nopass", "-P", ""), where + "a client without password");
+            assertEquals(135, connack(port, "-u", "nobody", "-P", "x"), where + "an unknown user");
+            assertEquals(135, connack(port), where + "no username, and allow_anonymous false");
 
             assertEquals(16, puback(port, "alice", "alice-pw", "sensors/a"), where + "alice: her role allows it");
             assertEquals(135, puback(port, "alice", "alice-pw", "sensors/secret/x"), where + "alice: a deny ACL");
@@ -225,25 +225,20 @@ class DynamicSecurityCtrlIT {
     static int connack(int port, String... credentials) throws Exception {
         List<String> args = new ArrayList<>(List.of("-V", "5", "-d", "-q", "1", "-t", "probe", "-m", "x"));
         args.addAll(List.of(credentials));
-        return code(MosquittoTools.pub(port, args.toArray(String[]::new)).output, "received CONNACK \\((\\d+)\\)");
+        return DynsecBrokers.code(MosquittoTools.pub(port, args.toArray(String[]::new)).output,
+                "received CONNACK \\((\\d+)\\)");
     }
 
     static int puback(int port, String user, String password, String topic, String... more) throws Exception {
         List<String> args = new ArrayList<>(List.of("-V", "5", "-d", "-q", "1", "-u", user, "-P", password, "-t",
                 topic, "-m", "x"));
         args.addAll(List.of(more));
-        return code(MosquittoTools.pub(port, args.toArray(String[]::new)).output,
+        return DynsecBrokers.code(MosquittoTools.pub(port, args.toArray(String[]::new)).output,
                 "received PUBACK \\(Mid: 1, RC:(\\d+)\\)");
     }
 
     static int suback(int port, String user, String password, String filter) throws Exception {
-        return code(MosquittoTools.run("mosquitto_sub", port, "-V", "5", "-d", "-u", user, "-P", password, "-t",
-                filter, "-E").output, "Subscribed \\(mid: 1\\): (\\d+)");
-    }
-
-    static int code(String output, String regex) {
-        Matcher m = Pattern.compile(regex).matcher(output);
-        assertTrue(m.find(), "no " + regex + " in:\n" + output);
-        return Integer.parseInt(m.group(1));
+        return DynsecBrokers.code(MosquittoTools.run("mosquitto_sub", port, "-V", "5", "-d", "-u", user, "-P",
+                password, "-t", filter, "-E").output, "Subscribed \\(mid: 1\\): (\\d+)");
     }
 }

@@ -10,6 +10,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
@@ -109,10 +111,33 @@ final class DynsecBrokers implements AutoCloseable {
         CulexProcess culex = CulexProcess.install();
         try {
             culex.startAndAwait(culex.writeConfig("dynsec.conf", conf(port, file, allowAnonymous)), port);
+            awaitDynsec(culex, port);
             return culex;
         } catch (Throwable e) {
             culex.close();
             throw e;
+        }
+    }
+
+    /**
+     * Culex opens its listener before the dynsec bundle is active and, failing closed, answers CONNECTs in between
+     * with "Server unavailable" (Mosquitto loads its plugins before it listens). Waits for the bundle's "loaded" log
+     * line, then until a CONNECT is no longer answered so.
+     */
+    static void awaitDynsec(CulexProcess culex, int port) throws Exception {
+        long start = System.nanoTime();
+        culex.awaitLog("Dynamic security: .* loaded: ");
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        String outcome;
+        while ((outcome = access(port, null, null, null, "connect", null)).equals("deny connect 136")) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("culex still answers Server unavailable:\n" + culex.log());
+            }
+            Thread.sleep(20);
+        }
+        if (Boolean.getBoolean("dynsec.print")) {
+            System.out.println("culex: dynsec ready " + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)
+                    + " ms after its port opened (" + outcome + ")");
         }
     }
 
@@ -127,6 +152,66 @@ final class DynsecBrokers implements AutoCloseable {
     /** The brokers to compare: Mosquitto first, then Culex (only Mosquitto with -Ddynsec.mosquittoOnly). */
     List<Side> sides() {
         return culex == null ? List.of(mosquitto) : List.of(mosquitto, culex);
+    }
+
+    /**
+     * What a user may do, seen with {@code mosquitto_pub}/{@code mosquitto_sub -V 5}: "allow ..." or "deny ..."
+     * followed by the reason code. Operations: {@code connect} (the CONNACK), {@code publish} (the PUBACK: allowed
+     * below 0x80), {@code subscribe} (the SUBACK). A null user, password or client id is left out.
+     */
+    static String access(int port, String user, String password, String clientId, String operation, String topic)
+            throws IOException, InterruptedException {
+        List<String> args = clientArgs(user, password, clientId);
+        switch (operation) {
+        case "connect":
+        case "publish": {
+            args.addAll(List.of("-q", "1", "-t", topic == null ? "probe/connect" : topic, "-m", "m"));
+            String output = MosquittoTools.pub(port, args.toArray(String[]::new)).output;
+            int connack = code(output, "received CONNACK \\((\\d+)\\)");
+            if (connack != 0) {
+                return "deny connect " + connack;
+            }
+            if (operation.equals("connect")) {
+                return "allow connect";
+            }
+            int puback = code(output, "received PUBACK \\(Mid: 1, RC:(\\d+)\\)");
+            return (puback < 0x80 ? "allow" : "deny") + " puback " + puback;
+        }
+        case "subscribe": {
+            args.addAll(List.of("-q", "1", "-t", topic, "-E"));
+            String output = MosquittoTools.run("mosquitto_sub", port, args.toArray(String[]::new)).output;
+            int connack = code(output, "received CONNACK \\((\\d+)\\)");
+            if (connack != 0) {
+                return "deny connect " + connack;
+            }
+            int suback = code(output, "Subscribed \\(mid: 1\\): (\\d+)");
+            return (suback < 0x80 ? "allow" : "deny") + " suback " + suback;
+        }
+        default:
+            throw new IllegalArgumentException(operation);
+        }
+    }
+
+    /** {@code -V 5 -d} and the credentials for mosquitto_pub/mosquitto_sub; nulls are left out. */
+    static List<String> clientArgs(String user, String password, String clientId) {
+        List<String> args = new ArrayList<>(List.of("-V", "5", "-d"));
+        if (user != null) {
+            args.addAll(List.of("-u", user));
+        }
+        if (password != null) {
+            args.addAll(List.of("-P", password));
+        }
+        if (clientId != null) {
+            args.addAll(List.of("-i", clientId));
+        }
+        return args;
+    }
+
+    /** The first group of the first match of the regular expression in the tool's output, as a number. */
+    static int code(String output, String regex) {
+        Matcher m = Pattern.compile(regex).matcher(output);
+        assertTrue(m.find(), "no " + regex + " in:\n" + output);
+        return Integer.parseInt(m.group(1));
     }
 
     /** What {@code mosquitto_ctrl} did: its exit code and what it printed, without its warning about encryption. */

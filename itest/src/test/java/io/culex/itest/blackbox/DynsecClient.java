@@ -69,7 +69,12 @@ final class DynsecClient implements AutoCloseable {
 
     /** Publishes the payload (QoS 1) without waiting for the answer. */
     void publish(String payload) throws MqttException {
-        client.publish(TOPIC, payload.getBytes(StandardCharsets.UTF_8), 1, false);
+        publish(payload, 1);
+    }
+
+    /** Publishes the payload with the QoS without waiting for the answer (QoS 0: not even for the PUBACK). */
+    void publish(String payload, int qos) throws MqttException {
+        client.publish(TOPIC, payload.getBytes(StandardCharsets.UTF_8), qos, false);
     }
 
     /** Publishes the payload and returns the answer, waiting up to 10 s for it. */
@@ -107,6 +112,8 @@ final class DynsecClient implements AutoCloseable {
             if (client.isConnected()) {
                 client.disconnect(2_000);
             }
+        } catch (MqttException brokerGone) {
+            // e.g. killed by the test
         } finally {
             client.close(true);
         }
