@@ -320,6 +320,23 @@ class DynamicSecurityCommandsIT {
             "{'command':'listRoles','verbose':true}",
             "{'commands':[{'command':'createRole','rolename':'m1'},{'command':'createClient','username':'m1','roles':[{'rolename':'m1'}]},{'command':'createGroup','groupname':'m1','roles':[{'rolename':'m1'}]},{'command':'addGroupClient','groupname':'m1','username':'m1','correlationData':'m'},{'command':'getClient','username':'m1'}]}",
             "{'commands':[{'command':'deleteClient','username':'m1'},{'command':'getGroup','groupname':'m1'},{'command':'deleteGroup','groupname':'m1'},{'command':'getRole','rolename':'m1'},{'command':'deleteRole','rolename':'m1','correlationData':'last'},{'command':'listRoles'}]}",
+
+            // numbers and text at the edges
+            "{'command':'createRole','rolename':'e1','acls':[{'acltype':'publishClientSend','topic':'e/1','allow':true,'priority':2.7}]}",
+            "{'command':'addRoleACL','rolename':'e1','acltype':'publishClientSend','topic':'e/2','allow':true,'priority':3000000000}",
+            "{'command':'addRoleACL','rolename':'e1','acltype':'publishClientSend','topic':'e/3','allow':true,'priority':-3000000000}",
+            "{'command':'addRoleACL','rolename':'e1','acltype':'publishClientSend','topic':'e/4','allow':true,'priority':-0.5}",
+            "{'command':'addRoleACL','rolename':'e1','acltype':'publishClientSend','topic':'e/5','allow':1}",
+            "{'command':'addRoleACL','rolename':'e1','acltype':'publishClientSend','topic':'e/6','allow':null,'priority':null}",
+            "{'command':'getRole','rolename':'e1'}",
+            "{'command':'createClient','username':'\u00fcn\u00efc\u00f8de \u2603','password':'p\u00e4ss','textname':'a \\\"quoted\\\" /slash\\\\ and tab\\t','clientid':'id with spaces'}",
+            "{'command':'getClient','username':'\u00fcn\u00efc\u00f8de \u2603'}",
+            "{'command':'addClientRole','username':'\u00fcn\u00efc\u00f8de \u2603','rolename':'e1','priority':1.9}",
+            "{'command':'getClient','username':'\u00fcn\u00efc\u00f8de \u2603','extra':'ignored','verbose':true}",
+            "{'command':'listClients','count':1.5,'offset':5.9}",
+            "{'command':'listClients','count':3000000000,'offset':-3000000000}",
+            "{'command':'getClient','username':'c1','username':'c2'}",
+            "{'command':'getClient','username':'c2','command':'getRole'}",
             "{'command':'getDefaultACLAccess'}");
 
     private static DynsecBrokers brokers;

@@ -170,6 +170,43 @@ class DynamicSecurityFilesIT {
         }
     }
 
+    /**
+     * A file that is not valid JSON (or is missing): Mosquitto 2.0.11 logs "Error loading Dynamic security plugin
+     * config: File is not valid JSON." and runs on with an empty configuration (default access only, nobody can log
+     * in with a username, anonymous clients as allow_anonymous says). Culex must do the same.
+     */
+    @Test
+    void aBrokenFileLeavesOnlyTheDefaultAccess() throws Exception {
+        Path file = dir.resolve("broken.json");
+        Files.writeString(file, "{\"clients\":[");
+        int mosquittoPort = CulexProcess.freePort();
+        int culexPort = CulexProcess.freePort();
+        List<String> cases = List.of(
+                "- | - | - | connect | - | allow",
+                "- | - | - | publish | a | deny",
+                "- | - | - | subscribe | a | deny",
+                "admin | admin-pw | - | connect | - | deny");
+        try (MosquittoBroker mosquitto = DynsecBrokers.startMosquitto(dir, file, mosquittoPort, true);
+                CulexProcess culex = DynsecBrokers.startCulex(file, culexPort, true, false)) {
+            culex.awaitLog("Error loading Dynamic security plugin config");
+            assertTrue(mosquitto.log().contains("Error loading Dynamic security plugin config: File is not valid JSON."),
+                    mosquitto.log());
+            List<String> differences = new ArrayList<>();
+            for (String line : cases) {
+                String[] c = line.split(" *\\| *");
+                String onMosquitto = DynsecBrokers.access(mosquittoPort, value(c[0]), value(c[1]), null, c[3],
+                        value(c[4]));
+                String onCulex = DynsecBrokers.access(culexPort, value(c[0]), value(c[1]), null, c[3], value(c[4]));
+                assertEquals(c[5], onMosquitto.split(" ")[0], line + ": mosquitto itself: " + onMosquitto);
+                if (!onCulex.equals(onMosquitto)) {
+                    differences.add(line + ": mosquitto " + onMosquitto + ", culex " + onCulex);
+                }
+            }
+            assertEquals(List.of(), differences, "culex like mosquitto");
+            assertEquals("{\"clients\":[", Files.readString(file), "the file is left as it is");
+        }
+    }
+
     private static void apply(int port) throws Exception {
         try (DynsecClient admin = DynsecClient.connect(port, DynsecBrokers.ADMIN, DynsecBrokers.ADMIN_PASSWORD)) {
             for (String change : CHANGES) {

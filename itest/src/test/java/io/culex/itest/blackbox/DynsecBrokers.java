@@ -108,10 +108,18 @@ final class DynsecBrokers implements AutoCloseable {
     }
 
     static CulexProcess startCulex(Path file, int port, boolean allowAnonymous) throws Exception {
+        return startCulex(file, port, allowAnonymous, true);
+    }
+
+    /** @param awaitDynsec whether to wait for the dynsec bundle to have loaded the file (see {@link #awaitDynsec}) */
+    static CulexProcess startCulex(Path file, int port, boolean allowAnonymous, boolean awaitDynsec)
+            throws Exception {
         CulexProcess culex = CulexProcess.install();
         try {
             culex.startAndAwait(culex.writeConfig("dynsec.conf", conf(port, file, allowAnonymous)), port);
-            awaitDynsec(culex, port);
+            if (awaitDynsec) {
+                awaitDynsec(culex, port);
+            }
             return culex;
         } catch (Throwable e) {
             culex.close();
