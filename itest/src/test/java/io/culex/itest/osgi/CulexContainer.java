@@ -25,6 +25,16 @@ final class CulexContainer {
         return new File(System.getProperty(property)).toURI().toString();
     }
 
+    /** @return Jackson (core, annotations, databind), which the dynsec bundle imports */
+    static Option[] jacksonBundles() {
+        String jackson = System.getProperty("jackson.version");
+        String annotations = System.getProperty("jackson.annotations.version");
+        return options(
+                mavenBundle("com.fasterxml.jackson.core", "jackson-annotations", annotations),
+                mavenBundle("com.fasterxml.jackson.core", "jackson-core", jackson),
+                mavenBundle("com.fasterxml.jackson.core", "jackson-databind", jackson));
+    }
+
     static Option[] coreBundles() {
         String netty = System.getProperty("netty.version");
         String slf4j = System.getProperty("slf4j.version");

@@ -48,6 +48,11 @@ final class MqttProbe {
     }
 
     MqttClient client(String id, MqttConnectOptions options) throws MqttException {
+        return client(id, options, received);
+    }
+
+    /** @return a connected client whose messages land in {@code into} instead of the shared queue */
+    MqttClient client(String id, MqttConnectOptions options, BlockingQueue<String> into) throws MqttException {
         MqttClient c = new MqttClient("tcp://127.0.0.1:" + port, id, new MemoryPersistence());
         c.setCallback(new MqttCallback() {
             @Override
@@ -56,7 +61,7 @@ final class MqttProbe {
 
             @Override
             public void messageArrived(String topic, MqttMessage message) {
-                received.add(topic + " " + new String(message.getPayload(), StandardCharsets.UTF_8));
+                into.add(topic + " " + new String(message.getPayload(), StandardCharsets.UTF_8));
             }
 
             @Override
@@ -73,7 +78,12 @@ final class MqttProbe {
 
     /** @return the next message any client received, waiting up to 10 s */
     String next() throws InterruptedException {
-        String m = received.poll(10, TimeUnit.SECONDS);
+        return next(received);
+    }
+
+    /** @return the next message of {@code queue}, waiting up to 10 s */
+    static String next(BlockingQueue<String> queue) throws InterruptedException {
+        String m = queue.poll(10, TimeUnit.SECONDS);
         if (m == null) {
             throw new AssertionError("no message within 10 s");
         }
