@@ -169,6 +169,15 @@ public final class CulexProcess implements AutoCloseable {
         }
     }
 
+    /**
+     * Kill the broker with SIGKILL ({@link Process#destroyForcibly()} on Linux; {@code bin/culex} execs the JVM, so
+     * this is the broker itself): no shutdown, no chance to finish a write. Returns once it is gone.
+     */
+    public void kill() throws InterruptedException {
+        process.destroyForcibly();
+        awaitExit();
+    }
+
     /** @return the exit code, waiting up to 30 s */
     public int awaitExit() throws InterruptedException {
         if (!process.waitFor(30, TimeUnit.SECONDS)) {
