@@ -171,38 +171,30 @@ class DynamicSecurityFilesIT {
     }
 
     /**
-     * A file that is not valid JSON (or is missing): Mosquitto 2.0.11 logs "Error loading Dynamic security plugin
-     * config: File is not valid JSON." and runs on with an empty configuration (default access only, nobody can log
-     * in with a username, anonymous clients as allow_anonymous says). Culex must do the same.
+     * A file that is not valid JSON. Mosquitto 2.0.11 logs "Error loading Dynamic security plugin config: File is
+     * not valid JSON." and runs on with an empty configuration (default access only, anonymous clients as
+     * allow_anonymous says), and its next change would replace the file. Culex deliberately differs (see
+     * bundles/dynsec/README.md): the plugin is required by the configuration but cannot run on the file, so every
+     * client is refused ("server unavailable") and the file is left as it is for the administrator to repair.
      */
     @Test
-    void aBrokenFileLeavesOnlyTheDefaultAccess() throws Exception {
+    void aBrokenFileIsNeverUsedNorOverwritten() throws Exception {
         Path file = dir.resolve("broken.json");
         Files.writeString(file, "{\"clients\":[");
         int mosquittoPort = CulexProcess.freePort();
         int culexPort = CulexProcess.freePort();
-        List<String> cases = List.of(
-                "- | - | - | connect | - | allow",
-                "- | - | - | publish | a | deny",
-                "- | - | - | subscribe | a | deny",
-                "admin | admin-pw | - | connect | - | deny");
         try (MosquittoBroker mosquitto = DynsecBrokers.startMosquitto(dir, file, mosquittoPort, true);
                 CulexProcess culex = DynsecBrokers.startCulex(file, culexPort, true, false)) {
             culex.awaitLog("Error loading Dynamic security plugin config");
             assertTrue(mosquitto.log().contains("Error loading Dynamic security plugin config: File is not valid JSON."),
                     mosquitto.log());
-            List<String> differences = new ArrayList<>();
-            for (String line : cases) {
-                String[] c = line.split(" *\\| *");
-                String onMosquitto = DynsecBrokers.access(mosquittoPort, value(c[0]), value(c[1]), null, c[3],
-                        value(c[4]));
-                String onCulex = DynsecBrokers.access(culexPort, value(c[0]), value(c[1]), null, c[3], value(c[4]));
-                assertEquals(c[5], onMosquitto.split(" ")[0], line + ": mosquitto itself: " + onMosquitto);
-                if (!onCulex.equals(onMosquitto)) {
-                    differences.add(line + ": mosquitto " + onMosquitto + ", culex " + onCulex);
-                }
-            }
-            assertEquals(List.of(), differences, "culex like mosquitto");
+            assertEquals("allow connect", DynsecBrokers.access(mosquittoPort, null, null, null, "connect", null),
+                    "mosquitto runs on without its rules");
+            assertEquals("deny connect 136", DynsecBrokers.access(culexPort, null, null, null, "connect", null),
+                    "culex refuses everyone: server unavailable");
+            assertEquals("deny connect 136",
+                    DynsecBrokers.access(culexPort, DynsecBrokers.ADMIN, DynsecBrokers.ADMIN_PASSWORD, null,
+                            "connect", null));
             assertEquals("{\"clients\":[", Files.readString(file), "the file is left as it is");
         }
     }

@@ -86,6 +86,10 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter
      */
     private enum State { AWAIT_CONNECT, AUTHENTICATING, AWAIT_AUTH, CONNECTED, CLOSED }
 
+    /** How long a CONNECT waits for a required security provider that is not running before it is refused. */
+    static final long REQUIRED_PROVIDER_GRACE_MILLIS = 2_000;
+    private static final long REQUIRED_PROVIDER_POLL_MILLIS = 25;
+
     private final Engine engine;
     private final ListenerSettings listener;
     private final int listenerPort;
@@ -496,15 +500,39 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter
                     willPayload == null ? Unpooled.EMPTY_BUFFER : Unpooled.wrappedBuffer(willPayload),
                     header.willQos(), header.isWillRetain(), clientId, forwarded, expiresAt);
         }
-        String missing = engine.access().missingProvider(settings.requiredProviders);
-        if (missing != null) {
-            // fail closed: never let a client in past a security provider that should be there
-            LOG.warn("Refusing client {}: the configuration requires {}, which is not running.", clientId, missing);
-            refuse(MqttConnectReturnCode.CONNECTION_REFUSED_SERVER_UNAVAILABLE);
-            return;
-        }
         state = State.AUTHENTICATING;
         ctx.channel().config().setAutoRead(false);
+        boolean usernameFromCertificate = identity.replacesUsername();
+        authenticateWhenProvidersRun(System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(
+                Math.min(settings.authenticationTimeoutMillis, REQUIRED_PROVIDER_GRACE_MILLIS)),
+                usernameFromCertificate);
+    }
+
+    /**
+     * Fail closed: never let a client in past a security provider the configuration requires. A provider that is
+     * missing may be starting (the broker's first second, a bundle being updated): the CONNECT waits for it a
+     * little before it is refused with "server unavailable".
+     */
+    private void authenticateWhenProvidersRun(long deadlineNanos, boolean usernameFromCertificate) {
+        if (state != State.AUTHENTICATING) {
+            return; // closed meanwhile
+        }
+        String missing = engine.access().missingProvider(engine.settings().requiredProviders);
+        if (missing == null) {
+            authenticate(usernameFromCertificate);
+        } else if (System.nanoTime() - deadlineNanos >= 0) {
+            LOG.warn("Refusing client {}: the configuration requires {}, which is not running.", client.clientId(),
+                    missing);
+            refuse(MqttConnectReturnCode.CONNECTION_REFUSED_SERVER_UNAVAILABLE);
+        } else {
+            authTimeout = ctx.executor().schedule(
+                    () -> authenticateWhenProvidersRun(deadlineNanos, usernameFromCertificate),
+                    REQUIRED_PROVIDER_POLL_MILLIS, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    private void authenticate(boolean usernameFromCertificate) {
+        BrokerSettings settings = engine.settings();
         if (authenticationMethod != null) {
             // enhanced authentication replaces the basic authenticator chain, as in Mosquitto
             askEnhancedAuthenticator(connectAuthenticationData, null);
@@ -515,7 +543,7 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter
                 settings.authenticationTimeoutMillis, TimeUnit.MILLISECONDS);
         ClientContext attempt = client;
         // Mosquitto skips basic authentication when the user name comes from a verified certificate
-        CompletionStage<Decision> authentication = identity.replacesUsername()
+        CompletionStage<Decision> authentication = usernameFromCertificate
                 ? CompletableFuture.completedFuture(Decision.ALLOW)
                 : engine.access().authenticate(attempt, anonymousAllowed(settings));
         authentication.whenComplete((decision, failure) -> {
