@@ -157,10 +157,10 @@ class PluginsDirectoryIT {
     void aNativeMosquittoPluginIsAnErrorNamingFileAndLine() throws Exception {
         try (CulexProcess other = CulexProcess.install()) {
             Path conf = other.writeConfig("native.conf",
-                    "allow_anonymous true\nplugin /usr/lib/mosquitto_dynamic_security.so\n");
+                    "allow_anonymous true\nplugin /usr/lib/go-auth.so\n");
             other.start("-c", conf.toString());
             assertEquals(3, other.awaitExit());
-            assertTrue(other.log().contains("Error: Unable to load plugin \"/usr/lib/mosquitto_dynamic_security.so\""),
+            assertTrue(other.log().contains("Error: Unable to load plugin \"/usr/lib/go-auth.so\""),
                     other.log());
             assertTrue(other.log().contains("Error found at " + conf + ":2."), other.log());
         }
