@@ -199,6 +199,24 @@ class DynamicSecurityFilesIT {
         }
     }
 
+    /**
+     * Without plugin_opt_config_file Mosquitto warns and leaves the plugin inactive: nothing is required, the broker
+     * runs as if the line were not there. The same line in Culex gives the same warning and the same broker.
+     */
+    @Test
+    void withoutAConfigFileThePluginWarnsAndStaysInactive() throws Exception {
+        int port = CulexProcess.freePort();
+        try (CulexProcess culex = CulexProcess.install()) {
+            String conf = "listener " + port + " 127.0.0.1\nallow_anonymous true\nplugin " + DynsecBrokers.PLUGIN + "\n";
+            culex.startAndAwait(culex.writeConfig("no-file.conf", conf), port);
+            culex.awaitLog("Warning: Dynamic security plugin has no plugin_opt_config_file defined\\. "
+                    + "The plugin will not be activated\\.");
+            assertEquals("allow connect", DynsecBrokers.access(port, null, null, null, "connect", null));
+            assertEquals("allow puback 16", DynsecBrokers.access(port, null, null, null, "publish", "a/b"),
+                    "accepted (0x10: no subscribers): no dynamic security rules apply");
+        }
+    }
+
     private static void apply(int port) throws Exception {
         try (DynsecClient admin = DynsecClient.connect(port, DynsecBrokers.ADMIN, DynsecBrokers.ADMIN_PASSWORD)) {
             for (String change : CHANGES) {
