@@ -51,6 +51,18 @@ class TopicMatchingTest {
         "a//b;a//b;true",
         "a/+/b;a//b;true",
         "/#;/a;true",
+        "a/+;a/;true",
+        "+/+;/;true",
+        "a/b;a/b/c;false",
+        "a/b/c;a/b;false",
+        "a/b/#;a/b;true",
+        "a/b/#;a;false",
+        "#;a/b;true",
+        "+;a;true",
+        "+;a/b;false",
+        "a/+/#;a/b;true",
+        "ab;a;false",
+        "a;ab;false",
     })
     void publishMatching(String acl, String topic, boolean expected) {
         assertEquals(expected, TopicMatching.matches(acl, topic));
