@@ -6,8 +6,10 @@ import org.osgi.annotation.versioning.ConsumerType;
 
 /**
  * Owns one {@code $CONTROL/<name>/v1} topic: Mosquitto's {@code MOSQ_EVT_CONTROL}. Messages published there are
- * handed to the owner and never routed to subscribers; the owner's answer is published on
- * {@code $CONTROL/<name>/v1/response}.
+ * handed to the owner and never routed to subscribers; the owner's answer is published by the broker on
+ * {@code $CONTROL/<name>/v1/response}, where clients allowed to receive it get it. As in Mosquitto, what clients
+ * publish to any {@code $CONTROL} topic is never routed (so no client can forge a response), while the broker's own
+ * messages there are.
  *
  * <p>The service must carry the property {@value #CONTROL_NAME} with the {@code <name>} part (for example
  * {@code dynamic-security}). A topic has one owner: if several services claim the same name, the one first in
