@@ -5,10 +5,6 @@ import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
-import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -16,16 +12,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.culex.api.ClientInfo;
-import io.culex.api.Decision;
-import io.culex.api.EnhancedAuthResult;
 import io.culex.api.ProtocolVersion;
-import io.culex.core.internal.BrokerSettings;
 import io.culex.core.internal.Engine;
-import io.culex.core.internal.extension.EnhancedAuthentication;
 import io.culex.core.internal.routing.Message;
-import io.culex.core.internal.routing.MessageProperties;
 import io.culex.core.internal.routing.SharedFilter;
-import io.culex.core.internal.routing.Topics;
 import io.culex.core.internal.session.Session;
 import io.culex.core.internal.session.SessionConnection;
 import io.culex.core.internal.session.SessionRegistry;
@@ -33,7 +23,6 @@ import io.culex.core.internal.transport.ListenerSettings;
 import io.culex.core.internal.transport.PeerIdentity;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
-import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -41,9 +30,7 @@ import io.netty.channel.EventLoop;
 import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.mqtt.MqttConnAckMessage;
 import io.netty.handler.codec.mqtt.MqttConnectMessage;
-import io.netty.handler.codec.mqtt.MqttConnectPayload;
 import io.netty.handler.codec.mqtt.MqttConnectReturnCode;
-import io.netty.handler.codec.mqtt.MqttConnectVariableHeader;
 import io.netty.handler.codec.mqtt.MqttIdentifierRejectedException;
 import io.netty.handler.codec.mqtt.MqttMessage;
 import io.netty.handler.codec.mqtt.MqttMessageBuilders;
@@ -61,6 +48,11 @@ import io.netty.util.ReferenceCountUtil;
 
 /**
  * One client connection: the MQTT protocol state machine from CONNECT to close, on the connection's event loop.
+ *
+ * <p>The pieces of the protocol live in small classes of their own, each on this connection's loop:
+ * {@code ConnectHandshake} (CONNECT to the request for the session), {@code EnhancedAuthExchange} (MQTT 5 AUTH),
+ * {@code PublishRequests} and {@code SubscriptionRequests}. This class keeps the state machine, the dispatch, the
+ * session's attachment and the close.
  *
  * <p>Every packet that reaches this handler is released here (or its ownership is passed on explicitly); no
  * exception leaves it for Netty's default handler: a malformed packet or a protocol violation closes this
@@ -84,60 +76,36 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter
      * AUTHENTICATING: waiting for extensions to answer (reading paused, early packets held); AWAIT_AUTH: waiting for
      * the client's next AUTH packet of an enhanced authentication exchange before CONNACK.
      */
-    private enum State { AWAIT_CONNECT, AUTHENTICATING, AWAIT_AUTH, CONNECTED, CLOSED }
-
-    /** How long a CONNECT waits for a required security provider that is not running before it is refused. */
-    static final long REQUIRED_PROVIDER_GRACE_MILLIS = 2_000;
-    private static final long REQUIRED_PROVIDER_POLL_MILLIS = 25;
+    enum State { AWAIT_CONNECT, AUTHENTICATING, AWAIT_AUTH, CONNECTED, CLOSED }
 
     private final Engine engine;
     private final ListenerSettings listener;
     private final int listenerPort;
+    private final EnhancedAuthExchange enhancedAuth;
+    private final ConnectHandshake handshake;
     private final SubscriptionRequests subscriptions;
     private final PublishRequests publishes;
     private ChannelHandlerContext ctx;
     private State state = State.AWAIT_CONNECT;
     private ClientContext client;
-    private boolean cleanSession;
-    private int keepAliveSeconds;
     private Session session;
     private Message will;
+    /** The MQTT 5 Will Delay Interval of the will (0: the will is not delayed). */
+    private long willDelaySeconds;
+    private boolean willOnDisconnect;
     private boolean graceful;
     private boolean takenOver;
     private String closeReason;
     private boolean flushPending;
     private List<MqttMessage> pending;
     private ScheduledFuture<?> connectTimeout;
-    private ScheduledFuture<?> authTimeout;
-
-    // MQTT 5 state of the connection
-    private boolean mqtt5;
-    private long sessionExpirySeconds;
-    private int clientReceiveMaximum = 65535;
-    private long clientMaximumPacketSize;
-    private boolean problemInformation = true;
-    private long willDelaySeconds;
-    private boolean willOnDisconnect;
-    private boolean assignedClientId;
-    private int serverKeepAlive = -1;
-
-    // MQTT 5 enhanced authentication (AUTH packets)
-    /** The Authentication Method of CONNECT; {@code null}: basic authentication, AUTH packets are errors. */
-    private String authenticationMethod;
-    private byte[] connectAuthenticationData;
-    /** The CONTINUE answer whose client reply is awaited; {@code null} when no reply is expected. */
-    private EnhancedAuthentication.Answer authContinuation;
-    /** A re-authentication after CONNACK is in progress (the connection keeps working meanwhile). */
-    private boolean reauthenticating;
-    /** Counts exchange steps, so that a late answer or the timer of an earlier step is recognised and ignored. */
-    private int authStep;
-    /** Authentication Data of the successful exchange, for CONNACK. */
-    private byte[] connackAuthenticationData;
 
     public MqttConnection(Engine engine, ListenerSettings listener, int listenerPort) {
         this.engine = engine;
         this.listener = listener;
         this.listenerPort = listenerPort;
+        this.enhancedAuth = new EnhancedAuthExchange(this, engine);
+        this.handshake = new ConnectHandshake(this, engine, listener, listenerPort, enhancedAuth);
         this.subscriptions = new SubscriptionRequests(this, engine, listener);
         this.publishes = new PublishRequests(this, engine, listener);
     }
@@ -219,7 +187,8 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter
     @Override
     public void channelInactive(ChannelHandlerContext context) {
         cancel(connectTimeout);
-        cancel(authTimeout);
+        handshake.cancelTimer();
+        enhancedAuth.cancelTimer();
         releasePending();
         endSession();
         state = State.CLOSED;
@@ -238,11 +207,11 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter
     /**
      * Close from the broker's side; an MQTT 5 client that was accepted first gets a DISCONNECT with the reason code.
      */
-    private void close(String reason, int reasonCode) {
+    void close(String reason, int reasonCode) {
         if (closeReason == null) {
             closeReason = reason;
         }
-        boolean tellClient = mqtt5 && state == State.CONNECTED && ctx.channel().isActive();
+        boolean tellClient = isMqtt5() && state == State.CONNECTED && ctx.channel().isActive();
         endSession();
         if (tellClient) {
             ctx.writeAndFlush(Mqtt5Packets.disconnect(reasonCode)).addListener(f -> ctx.close());
@@ -293,7 +262,7 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter
             return;
         }
         if (state == State.AWAIT_AUTH && type != MqttMessageType.AUTH) {
-            onPacketDuringAuthentication(type);
+            enhancedAuth.onPacketDuringAuthentication(type);
             return;
         }
         switch (type) {
@@ -313,7 +282,7 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter
                 int id = packetId(packet);
                 boolean known = session.endIncomingQos2(id);
                 write(PublishEncoding.ack(alloc(), PublishEncoding.PUBCOMP, id,
-                        known || !mqtt5 ? ReasonCodes.SUCCESS : ReasonCodes.PACKET_IDENTIFIER_NOT_FOUND));
+                        known || !isMqtt5() ? ReasonCodes.SUCCESS : ReasonCodes.PACKET_IDENTIFIER_NOT_FOUND));
                 break;
             case PUBCOMP:
                 session.onPubcomp(packetId(packet));
@@ -333,7 +302,7 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter
                 onDisconnect(packet);
                 break;
             case AUTH:
-                onAuth(packet);
+                enhancedAuth.onAuth(packet);
                 break;
             default:
                 protocolViolation("unexpected " + type);
@@ -374,20 +343,28 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter
         close("protocol error", reasonCode);
     }
 
+    private void onConnect(MqttConnectMessage connect) {
+        if (state != State.AWAIT_CONNECT) {
+            protocolViolation("second CONNECT");
+            return;
+        }
+        cancel(connectTimeout);
+        handshake.onConnect(connect);
+    }
+
     private void onDisconnect(MqttMessage packet) {
-        if (mqtt5) {
+        if (isMqtt5()) {
             Object header = packet.variableHeader();
             if (header instanceof MqttReasonCodeAndPropertiesVariableHeader) {
                 MqttReasonCodeAndPropertiesVariableHeader h = (MqttReasonCodeAndPropertiesVariableHeader) header;
                 willOnDisconnect = (h.reasonCode() & 0xFF) == ReasonCodes.DISCONNECT_WITH_WILL;
                 Integer expiry = Mqtt5Packets.intProperty(h.properties(), MqttProperties.SESSION_EXPIRY_INTERVAL);
                 if (expiry != null) {
-                    if (sessionExpirySeconds == 0 && expiry != 0) {
+                    if (handshake.sessionExpirySeconds() == 0 && expiry != 0) {
                         protocolViolation("session expiry set on DISCONNECT after connecting with 0");
                         return;
                     }
-                    sessionExpirySeconds = Mqtt5Packets.expirySeconds(expiry);
-                    session.setExpirySeconds(sessionExpirySeconds);
+                    session.setExpirySeconds(Mqtt5Packets.expirySeconds(expiry));
                 }
             }
         }
@@ -398,395 +375,7 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter
         close("disconnected");
     }
 
-    // ---------------------------------------------------------------- CONNECT
-
-    private void onConnect(MqttConnectMessage connect) {
-        if (state != State.AWAIT_CONNECT) {
-            protocolViolation("second CONNECT");
-            return;
-        }
-        cancel(connectTimeout);
-        MqttConnectVariableHeader header = connect.variableHeader();
-        MqttConnectPayload payload = connect.payload();
-        ProtocolVersion version = header.version() == 3 ? ProtocolVersion.MQTT_3_1
-                : header.version() == 4 ? ProtocolVersion.MQTT_3_1_1 : ProtocolVersion.MQTT_5;
-        mqtt5 = version == ProtocolVersion.MQTT_5;
-        if (mqtt5 && !readConnectProperties(header.properties())) {
-            return;
-        }
-        if (header.isWillFlag()) {
-            if (header.willQos() > 2 || !Topics.isValidTopicName(payload.willTopic())) {
-                protocolViolation("invalid will");
-                return;
-            }
-        } else if (header.willQos() != 0 || header.isWillRetain()) {
-            protocolViolation("will QoS or retain set without will flag");
-            return;
-        }
-        if (header.hasPassword() && !header.hasUserName()) {
-            protocolViolation("password without user name");
-            return;
-        }
-        String username = header.hasUserName() ? payload.userName() : null;
-        if (username != null && !Topics.isValidText(username)) {
-            protocolViolation("invalid user name");
-            return;
-        }
-        BrokerSettings settings = engine.settings();
-        String clientId = payload.clientIdentifier();
-        if (!Topics.isValidText(clientId)) {
-            LOG.info("Client {} rejected: invalid client identifier.", address(remote()));
-            refuse(MqttConnectReturnCode.CONNECTION_REFUSED_IDENTIFIER_REJECTED);
-            return;
-        }
-        if (clientId.isEmpty()) {
-            // MQTT 5 lets the server assign an id whatever Clean Start says; 3.1.1 only with clean session
-            boolean zeroLengthAllowed = listener.allowZeroLengthClientId != null
-                    ? listener.allowZeroLengthClientId : settings.allowZeroLengthClientId;
-            if ((!header.isCleanSession() && !mqtt5) || !zeroLengthAllowed) {
-                LOG.info("Client {} rejected: empty client identifier{}.", address(remote()),
-                        header.isCleanSession() ? " not allowed" : " with clean session false");
-                refuse(MqttConnectReturnCode.CONNECTION_REFUSED_IDENTIFIER_REJECTED);
-                return;
-            }
-            clientId = (listener.autoIdPrefix != null ? listener.autoIdPrefix : settings.autoIdPrefix) + UUID.randomUUID().toString().toUpperCase(Locale.ROOT);
-            assignedClientId = true;
-        }
-        if (mqtt5 && header.keepAliveTimeSeconds() > settings.maxKeepalive) {
-            // MQTT 5 can tell the client: Server Keep Alive in CONNACK
-            serverKeepAlive = settings.maxKeepalive;
-        } else if (header.keepAliveTimeSeconds() > settings.maxKeepalive) {
-            // MQTT 3.x cannot be told a server keepalive: Mosquitto refuses such clients
-            LOG.info("Client {} rejected: keepalive {} is above max_keepalive {}.", clientId,
-                    header.keepAliveTimeSeconds(), settings.maxKeepalive);
-            refuse(MqttConnectReturnCode.CONNECTION_REFUSED_IDENTIFIER_REJECTED);
-            return;
-        }
-        PeerIdentity identity = PeerIdentity.of(ctx.channel(), listener);
-        if (identity.refusal() != null) {
-            logConnection("Client {} disconnected, not authorised: {}.", clientId, identity.refusal());
-            refuse(MqttConnectReturnCode.CONNECTION_REFUSED_BAD_USER_NAME_OR_PASSWORD);
-            return;
-        }
-        byte[] password = header.hasPassword() ? payload.passwordInBytes() : null;
-        if (identity.replacesUsername()) {
-            // as Mosquitto: the certificate is the credential, what CONNECT carried is dropped
-            username = identity.username();
-            password = null;
-        }
-        client = new ClientContext(clientId, username, password, remote(), listenerPort, version,
-                identity.certificates());
-        cleanSession = header.isCleanSession();
-        keepAliveSeconds = serverKeepAlive >= 0 ? serverKeepAlive : header.keepAliveTimeSeconds();
-        if (!mqtt5) {
-            long expiration = settings.persistentClientExpirationSeconds;
-            sessionExpirySeconds = cleanSession ? 0 : expiration > 0 ? expiration : Session.NEVER_EXPIRES;
-        }
-        if (header.isWillFlag()) {
-            byte[] willPayload = payload.willMessageInBytes();
-            MqttProperties willProperties = payload.willProperties();
-            long expiresAt = Long.MAX_VALUE;
-            MessageProperties forwarded = MessageProperties.NONE;
-            if (mqtt5 && willProperties != null) {
-                Integer delay = Mqtt5Packets.intProperty(willProperties, MqttProperties.WILL_DELAY_INTERVAL);
-                willDelaySeconds = delay == null ? 0 : Integer.toUnsignedLong(delay);
-                Integer expiry = Mqtt5Packets.intProperty(willProperties, MqttProperties.PUBLICATION_EXPIRY_INTERVAL);
-                if (expiry != null) {
-                    expiresAt = Message.expiryFromNow(Integer.toUnsignedLong(expiry));
-                }
-                forwarded = MessageProperties.of(willProperties);
-            }
-            will = new Message(mounted(payload.willTopic()),
-                    willPayload == null ? Unpooled.EMPTY_BUFFER : Unpooled.wrappedBuffer(willPayload),
-                    header.willQos(), header.isWillRetain(), clientId, forwarded, expiresAt);
-        }
-        state = State.AUTHENTICATING;
-        ctx.channel().config().setAutoRead(false);
-        boolean usernameFromCertificate = identity.replacesUsername();
-        authenticateWhenProvidersRun(System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(
-                Math.min(settings.authenticationTimeoutMillis, REQUIRED_PROVIDER_GRACE_MILLIS)),
-                usernameFromCertificate);
-    }
-
-    /**
-     * Fail closed: never let a client in past a security provider the configuration requires. A provider that is
-     * missing may be starting (the broker's first second, a bundle being updated): the CONNECT waits for it a
-     * little before it is refused with "server unavailable".
-     */
-    private void authenticateWhenProvidersRun(long deadlineNanos, boolean usernameFromCertificate) {
-        if (state != State.AUTHENTICATING) {
-            return; // closed meanwhile
-        }
-        String missing = engine.access().missingProvider(engine.settings().requiredProviders);
-        if (missing == null) {
-            authenticate(usernameFromCertificate);
-        } else if (System.nanoTime() - deadlineNanos >= 0) {
-            LOG.warn("Refusing client {}: the configuration requires {}, which is not running.", client.clientId(),
-                    missing);
-            refuse(MqttConnectReturnCode.CONNECTION_REFUSED_SERVER_UNAVAILABLE);
-        } else {
-            authTimeout = ctx.executor().schedule(
-                    () -> authenticateWhenProvidersRun(deadlineNanos, usernameFromCertificate),
-                    REQUIRED_PROVIDER_POLL_MILLIS, TimeUnit.MILLISECONDS);
-        }
-    }
-
-    private void authenticate(boolean usernameFromCertificate) {
-        BrokerSettings settings = engine.settings();
-        if (authenticationMethod != null) {
-            // enhanced authentication replaces the basic authenticator chain, as in Mosquitto
-            askEnhancedAuthenticator(connectAuthenticationData, null);
-            connectAuthenticationData = null;
-            return;
-        }
-        authTimeout = ctx.executor().schedule(() -> onAuthenticated(Decision.DENY, "timed out"),
-                settings.authenticationTimeoutMillis, TimeUnit.MILLISECONDS);
-        ClientContext attempt = client;
-        // Mosquitto skips basic authentication when the user name comes from a verified certificate
-        CompletionStage<Decision> authentication = usernameFromCertificate
-                ? CompletableFuture.completedFuture(Decision.ALLOW)
-                : engine.access().authenticate(attempt, anonymousAllowed(settings));
-        authentication.whenComplete((decision, failure) -> {
-            Decision d = failure != null || decision == null ? Decision.DENY : decision;
-            String why = failure != null ? failure.toString() : null;
-            EventLoop loop = ctx.channel().eventLoop();
-            if (loop.inEventLoop()) {
-                onAuthenticated(d, why);
-            } else {
-                loop.execute(() -> onAuthenticated(d, why));
-            }
-        });
-    }
-
-    private void onAuthenticated(Decision decision, String problem) {
-        if (state != State.AUTHENTICATING) {
-            return; // closed meanwhile, or the time budget ran out
-        }
-        cancel(authTimeout);
-        if (decision != Decision.ALLOW) {
-            if (problem != null) {
-                LOG.warn("Client {}: authentication {}; denying.", client.clientId(), problem);
-            }
-            logConnection("Client {} disconnected, not authorised.", client.clientId());
-            refuse(MqttConnectReturnCode.CONNECTION_REFUSED_NOT_AUTHORIZED);
-            return;
-        }
-        if (listener.useUsernameAsClientId) {
-            if (client.username() == null) {
-                logConnection("Client {} disconnected, not authorised (use_username_as_clientid needs a user "
-                        + "name).", client.clientId());
-                refuse(MqttConnectReturnCode.CONNECTION_REFUSED_NOT_AUTHORIZED);
-                return;
-            }
-            client = client.withClientId(client.username());
-        }
-        engine.sessions().open(client.clientId(), cleanSession, sessionExpirySeconds, this);
-    }
-
-    /**
-     * Read the MQTT 5 CONNECT properties.
-     *
-     * @return {@code false} if the connection was refused
-     */
-    private boolean readConnectProperties(MqttProperties properties) {
-        Integer expiry = Mqtt5Packets.intProperty(properties, MqttProperties.SESSION_EXPIRY_INTERVAL);
-        sessionExpirySeconds = expiry == null ? 0 : Mqtt5Packets.expirySeconds(expiry);
-        Integer receiveMaximum = Mqtt5Packets.intProperty(properties, MqttProperties.RECEIVE_MAXIMUM);
-        if (receiveMaximum != null) {
-            if (receiveMaximum == 0) {
-                refuseProtocolError("Receive Maximum 0");
-                return false;
-            }
-            clientReceiveMaximum = receiveMaximum;
-        }
-        Integer maximumPacketSize = Mqtt5Packets.intProperty(properties, MqttProperties.MAXIMUM_PACKET_SIZE);
-        if (maximumPacketSize != null) {
-            if (maximumPacketSize == 0) {
-                refuseProtocolError("Maximum Packet Size 0");
-                return false;
-            }
-            clientMaximumPacketSize = Integer.toUnsignedLong(maximumPacketSize);
-        }
-        Integer problem = Mqtt5Packets.intProperty(properties, MqttProperties.REQUEST_PROBLEM_INFORMATION);
-        problemInformation = problem == null || problem != 0;
-        authenticationMethod = Mqtt5Packets.stringProperty(properties, MqttProperties.AUTHENTICATION_METHOD);
-        connectAuthenticationData = Mqtt5Packets.binaryProperty(properties, MqttProperties.AUTHENTICATION_DATA);
-        if (connectAuthenticationData != null && authenticationMethod == null) {
-            refuseProtocolError("Authentication Data without Authentication Method");
-            return false;
-        }
-        return true;
-    }
-
-    /** @return the effective allow_anonymous: the listener's with per_listener_settings, else the broker's */
-    private boolean anonymousAllowed(BrokerSettings settings) {
-        return listener.allowAnonymous != null ? settings.localOnly || listener.allowAnonymous
-                : settings.anonymousAllowed();
-    }
-
-    private void refuseProtocolError(String what) {
-        LOG.info("Client {} rejected: protocol error: {}.", address(remote()), what);
-        refuse(MqttConnectReturnCode.CONNECTION_REFUSED_PROTOCOL_ERROR);
-    }
-
-    // ---------------------------------------------------------------- AUTH (MQTT 5 enhanced authentication)
-
-    /**
-     * One step of an enhanced authentication exchange: ask the services for the method to start (no continuation)
-     * or the service that answered CONTINUE to proceed. The answer resumes on this connection's loop.
-     */
-    private void askEnhancedAuthenticator(byte[] data, EnhancedAuthentication.Answer continuation) {
-        int step = ++authStep;
-        EnhancedAuthContext request = new EnhancedAuthContext(client, authenticationMethod, data, reauthenticating,
-                continuation == null ? null : continuation.result().exchangeState());
-        authTimeout = ctx.executor().schedule(() -> onEnhancedAnswer(step, null, "timed out"),
-                engine.settings().authenticationTimeoutMillis, TimeUnit.MILLISECONDS);
-        EnhancedAuthentication authentication = engine.enhancedAuthentication();
-        CompletionStage<EnhancedAuthentication.Answer> answer = continuation == null
-                ? authentication.start(request) : authentication.proceed(continuation, request);
-        answer.whenComplete((a, failure) -> {
-            String why = failure != null ? failure.toString() : null;
-            EventLoop loop = ctx.channel().eventLoop();
-            if (loop.inEventLoop()) {
-                onEnhancedAnswer(step, a, why);
-            } else {
-                loop.execute(() -> onEnhancedAnswer(step, a, why));
-            }
-        });
-    }
-
-    /**
-     * @param answer the services' answer, {@code null} when there is none (time-out, failure): DENY
-     * @param problem why there is no answer, for the log
-     */
-    private void onEnhancedAnswer(int step, EnhancedAuthentication.Answer answer, String problem) {
-        if (step != authStep || !isAuthenticatingEnhanced()) {
-            return; // an earlier step's late answer or timer, or the connection ended meanwhile
-        }
-        cancel(authTimeout);
-        EnhancedAuthResult result = answer == null ? EnhancedAuthResult.deny() : answer.result();
-        switch (result.outcome()) {
-            case SUCCESS:
-                enhancedAuthenticationSucceeded(result.data());
-                break;
-            case CONTINUE:
-                authContinuation = answer;
-                awaitClientAuth(result.data());
-                break;
-            case DEFER:
-                LOG.info("Client {}: no enhanced authenticator for method '{}'.", client.clientId(),
-                        authenticationMethod);
-                enhancedAuthenticationFailed(ReasonCodes.BAD_AUTHENTICATION_METHOD,
-                        MqttConnectReturnCode.CONNECTION_REFUSED_BAD_AUTHENTICATION_METHOD);
-                break;
-            default:
-                if (problem != null) {
-                    LOG.warn("Client {}: enhanced authentication {}; denying.", client.clientId(), problem);
-                }
-                enhancedAuthenticationFailed(ReasonCodes.NOT_AUTHORIZED,
-                        MqttConnectReturnCode.CONNECTION_REFUSED_NOT_AUTHORIZED);
-        }
-    }
-
-    /** @return whether an enhanced authentication exchange of this (still open) connection is under way */
-    private boolean isAuthenticatingEnhanced() {
-        return authenticationMethod != null
-                && (state == State.AUTHENTICATING || state == State.AWAIT_AUTH
-                || state == State.CONNECTED && reauthenticating);
-    }
-
-    private void enhancedAuthenticationSucceeded(byte[] data) {
-        if (reauthenticating) {
-            reauthenticating = false;
-            LOG.info("Client {} re-authenticated ({}).", client.clientId(), authenticationMethod);
-            ctx.write(Mqtt5Packets.auth(ReasonCodes.SUCCESS, authenticationMethod, data), ctx.voidPromise());
-            scheduleFlush();
-        } else {
-            connackAuthenticationData = data;
-            onAuthenticated(Decision.ALLOW, null);
-        }
-    }
-
-    private void enhancedAuthenticationFailed(int reasonCode, MqttConnectReturnCode connackCode) {
-        if (reauthenticating) {
-            logConnection("Client {} disconnected, re-authentication failed.", client.clientId());
-            close("re-authentication failed", reasonCode);
-        } else {
-            logConnection("Client {} disconnected, not authorised.", client.clientId());
-            refuse(connackCode);
-        }
-    }
-
-    /**
-     * Send AUTH "continue authentication" and wait, within the time budget, for the client's reply. Before CONNACK
-     * reading resumes for it; after CONNACK the connection keeps working meanwhile.
-     */
-    private void awaitClientAuth(byte[] challenge) {
-        int step = ++authStep;
-        ctx.write(Mqtt5Packets.auth(ReasonCodes.CONTINUE_AUTHENTICATION, authenticationMethod, challenge),
-                ctx.voidPromise());
-        scheduleFlush();
-        authTimeout = ctx.executor().schedule(() -> onEnhancedAnswer(step, null, "timed out waiting for the client"),
-                engine.settings().authenticationTimeoutMillis, TimeUnit.MILLISECONDS);
-        if (state == State.AUTHENTICATING) {
-            state = State.AWAIT_AUTH;
-            replayPending();
-            ctx.channel().config().setAutoRead(true);
-        }
-    }
-
-    private void onAuth(MqttMessage packet) {
-        if (!mqtt5 || authenticationMethod == null) {
-            authProtocolError("AUTH without an Authentication Method in CONNECT");
-            return;
-        }
-        MqttReasonCodeAndPropertiesVariableHeader header =
-                (MqttReasonCodeAndPropertiesVariableHeader) packet.variableHeader();
-        int reason = header.reasonCode() & 0xFF;
-        String method = Mqtt5Packets.stringProperty(header.properties(), MqttProperties.AUTHENTICATION_METHOD);
-        if (!authenticationMethod.equals(method)) {
-            authProtocolError("AUTH with method '" + method + "', CONNECT had '" + authenticationMethod + "'");
-            return;
-        }
-        byte[] data = Mqtt5Packets.binaryProperty(header.properties(), MqttProperties.AUTHENTICATION_DATA);
-        if (reason == ReasonCodes.CONTINUE_AUTHENTICATION && authContinuation != null) {
-            EnhancedAuthentication.Answer continuation = authContinuation;
-            authContinuation = null;
-            cancel(authTimeout);
-            if (state == State.AWAIT_AUTH) {
-                state = State.AUTHENTICATING;
-                ctx.channel().config().setAutoRead(false);
-            }
-            askEnhancedAuthenticator(data, continuation);
-        } else if (reason == ReasonCodes.REAUTHENTICATE && state == State.CONNECTED && !reauthenticating) {
-            reauthenticating = true;
-            askEnhancedAuthenticator(data, null);
-        } else {
-            authProtocolError(String.format("AUTH with reason 0x%02X %s", reason,
-                    reauthenticating ? "during re-authentication" : "out of sequence"));
-        }
-    }
-
-    /** A packet other than AUTH while the client owes the broker an AUTH reply (MQTT-3.1.2-30 allows DISCONNECT). */
-    private void onPacketDuringAuthentication(MqttMessageType type) {
-        if (type == MqttMessageType.DISCONNECT) {
-            closeReason = "disconnected during authentication";
-            discardWill();
-            ctx.close();
-        } else {
-            authProtocolError(type + " before the end of enhanced authentication");
-        }
-    }
-
-    /** An AUTH protocol error: before CONNACK, CONNACK 0x82; after, DISCONNECT 0x82. */
-    private void authProtocolError(String what) {
-        if (state == State.CONNECTED) {
-            protocolViolation(what);
-        } else {
-            LOG.info("Client {} rejected: protocol error: {}.", id(), what);
-            refuse(MqttConnectReturnCode.CONNECTION_REFUSED_PROTOCOL_ERROR);
-        }
-    }
+    // ---------------------------------------------------------------- session wiring
 
     @Override
     public EventLoop loop() {
@@ -806,17 +395,19 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter
         state = State.CONNECTED;
         client = client.withoutPassword();
         session = s;
-        boolean present = sessionPresent && !cleanSession && client.protocolVersion() != ProtocolVersion.MQTT_3_1;
-        if (mqtt5) {
+        boolean present = sessionPresent && !handshake.cleanSession()
+                && client.protocolVersion() != ProtocolVersion.MQTT_3_1;
+        if (isMqtt5()) {
             publishes.acceptTopicAliases();
         }
         MqttConnAckMessage connack = MqttMessageBuilders.connAck()
                 .returnCode(MqttConnectReturnCode.CONNECTION_ACCEPTED)
                 .sessionPresent(present)
-                .properties(mqtt5 ? connackProperties() : MqttProperties.NO_PROPERTIES)
+                .properties(isMqtt5() ? handshake.connackProperties() : MqttProperties.NO_PROPERTIES)
                 .build();
         ctx.write(connack, ctx.voidPromise());
         scheduleFlush();
+        int keepAliveSeconds = handshake.keepAliveSeconds();
         if (keepAliveSeconds > 0) {
             // MQTT: the server disconnects after one and a half keepalive periods without a packet
             ctx.pipeline().addBefore(HANDLER_NAME, "keepalive",
@@ -829,47 +420,13 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter
         engine.stats().clientConnected();
         if (engine.settings().connectionMessages) {
             LOG.info(LogMarkers.CONNECTION, "New client connected from {} as {} (p{}, c{}, k{}{}).", address(remote()), client.clientId(),
-                    client.protocolVersion() == ProtocolVersion.MQTT_3_1 ? 1 : 2, cleanSession ? 1 : 0,
+                    client.protocolVersion() == ProtocolVersion.MQTT_3_1 ? 1 : 2, handshake.cleanSession() ? 1 : 0,
                     keepAliveSeconds, client.username() == null ? "" : ", u'" + client.username() + "'");
         }
         s.attach(this);
         engine.events().connected(client, present);
         replayPending();
         ctx.channel().config().setAutoRead(true);
-    }
-
-    /** The broker's side of the MQTT 5 capabilities, as Mosquitto announces them. */
-    private MqttProperties connackProperties() {
-        BrokerSettings settings = engine.settings();
-        MqttProperties p = new MqttProperties();
-        if (assignedClientId) {
-            p.add(new MqttProperties.StringProperty(MqttProperties.ASSIGNED_CLIENT_IDENTIFIER, client.clientId()));
-        }
-        if (authenticationMethod != null) {
-            p.add(new MqttProperties.StringProperty(MqttProperties.AUTHENTICATION_METHOD, authenticationMethod));
-            if (connackAuthenticationData != null) {
-                p.add(new MqttProperties.BinaryProperty(MqttProperties.AUTHENTICATION_DATA,
-                        connackAuthenticationData));
-                connackAuthenticationData = null;
-            }
-        }
-        if (serverKeepAlive >= 0) {
-            p.add(new MqttProperties.IntegerProperty(MqttProperties.SERVER_KEEP_ALIVE, serverKeepAlive));
-        }
-        if (serverReceiveMaximum() < 65535) {
-            p.add(new MqttProperties.IntegerProperty(MqttProperties.RECEIVE_MAXIMUM, serverReceiveMaximum()));
-        }
-        if (settings.maxPacketSize > 0) {
-            p.add(new MqttProperties.IntegerProperty(MqttProperties.MAXIMUM_PACKET_SIZE, settings.maxPacketSize));
-        }
-        p.add(new MqttProperties.IntegerProperty(MqttProperties.TOPIC_ALIAS_MAXIMUM, listener.maxTopicAlias));
-        if (!settings.retainAvailable) {
-            p.add(new MqttProperties.IntegerProperty(MqttProperties.RETAIN_AVAILABLE, 0));
-        }
-        if (listener.maxQos < 2) {
-            p.add(new MqttProperties.IntegerProperty(MqttProperties.MAXIMUM_QOS, listener.maxQos));
-        }
-        return p;
     }
 
     /** @return the Receive Maximum the broker announces: how many incoming QoS 2 messages may wait for PUBREL */
@@ -881,16 +438,15 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter
     @Override
     public void sessionSuperseded() {
         if (state == State.AUTHENTICATING) {
-            closeReason = "superseded by a newer connection with the same client id";
-            discardWill();
-            ctx.close();
+            abandon("superseded by a newer connection with the same client id");
         }
     }
 
-    private void refuse(MqttConnectReturnCode code) {
+    /** Refuse the client: a CONNACK with the code (translated for MQTT 5), then close. The will is discarded. */
+    void refuse(MqttConnectReturnCode code) {
         state = State.CLOSED;
         discardWill();
-        if (mqtt5) {
+        if (isMqtt5()) {
             code = Mqtt5Packets.toMqtt5(code);
         }
         MqttConnAckMessage connack = MqttMessageBuilders.connAck().returnCode(code).sessionPresent(false).build();
@@ -933,7 +489,7 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter
         }
     }
 
-    // ---------------------------------------------------------------- PUBLISH
+    // ---------------------------------------------------------------- will
 
     /** The will of a connection that ended without a normal DISCONNECT, now or after its MQTT 5 delay. */
     private void sendOrDelayWill(Session s) {
@@ -968,15 +524,70 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter
         return session;
     }
 
-    /** @return the connected client, as extensions see it */
+    /** @return the client, as extensions see it (from CONNECT on; {@code null} before) */
     ClientContext clientContext() {
         return client;
     }
 
-    /** Write a control packet encoded by Netty's MqttEncoder (SUBACK, UNSUBACK); flushed with the burst. */
+    /** Write a control packet encoded by Netty's MqttEncoder (SUBACK, UNSUBACK, AUTH); flushed with the burst. */
     void writeControl(Object packet) {
         ctx.write(packet, ctx.voidPromise());
         scheduleFlush();
+    }
+
+    // ---------------------------------------------------------------- for the CONNECT handshake and the AUTH exchange
+
+    /** @return where the connection is in the protocol */
+    State state() {
+        return state;
+    }
+
+    /** @return the CONNECT handshake, which an enhanced authentication exchange completes before CONNACK */
+    ConnectHandshake handshake() {
+        return handshake;
+    }
+
+    /** The client from CONNECT; replaced when use_username_as_clientid gives it its user name as client id. */
+    void setClientContext(ClientContext client) {
+        this.client = client;
+    }
+
+    /**
+     * The will of CONNECT. The connection owns its buffer from here: it publishes and releases the will, hands it
+     * to the session as a delayed will, or releases it unsent.
+     */
+    void setWill(Message will, long delaySeconds) {
+        this.will = will;
+        this.willDelaySeconds = delaySeconds;
+    }
+
+    /**
+     * Extensions are being asked (after CONNECT, or after the client's AUTH reply before CONNACK): reading stops,
+     * and packets the client pipelined meanwhile are held until the answer, then replayed in order.
+     */
+    void pauseForAuthentication() {
+        state = State.AUTHENTICATING;
+        ctx.channel().config().setAutoRead(false);
+    }
+
+    /**
+     * The broker sent AUTH "continue authentication" before CONNACK: the held packets replay (the client's reply
+     * may be among them) and reading resumes for the reply.
+     */
+    void awaitAuthReply() {
+        state = State.AWAIT_AUTH;
+        replayPending();
+        ctx.channel().config().setAutoRead(true);
+    }
+
+    /**
+     * Close before CONNACK without a packet to the client (none is due: the client left, or another connection
+     * took its session); the will is discarded.
+     */
+    void abandon(String reason) {
+        closeReason = reason;
+        discardWill();
+        ctx.close();
     }
 
     // ---------------------------------------------------------------- SessionConnection
@@ -1017,7 +628,7 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter
     @Override
     public void takenOver() {
         takenOver = true;
-        boolean tellClient = mqtt5 && state == State.CONNECTED;
+        boolean tellClient = isMqtt5() && state == State.CONNECTED;
         state = State.CLOSED;
         Session s = session;
         session = null;
@@ -1078,17 +689,17 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter
 
     @Override
     public boolean isMqtt5() {
-        return mqtt5;
+        return handshake.isMqtt5();
     }
 
     @Override
     public int receiveMaximum() {
-        return clientReceiveMaximum;
+        return handshake.clientReceiveMaximum();
     }
 
     @Override
     public long maximumPacketSize() {
-        return clientMaximumPacketSize;
+        return handshake.clientMaximumPacketSize();
     }
 
     /** @return the channel, for the broker's administration */
@@ -1098,15 +709,15 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter
 
     // ---------------------------------------------------------------- helpers
 
-    private String id() {
+    String id() {
         return client != null ? client.clientId() : UNKNOWN_CLIENT;
     }
 
-    private SocketAddress remote() {
+    SocketAddress remote() {
         return PeerIdentity.remoteAddress(ctx.channel());
     }
 
-    private void logConnection(String format, Object... args) {
+    void logConnection(String format, Object... args) {
         if (engine.settings().connectionMessages) {
             LOG.info(LogMarkers.CONNECTION, format, args);
         }
@@ -1116,7 +727,7 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter
         return ((MqttMessageIdVariableHeader) packet.variableHeader()).messageId();
     }
 
-    private static void cancel(ScheduledFuture<?> future) {
+    static void cancel(ScheduledFuture<?> future) {
         if (future != null) {
             future.cancel(false);
         }
