@@ -58,7 +58,6 @@ final class ConnectHandshake {
     private long sessionExpirySeconds;
     private int clientReceiveMaximum = 65535;
     private long clientMaximumPacketSize;
-    private boolean problemInformation = true;
     private boolean assignedClientId;
     private int serverKeepAlive = -1;
 
@@ -286,8 +285,8 @@ final class ConnectHandshake {
             }
             clientMaximumPacketSize = Integer.toUnsignedLong(maximumPacketSize);
         }
-        Integer problem = Mqtt5Packets.intProperty(properties, MqttProperties.REQUEST_PROBLEM_INFORMATION);
-        problemInformation = problem == null || problem != 0;
+        // Request Problem Information needs nothing: the broker sends no Reason String or User Property outside
+        // PUBLISH, CONNACK and DISCONNECT, which is all a client asking for none may receive.
         String authenticationMethod = Mqtt5Packets.stringProperty(properties, MqttProperties.AUTHENTICATION_METHOD);
         byte[] authenticationData = Mqtt5Packets.binaryProperty(properties, MqttProperties.AUTHENTICATION_DATA);
         if (authenticationData != null && authenticationMethod == null) {
