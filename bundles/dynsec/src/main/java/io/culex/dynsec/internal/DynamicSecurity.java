@@ -27,7 +27,6 @@ import io.culex.api.Decision;
 import io.culex.dynsec.internal.access.AccessRules;
 import io.culex.dynsec.internal.command.CommandProcessor;
 import io.culex.dynsec.internal.command.Kicks;
-import io.culex.dynsec.internal.json.Json;
 import io.culex.dynsec.internal.json.ModelFile;
 import io.culex.dynsec.internal.model.SecurityModel;
 
@@ -96,32 +95,32 @@ final class DynamicSecurity implements AutoCloseable {
         ObjectNode before = ModelFile.toJson(model);
         CommandProcessor.Outcome outcome = CommandProcessor.process(model, payload, admin);
         if (!outcome.changed()) {
-            return outcome.response();
+            return outcome.payload();
         }
         try {
             file.save(model);
         } catch (IOException | RuntimeException e) {
             LOG.error("Error saving Dynamic security plugin config {}: {}. The change is undone.", file.path(),
                     e.toString());
-            return undo(before, outcome.response());
+            undo(before, outcome.response());
+            return outcome.payload();
         }
         rules = AccessRules.compile(model);
         kick(outcome.kicks());
-        return outcome.response();
+        return outcome.payload();
     }
 
-    private byte[] undo(ObjectNode before, byte[] response) {
+    /** Put the model back as it was and answer the commands that had changed it with an error. */
+    private void undo(ObjectNode before, ObjectNode response) {
         try {
             model = ModelFile.fromJson(before);
-            JsonNode tree = Json.parse(response);
-            for (JsonNode answer : tree.path("responses")) {
-                if (answer instanceof ObjectNode object && !object.has("error") && !object.has("data")) {
-                    object.put("error", "Internal error");
-                }
-            }
-            return Json.MAPPER.writeValueAsBytes(tree);
-        } catch (IOException | ModelFile.InvalidFileException e) {
+        } catch (ModelFile.InvalidFileException e) {
             throw new IllegalStateException("cannot restore the dynamic security model", e);
+        }
+        for (JsonNode answer : response.path("responses")) {
+            if (answer instanceof ObjectNode object && !object.has("error") && !object.has("data")) {
+                object.put("error", "Internal error");
+            }
         }
     }
 

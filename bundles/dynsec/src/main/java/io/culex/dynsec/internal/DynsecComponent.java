@@ -75,12 +75,13 @@ public final class DynsecComponent {
             return;
         }
         DynamicSecurity active = security;
-        registrations.add(context.registerService(ControlHandler.class, active::handle,
-                properties(ControlHandler.CONTROL_NAME, PROVIDER)));
-        registrations.add(context.registerService(Authenticator.class, active::authenticate, properties(null, null)));
+        Dictionary<String, Object> control = providerProperties();
+        control.put(ControlHandler.CONTROL_NAME, PROVIDER);
+        registrations.add(context.registerService(ControlHandler.class, active::handle, control));
+        registrations.add(context.registerService(Authenticator.class, active::authenticate, providerProperties()));
         registrations.add(context.registerService(Authorizer.class,
                 (client, access, topic, qos, retain) -> active.authorize(client, access, topic),
-                properties(null, null)));
+                providerProperties()));
     }
 
     @Deactivate
@@ -95,12 +96,9 @@ public final class DynsecComponent {
         }
     }
 
-    private static Dictionary<String, Object> properties(String extraKey, String extraValue) {
+    private static Dictionary<String, Object> providerProperties() {
         Dictionary<String, Object> properties = new Hashtable<>();
         properties.put("culex.provider", PROVIDER);
-        if (extraKey != null) {
-            properties.put(extraKey, extraValue);
-        }
         return properties;
     }
 }

@@ -67,27 +67,14 @@ public final class TopicMatching {
         if (acl.equals("#")) {
             return true;
         }
-        String a = acl;
-        String s = subscription;
-        boolean aclHash = false;
-        boolean subHash = false;
-        if (a.equals("#")) {
-            a = "";
-            aclHash = true;
-        } else if (a.endsWith("/#")) {
-            a = a.substring(0, a.length() - 2);
-            aclHash = true;
-        }
-        if (s.equals("#")) {
-            s = "";
-            subHash = true;
-        } else if (s.endsWith("/#")) {
-            s = s.substring(0, s.length() - 2);
-            subHash = true;
-        }
-        if (subHash && !aclHash) {
+        int aclHashAt = hashAt(acl);
+        int subHashAt = hashAt(subscription);
+        boolean aclHash = aclHashAt >= 0;
+        if (subHashAt >= 0 && !aclHash) {
             return false;
         }
+        String a = aclHash ? acl.substring(0, aclHashAt) : acl;
+        String s = subHashAt >= 0 ? subscription.substring(0, subHashAt) : subscription;
         String[] aclLevels = a.split("/", -1);
         String[] subLevels = s.split("/", -1);
         if (aclLevels.length > subLevels.length) {
@@ -105,6 +92,14 @@ public final class TopicMatching {
             return false;
         }
         return true;
+    }
+
+    /** @return where a final multi-level wildcard ({@code #} or {@code /#}) starts, or -1 if there is none */
+    private static int hashAt(String filter) {
+        if (filter.equals("#")) {
+            return 0;
+        }
+        return filter.endsWith("/#") ? filter.length() - 2 : -1;
     }
 
     /** @return whether the filter is valid for an ACL: {@code +} and {@code #} only as whole levels, # last */

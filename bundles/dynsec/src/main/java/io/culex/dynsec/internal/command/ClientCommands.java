@@ -6,8 +6,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.culex.dynsec.internal.access.Utf8;
 import io.culex.dynsec.internal.json.Json;
@@ -62,8 +60,7 @@ final class ClientCommands {
             }
         }
         Client client = new Client(username);
-        client.textName(r.optional("textname"));
-        client.textDescription(r.optional("textdescription"));
+        r.applyTexts(client);
         String password = r.optional("password");
         if (password != null) {
             client.password(Password.hash(password.getBytes(StandardCharsets.UTF_8)));
@@ -116,21 +113,16 @@ final class ClientCommands {
     }
 
     private static void setDisabled(Request r, boolean disabled) {
-        String username = r.name("username", "Username");
-        if (username == null) {
-            return;
-        }
-        Client client = r.model.client(username);
+        Client client = existing(r);
         if (client == null) {
-            r.error(NOT_FOUND);
             return;
         }
         client.disabled(disabled);
         r.changedOk();
         if (disabled) {
-            r.kicks.user(username);
+            r.kicks.user(client.name());
         }
-        LOG.info("dynsec: {} | {}Client | username={}", r.admin(), disabled ? "disable" : "enable", username);
+        LOG.info("dynsec: {} | {}Client | username={}", r.admin(), disabled ? "disable" : "enable", client.name());
     }
 
     static void setId(Request r) {
@@ -184,15 +176,11 @@ final class ClientCommands {
      * it found a bad role list, a refused modifyClient changes nothing.
      */
     static void modify(Request r) {
-        String username = r.name("username", "Username");
-        if (username == null) {
-            return;
-        }
-        Client client = r.model.client(username);
+        Client client = existing(r);
         if (client == null) {
-            r.error(NOT_FOUND);
             return;
         }
+        String username = client.name();
         RoleLinks roles = RoleLinks.read(r);
         if (roles.answeredError(r)) {
             r.kicks.user(username);
@@ -206,14 +194,7 @@ final class ClientCommands {
         if (password != null && !password.isEmpty()) {
             client.password(Password.hash(password.getBytes(StandardCharsets.UTF_8)));
         }
-        String textName = r.optional("textname");
-        if (textName != null) {
-            client.textName(textName);
-        }
-        String textDescription = r.optional("textdescription");
-        if (textDescription != null) {
-            client.textDescription(textDescription);
-        }
+        r.applyTexts(client);
         if (roles.outcome == RoleLinks.Outcome.OK) {
             client.clearRoles();
             for (Link<Role> link : roles.links) {
@@ -231,33 +212,19 @@ final class ClientCommands {
     }
 
     static void get(Request r) {
-        String username = r.name("username", "Username");
-        if (username == null) {
-            return;
+        Client client = existing(r);
+        if (client != null) {
+            r.data("client", Views.client(client));
         }
-        Client client = r.model.client(username);
-        if (client == null) {
-            r.error(NOT_FOUND);
-            return;
-        }
-        ObjectNode data = Json.MAPPER.createObjectNode();
-        data.set("client", Views.client(client));
-        r.data(data);
     }
 
     static void list(Request r) {
-        boolean verbose = r.boolOr("verbose", false);
-        ObjectNode data = Json.MAPPER.createObjectNode();
-        data.put("totalCount", r.model.clients().size());
-        ArrayNode clients = data.putArray("clients");
-        Paging.page(r, r.model.clients(), client -> {
-            if (verbose) {
-                clients.add(Views.client(client));
-            } else {
-                clients.add(client.name());
-            }
-        });
-        r.data(data);
+        Paging.answer(r, "clients", r.model.clients(), Views::client);
+    }
+
+    /** The client named by the {@code username} argument; null (and the error answered) if there is none. */
+    private static Client existing(Request r) {
+        return r.existing("username", "Username", r.model::client, NOT_FOUND);
     }
 
     static void addRole(Request r) {

@@ -72,11 +72,20 @@ public final class CommandProcessor {
     /**
      * What a request did.
      *
-     * @param response the response payload
+     * @param response the response, {@code {"responses": [..]}}
      * @param changed whether the model changed (it must be saved before the response is sent)
      * @param kicks the clients to disconnect once it is saved
      */
-    public record Outcome(byte[] response, boolean changed, Kicks kicks) {
+    public record Outcome(ObjectNode response, boolean changed, Kicks kicks) {
+
+        /** @return the response as the payload to publish */
+        public byte[] payload() {
+            try {
+                return Json.MAPPER.writeValueAsBytes(response);
+            } catch (JsonProcessingException e) {
+                throw new IllegalStateException("a tree of strings, numbers and booleans always encodes", e);
+            }
+        }
     }
 
     private CommandProcessor() {
@@ -132,12 +141,7 @@ public final class CommandProcessor {
                 changed |= r.changed();
             }
         }
-        try {
-            return new Outcome(Json.MAPPER.writeValueAsBytes(tree), changed, kicks);
-        } catch (JsonProcessingException e) {
-            LOG.error("dynsec: cannot encode a response: {}", e.toString());
-            return new Outcome(null, changed, kicks);
-        }
+        return new Outcome(tree, changed, kicks);
     }
 
     private static void unknown(ArrayNode responses, String error, String correlationData) {

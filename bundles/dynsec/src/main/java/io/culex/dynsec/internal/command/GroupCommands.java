@@ -4,8 +4,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.culex.dynsec.internal.json.Json;
 import io.culex.dynsec.internal.json.Views;
@@ -39,8 +37,7 @@ final class GroupCommands {
             return;
         }
         Group group = new Group(name);
-        group.textName(r.optional("textname"));
-        group.textDescription(r.optional("textdescription"));
+        r.applyTexts(group);
         group.replaceRoles(roles.links);
         r.model.add(group);
         r.changedOk();
@@ -48,13 +45,8 @@ final class GroupCommands {
     }
 
     static void delete(Request r) {
-        String name = r.name("groupname", "Group name");
-        if (name == null) {
-            return;
-        }
-        Group group = r.model.group(name);
+        Group group = existing(r);
         if (group == null) {
-            r.error(NOT_FOUND);
             return;
         }
         if (group == r.model.anonymousGroup()) {
@@ -65,7 +57,7 @@ final class GroupCommands {
         r.kicks.group(group, r.model);
         r.model.remove(group);
         r.changedOk();
-        LOG.info("dynsec: {} | deleteGroup | groupname={}", r.admin(), name);
+        LOG.info("dynsec: {} | deleteGroup | groupname={}", r.admin(), group.name());
     }
 
     static void addClient(Request r) {
@@ -160,33 +152,14 @@ final class GroupCommands {
     }
 
     static void get(Request r) {
-        String name = r.name("groupname", "Group name");
-        if (name == null) {
-            return;
+        Group group = existing(r);
+        if (group != null) {
+            r.data("group", Views.group(group));
         }
-        Group group = r.model.group(name);
-        if (group == null) {
-            r.error(NOT_FOUND);
-            return;
-        }
-        ObjectNode data = Json.MAPPER.createObjectNode();
-        data.set("group", Views.group(group));
-        r.data(data);
     }
 
     static void list(Request r) {
-        boolean verbose = r.boolOr("verbose", false);
-        ObjectNode data = Json.MAPPER.createObjectNode();
-        data.put("totalCount", r.model.groups().size());
-        ArrayNode groups = data.putArray("groups");
-        Paging.page(r, r.model.groups(), group -> {
-            if (verbose) {
-                groups.add(Views.group(group));
-            } else {
-                groups.add(group.name());
-            }
-        });
-        r.data(data);
+        Paging.answer(r, "groups", r.model.groups(), Views::group);
     }
 
     /**
@@ -194,13 +167,8 @@ final class GroupCommands {
      * new list), so that no client keeps a subscription its old group allowed.
      */
     static void modify(Request r) {
-        String name = r.name("groupname", "Group name");
-        if (name == null) {
-            return;
-        }
-        Group group = r.model.group(name);
+        Group group = existing(r);
         if (group == null) {
-            r.error(NOT_FOUND);
             return;
         }
         RoleLinks roles = RoleLinks.read(r);
@@ -208,14 +176,7 @@ final class GroupCommands {
             r.kicks.group(group, r.model);
             return;
         }
-        String textName = r.optional("textname");
-        if (textName != null) {
-            group.textName(textName);
-        }
-        String textDescription = r.optional("textdescription");
-        if (textDescription != null) {
-            group.textDescription(textDescription);
-        }
+        r.applyTexts(group);
         if (roles.outcome == RoleLinks.Outcome.OK) {
             group.replaceRoles(roles.links);
         }
@@ -232,29 +193,27 @@ final class GroupCommands {
         }
         r.changedOk();
         r.kicks.group(group, r.model);
-        LOG.info("dynsec: {} | modifyGroup | groupname={}", r.admin(), name);
+        LOG.info("dynsec: {} | modifyGroup | groupname={}", r.admin(), group.name());
     }
 
     static void setAnonymous(Request r) {
-        String name = r.name("groupname", "Group name");
-        if (name == null) {
-            return;
-        }
-        Group group = r.model.group(name);
+        Group group = existing(r);
         if (group == null) {
-            r.error(NOT_FOUND);
             return;
         }
         r.model.anonymousGroup(group);
         r.changedOk();
         r.kicks.anonymousClients();
-        LOG.info("dynsec: {} | setAnonymousGroup | groupname={}", r.admin(), name);
+        LOG.info("dynsec: {} | setAnonymousGroup | groupname={}", r.admin(), group.name());
     }
 
     static void getAnonymous(Request r) {
         Group group = r.model.anonymousGroup();
-        ObjectNode data = Json.MAPPER.createObjectNode();
-        data.putObject("group").put("groupname", group == null ? "" : group.name());
-        r.data(data);
+        r.data("group", Json.MAPPER.createObjectNode().put("groupname", group == null ? "" : group.name()));
+    }
+
+    /** The group named by the {@code groupname} argument; null (and the error answered) if there is none. */
+    private static Group existing(Request r) {
+        return r.existing("groupname", "Group name", r.model::group, NOT_FOUND);
     }
 }

@@ -1,11 +1,14 @@
 package io.culex.dynsec.internal.command;
 
+import java.util.function.Function;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.culex.dynsec.internal.access.Utf8;
 import io.culex.dynsec.internal.json.Json;
+import io.culex.dynsec.internal.model.Named;
 import io.culex.dynsec.internal.model.SecurityModel;
 
 /**
@@ -74,6 +77,13 @@ final class Request {
         }
     }
 
+    /** A successful query answering one object: {@code "data": {"<member>": value}}. */
+    void data(String member, JsonNode value) {
+        ObjectNode data = Json.MAPPER.createObjectNode();
+        data.set(member, value);
+        data(data);
+    }
+
     private ObjectNode reply(String error) {
         ObjectNode response = Json.MAPPER.createObjectNode();
         response.put("command", command);
@@ -104,6 +114,39 @@ final class Request {
             return null;
         }
         return value;
+    }
+
+    /**
+     * A required name argument that must name something that exists; answers the error itself.
+     *
+     * @param field the member name, e.g. {@code username}
+     * @param what the name in the UTF-8 message, see {@link #name}
+     * @param lookup finds the thing by name
+     * @param notFound the error when there is no such thing, e.g. {@code Client not found}
+     * @return the thing, or null if the command has already been answered with an error
+     */
+    <T> T existing(String field, String what, Function<String, T> lookup, String notFound) {
+        String value = name(field, what);
+        if (value == null) {
+            return null;
+        }
+        T found = lookup.apply(value);
+        if (found == null) {
+            error(notFound);
+        }
+        return found;
+    }
+
+    /** Set the display texts the command gives ({@code textname}, {@code textdescription}); keep the others. */
+    void applyTexts(Named named) {
+        String textName = optional("textname");
+        if (textName != null) {
+            named.textName(textName);
+        }
+        String textDescription = optional("textdescription");
+        if (textDescription != null) {
+            named.textDescription(textDescription);
+        }
     }
 
     /** @return an optional string argument, or null; check {@link #badOptional} first */

@@ -4,8 +4,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.culex.dynsec.internal.access.TopicMatching;
 import io.culex.dynsec.internal.access.Utf8;
@@ -37,8 +35,7 @@ final class RoleCommands {
             return;
         }
         Role role = new Role(name);
-        role.textName(r.optional("textname"));
-        role.textDescription(r.optional("textdescription"));
+        r.applyTexts(role);
         ModelFile.readAcls(Json.array(r.arguments(), "acls"), role);
         r.model.add(role);
         r.changedOk();
@@ -46,49 +43,25 @@ final class RoleCommands {
     }
 
     static void delete(Request r) {
-        String name = r.name("rolename", "Role name");
-        if (name == null) {
-            return;
-        }
-        Role role = r.model.role(name);
+        Role role = existing(r, NOT_FOUND);
         if (role == null) {
-            r.error(NOT_FOUND);
             return;
         }
         r.kicks.role(role, r.model);
         r.model.remove(role);
         r.changedOk();
-        LOG.info("dynsec: {} | deleteRole | rolename={}", r.admin(), name);
+        LOG.info("dynsec: {} | deleteRole | rolename={}", r.admin(), role.name());
     }
 
     static void get(Request r) {
-        String name = r.name("rolename", "Role name");
-        if (name == null) {
-            return;
+        Role role = existing(r, NOT_FOUND);
+        if (role != null) {
+            r.data("role", Views.role(role));
         }
-        Role role = r.model.role(name);
-        if (role == null) {
-            r.error(NOT_FOUND);
-            return;
-        }
-        ObjectNode data = Json.MAPPER.createObjectNode();
-        data.set("role", Views.role(role));
-        r.data(data);
     }
 
     static void list(Request r) {
-        boolean verbose = r.boolOr("verbose", false);
-        ObjectNode data = Json.MAPPER.createObjectNode();
-        data.put("totalCount", r.model.roles().size());
-        ArrayNode roles = data.putArray("roles");
-        Paging.page(r, r.model.roles(), role -> {
-            if (verbose) {
-                roles.add(Views.role(role));
-            } else {
-                roles.add(role.name());
-            }
-        });
-        r.data(data);
+        Paging.answer(r, "roles", r.model.roles(), Views::role);
     }
 
     /**
@@ -96,36 +69,24 @@ final class RoleCommands {
      * disconnected when the entries change (Mosquitto 2.0 did not), so that existing subscriptions are checked again.
      */
     static void modify(Request r) {
-        String name = r.name("rolename", "Role name");
-        if (name == null) {
-            return;
-        }
-        Role role = r.model.role(name);
+        Role role = existing(r, "Role does not exist");
         if (role == null) {
-            r.error("Role does not exist");
             return;
         }
-        String textName = r.optional("textname");
-        if (textName != null) {
-            role.textName(textName);
-        }
-        String textDescription = r.optional("textdescription");
-        if (textDescription != null) {
-            role.textDescription(textDescription);
-        }
+        r.applyTexts(role);
         JsonNode acls = Json.array(r.arguments(), "acls");
         if (acls != null) {
-            Role replacement = new Role(name);
+            Role replacement = new Role(role.name());
             ModelFile.readAcls(acls, replacement);
             role.replaceAcls(replacement);
             r.kicks.role(role, r.model);
         }
         r.changedOk();
-        LOG.info("dynsec: {} | modifyRole | rolename={}", r.admin(), name);
+        LOG.info("dynsec: {} | modifyRole | rolename={}", r.admin(), role.name());
     }
 
     static void addAcl(Request r) {
-        Role role = roleForAcl(r);
+        Role role = existing(r, NOT_FOUND);
         AclType type = role == null ? null : aclType(r);
         if (type == null) {
             return;
@@ -151,7 +112,7 @@ final class RoleCommands {
     }
 
     static void removeAcl(Request r) {
-        Role role = roleForAcl(r);
+        Role role = existing(r, NOT_FOUND);
         AclType type = role == null ? null : aclType(r);
         if (type == null) {
             return;
@@ -174,16 +135,9 @@ final class RoleCommands {
                 type.jsonName(), topic);
     }
 
-    private static Role roleForAcl(Request r) {
-        String name = r.name("rolename", "Role name");
-        if (name == null) {
-            return null;
-        }
-        Role role = r.model.role(name);
-        if (role == null) {
-            r.error(NOT_FOUND);
-        }
-        return role;
+    /** The role named by the {@code rolename} argument; null (and the error answered) if there is none. */
+    private static Role existing(Request r, String notFound) {
+        return r.existing("rolename", "Role name", r.model::role, notFound);
     }
 
     private static AclType aclType(Request r) {

@@ -25,6 +25,7 @@ import io.culex.dynsec.internal.model.Client;
 import io.culex.dynsec.internal.model.DefaultAccess;
 import io.culex.dynsec.internal.model.Group;
 import io.culex.dynsec.internal.model.Link;
+import io.culex.dynsec.internal.model.Named;
 import io.culex.dynsec.internal.model.Password;
 import io.culex.dynsec.internal.model.Role;
 import io.culex.dynsec.internal.model.SecurityModel;
@@ -174,10 +175,14 @@ public final class ModelFile {
             return null;
         }
         Role role = new Role(name);
-        role.textName(Json.string(node, "textname"));
-        role.textDescription(Json.string(node, "textdescription"));
+        readTexts(node, role);
         readAcls(Json.array(node, "acls"), role);
         return role;
+    }
+
+    private static void readTexts(JsonNode node, Named named) {
+        named.textName(Json.string(node, "textname"));
+        named.textDescription(Json.string(node, "textdescription"));
     }
 
     /** ACL entries of any type; entries without a topic or of an unknown type are skipped, as in Mosquitto. */
@@ -185,13 +190,11 @@ public final class ModelFile {
         if (acls == null) {
             return;
         }
-        for (AclType type : AclType.values()) {
-            for (JsonNode entry : acls) {
-                String typeName = Json.string(entry, "acltype");
-                String topic = Json.string(entry, "topic");
-                if (typeName == null || topic == null || AclType.byName(typeName).orElse(null) != type) {
-                    continue;
-                }
+        for (JsonNode entry : acls) {
+            String typeName = Json.string(entry, "acltype");
+            String topic = Json.string(entry, "topic");
+            AclType type = typeName == null ? null : AclType.byName(typeName).orElse(null);
+            if (type != null && topic != null) {
                 role.addAcl(type, new Acl(topic, Json.intOr(entry, "priority", 0),
                         Json.boolOr(entry, "allow", false)));
             }
@@ -217,8 +220,7 @@ public final class ModelFile {
             }
         }
         client.clientId(Json.string(node, "clientid"));
-        client.textName(Json.string(node, "textname"));
-        client.textDescription(Json.string(node, "textdescription"));
+        readTexts(node, client);
         JsonNode roles = Json.array(node, "roles");
         if (roles != null) {
             for (JsonNode link : roles) {
@@ -237,8 +239,7 @@ public final class ModelFile {
             return;
         }
         Group group = new Group(name);
-        group.textName(Json.string(node, "textname"));
-        group.textDescription(Json.string(node, "textdescription"));
+        readTexts(node, group);
         JsonNode roles = Json.array(node, "roles");
         if (roles != null) {
             for (JsonNode link : roles) {
@@ -277,8 +278,7 @@ public final class ModelFile {
             ObjectNode node = clients.addObject();
             node.put("username", client.name());
             Views.putIfSet(node, "clientid", client.clientId());
-            Views.putIfSet(node, "textname", client.textName());
-            Views.putIfSet(node, "textdescription", client.textDescription());
+            Views.putTexts(node, client);
             if (client.disabled()) {
                 node.put("disabled", true);
             }
@@ -295,8 +295,7 @@ public final class ModelFile {
         for (Group group : model.groups()) {
             ObjectNode node = groups.addObject();
             node.put("groupname", group.name());
-            Views.putIfSet(node, "textname", group.textName());
-            Views.putIfSet(node, "textdescription", group.textDescription());
+            Views.putTexts(node, group);
             node.set("roles", Views.links(group.roles(), "rolename"));
             node.set("clients", Views.links(group.clients(), "username"));
         }

@@ -10,6 +10,7 @@ import io.culex.dynsec.internal.model.AclType;
 import io.culex.dynsec.internal.model.Client;
 import io.culex.dynsec.internal.model.Group;
 import io.culex.dynsec.internal.model.Link;
+import io.culex.dynsec.internal.model.Named;
 import io.culex.dynsec.internal.model.Role;
 
 /** The JSON shapes of clients, groups and roles in responses, member for member as Mosquitto's plugin sends them. */
@@ -23,8 +24,7 @@ public final class Views {
         ObjectNode node = Json.MAPPER.createObjectNode();
         node.put("username", client.name());
         putIfSet(node, "clientid", client.clientId());
-        putIfSet(node, "textname", client.textName());
-        putIfSet(node, "textdescription", client.textDescription());
+        putTexts(node, client);
         if (client.disabled()) {
             node.put("disabled", true);
         }
@@ -37,8 +37,7 @@ public final class Views {
     public static ObjectNode group(Group group) {
         ObjectNode node = Json.MAPPER.createObjectNode();
         node.put("groupname", group.name());
-        putIfSet(node, "textname", group.textName());
-        putIfSet(node, "textdescription", group.textDescription());
+        putTexts(node, group);
         ArrayNode clients = node.putArray("clients");
         for (Link<Client> member : group.clients()) {
             clients.addObject().put("username", member.name());
@@ -51,8 +50,7 @@ public final class Views {
     public static ObjectNode role(Role role) {
         ObjectNode node = Json.MAPPER.createObjectNode();
         node.put("rolename", role.name());
-        putIfSet(node, "textname", role.textName());
-        putIfSet(node, "textdescription", role.textDescription());
+        putTexts(node, role);
         ArrayNode acls = node.putArray("acls");
         for (AclType type : AclType.values()) {
             for (Acl acl : role.acls(type)) {
@@ -77,6 +75,12 @@ public final class Views {
             }
         }
         return array;
+    }
+
+    /** The display texts, each only if set. */
+    static void putTexts(ObjectNode node, Named named) {
+        putIfSet(node, "textname", named.textName());
+        putIfSet(node, "textdescription", named.textDescription());
     }
 
     static void putIfSet(ObjectNode node, String name, String value) {

@@ -4,24 +4,16 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** A client: a user name with an optional password and fixed client id, roles and group memberships. */
-public final class Client implements Named {
+public final class Client extends Named {
 
-    private final String username;
     private String clientId;
-    private String textName;
-    private String textDescription;
     private boolean disabled;
     private Password password;
     final List<Link<Role>> roles = new ArrayList<>();
     final List<Link<Group>> groups = new ArrayList<>();
 
     public Client(String username) {
-        this.username = username;
-    }
-
-    @Override
-    public String name() {
-        return username;
+        super(username);
     }
 
     /** @return the client id the user must connect with, or null if any */
@@ -32,22 +24,6 @@ public final class Client implements Named {
     /** @param value the client id, or null or empty for any */
     public void clientId(String value) {
         clientId = value == null || value.isEmpty() ? null : value;
-    }
-
-    public String textName() {
-        return textName;
-    }
-
-    public void textName(String value) {
-        textName = value;
-    }
-
-    public String textDescription() {
-        return textDescription;
-    }
-
-    public void textDescription(String value) {
-        textDescription = value;
     }
 
     public boolean disabled() {

@@ -4,38 +4,14 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** A group: roles shared by its clients. Group membership is kept on both sides, as in Mosquitto. */
-public final class Group implements Named {
+public final class Group extends Named {
 
-    private final String name;
-    private String textName;
-    private String textDescription;
     final List<Link<Role>> roles = new ArrayList<>();
     /** Members ordered by user name; the priority is the group's priority for that client. */
     final List<Link<Client>> clients = new ArrayList<>();
 
     public Group(String name) {
-        this.name = name;
-    }
-
-    @Override
-    public String name() {
-        return name;
-    }
-
-    public String textName() {
-        return textName;
-    }
-
-    public void textName(String value) {
-        textName = value;
-    }
-
-    public String textDescription() {
-        return textDescription;
-    }
-
-    public void textDescription(String value) {
-        textDescription = value;
+        super(name);
     }
 
     /** @return the roles in check order (read only) */

@@ -1,7 +1,6 @@
 package io.culex.dynsec.internal.model;
 
 import java.security.SecureRandom;
-import java.util.Arrays;
 
 import io.culex.passwordhash.Pbkdf2Sha512;
 
@@ -56,16 +55,5 @@ public final class Password {
 
     public int iterations() {
         return iterations;
-    }
-
-    @Override
-    public boolean equals(Object o) {
-        return o instanceof Password p && iterations == p.iterations && Arrays.equals(hash, p.hash)
-                && Arrays.equals(salt, p.salt);
-    }
-
-    @Override
-    public int hashCode() {
-        return Arrays.hashCode(hash);
     }
 }

@@ -6,39 +6,15 @@ import java.util.List;
 import java.util.Map;
 
 /** A role: named lists of ACL entries, one list per {@link AclType}, each ordered by priority, highest first. */
-public final class Role implements Named {
+public final class Role extends Named {
 
-    private final String name;
-    private String textName;
-    private String textDescription;
     private final Map<AclType, List<Acl>> acls = new EnumMap<>(AclType.class);
 
     public Role(String name) {
-        this.name = name;
+        super(name);
         for (AclType type : AclType.values()) {
             acls.put(type, new ArrayList<>());
         }
-    }
-
-    @Override
-    public String name() {
-        return name;
-    }
-
-    public String textName() {
-        return textName;
-    }
-
-    public void textName(String value) {
-        textName = value;
-    }
-
-    public String textDescription() {
-        return textDescription;
-    }
-
-    public void textDescription(String value) {
-        textDescription = value;
     }
 
     /** @return the entries of one type in check order (read only) */

@@ -2,6 +2,7 @@ package io.culex.dynsec.internal.model;
 
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.List;
 import java.util.TreeMap;
 
@@ -34,15 +35,15 @@ public final class SecurityModel {
 
     /** @return the clients in name order (read only view) */
     public Collection<Client> clients() {
-        return java.util.Collections.unmodifiableCollection(clients.values());
+        return Collections.unmodifiableCollection(clients.values());
     }
 
     public Collection<Group> groups() {
-        return java.util.Collections.unmodifiableCollection(groups.values());
+        return Collections.unmodifiableCollection(groups.values());
     }
 
     public Collection<Role> roles() {
-        return java.util.Collections.unmodifiableCollection(roles.values());
+        return Collections.unmodifiableCollection(roles.values());
     }
 
     public DefaultAccess defaultAccess() {

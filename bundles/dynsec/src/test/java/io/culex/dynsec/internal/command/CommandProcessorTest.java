@@ -35,7 +35,7 @@ class CommandProcessorTest {
 
     private JsonNode run(String payload) throws Exception {
         last = CommandProcessor.process(model, payload.getBytes(StandardCharsets.UTF_8), "test/admin");
-        JsonNode tree = Json.MAPPER.readTree(last.response());
+        JsonNode tree = Json.MAPPER.readTree(last.payload());
         return tree.get("responses");
     }
 
@@ -94,7 +94,7 @@ class CommandProcessorTest {
                 .getBytes(StandardCharsets.ISO_8859_1);
         last = CommandProcessor.process(model, payload, "test");
         assertEquals("Role name not valid UTF-8",
-                Json.MAPPER.readTree(last.response()).get("responses").get(0).get("error").asText());
+                Json.MAPPER.readTree(last.payload()).get("responses").get(0).get("error").asText());
     }
 
     @Test
