@@ -201,15 +201,7 @@ public final class BrokerComponent implements Broker {
 
     @Override
     public int disconnectClientsByUsername(String username) {
-        int count = 0;
-        for (MqttConnection connection : engine().connected().values()) {
-            ClientInfo client = connection.client();
-            if (client != null && username.equals(client.username())) {
-                connection.channel().eventLoop().execute(() -> connection.kick("disconnected by the broker"));
-                count++;
-            }
-        }
-        return count;
+        return kickClientsByUsername(Objects.requireNonNull(username, "username"), true);
     }
 
     @Override
