@@ -190,15 +190,7 @@ final class DynsecBrokers implements AutoCloseable {
     /** {@code -V 5 -d} and the credentials for mosquitto_pub/mosquitto_sub; nulls are left out. */
     static List<String> clientArgs(String user, String password, String clientId) {
         List<String> args = new ArrayList<>(List.of("-V", "5", "-d"));
-        if (user != null) {
-            args.addAll(List.of("-u", user));
-        }
-        if (password != null) {
-            args.addAll(List.of("-P", password));
-        }
-        if (clientId != null) {
-            args.addAll(List.of("-i", clientId));
-        }
+        args.addAll(MosquittoTools.credentials(user, password, clientId));
         return args;
     }
 

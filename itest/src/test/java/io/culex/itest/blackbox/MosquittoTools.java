@@ -34,6 +34,24 @@ public final class MosquittoTools {
         }
     }
 
+    /**
+     * The {@code -u}/{@code -P}/{@code -i} options of mosquitto_pub and mosquitto_sub for these credentials; a null
+     * value leaves its option out.
+     */
+    public static List<String> credentials(String user, String password, String clientId) {
+        List<String> args = new ArrayList<>();
+        if (user != null) {
+            args.addAll(List.of("-u", user));
+        }
+        if (password != null) {
+            args.addAll(List.of("-P", password));
+        }
+        if (clientId != null) {
+            args.addAll(List.of("-i", clientId));
+        }
+        return args;
+    }
+
     /** Run {@code mosquitto_pub} with the arguments and wait for it. */
     public static Result pub(int port, String... args) throws IOException, InterruptedException {
         return run("mosquitto_pub", port, args);

@@ -94,7 +94,7 @@ class SecurityFilesIT {
             "-       | -        | 0",
     })
     void authenticationLikeMosquitto(String user, String password, int expectedExit) throws Exception {
-        List<String> args = new ArrayList<>(credentials(user, password, null));
+        List<String> args = new ArrayList<>(MosquittoTools.credentials(user, password, null));
         args.addAll(List.of("-q", "1", "-t", "sentinel/auth", "-m", "x"));
         int mosquittoExit = MosquittoTools.pub(mosquittoPort, args.toArray(String[]::new)).exitCode;
         int culexExit = MosquittoTools.pub(culexPort, args.toArray(String[]::new)).exitCode;
@@ -218,7 +218,7 @@ class SecurityFilesIT {
     }
 
     private static String subAck(int port, String user, String password, String filter) throws Exception {
-        List<String> args = new ArrayList<>(credentials(user, password, null));
+        List<String> args = new ArrayList<>(MosquittoTools.credentials(user, password, null));
         args.addAll(List.of("-t", filter));
         try (MosquittoTools.Sub sub = MosquittoTools.sub(port, args.toArray(String[]::new))) {
             // mosquitto_sub prints the granted QoS list right after its "received SUBACK" line
@@ -241,10 +241,10 @@ class SecurityFilesIT {
     private static boolean delivered(int port, String pubUser, String pubId, String topic, String subUser,
             String subId, String filter) throws Exception {
         String marker = "m" + SEQUENCE.incrementAndGet();
-        List<String> subArgs = new ArrayList<>(credentials(subUser, password(subUser), subId));
+        List<String> subArgs = new ArrayList<>(MosquittoTools.credentials(subUser, password(subUser), subId));
         subArgs.addAll(List.of("-q", "1", "-t", filter, "-t", "sentinel/" + marker));
         try (MosquittoTools.Sub sub = MosquittoTools.sub(port, subArgs.toArray(String[]::new))) {
-            List<String> pub = new ArrayList<>(credentials(pubUser, password(pubUser), pubId));
+            List<String> pub = new ArrayList<>(MosquittoTools.credentials(pubUser, password(pubUser), pubId));
             pub.addAll(List.of("-q", "1"));
             List<String> message = new ArrayList<>(pub);
             message.addAll(List.of("-t", topic, "-m", marker));
@@ -264,20 +264,6 @@ class SecurityFilesIT {
 
     private static String password(String user) {
         return user == null ? null : user + "-pw";
-    }
-
-    private static List<String> credentials(String user, String password, String clientId) {
-        List<String> args = new ArrayList<>();
-        if (user != null) {
-            args.addAll(List.of("-u", user));
-        }
-        if (password != null) {
-            args.addAll(List.of("-P", password));
-        }
-        if (clientId != null) {
-            args.addAll(List.of("-i", clientId));
-        }
-        return args;
     }
 
     private static void run(String... command) throws IOException, InterruptedException {
