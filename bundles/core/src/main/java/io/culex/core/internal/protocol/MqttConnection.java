@@ -211,7 +211,8 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter
         if (closeReason == null) {
             closeReason = reason;
         }
-        boolean tellClient = isMqtt5() && state == State.CONNECTED && ctx.channel().isActive();
+        // after the client's own DISCONNECT the connection just closes: only the broker's decisions are told
+        boolean tellClient = isMqtt5() && !graceful && state == State.CONNECTED && ctx.channel().isActive();
         endSession();
         if (tellClient) {
             ctx.writeAndFlush(Mqtt5Packets.disconnect(reasonCode)).addListener(f -> ctx.close());

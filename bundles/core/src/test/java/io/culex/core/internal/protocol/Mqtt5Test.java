@@ -2,6 +2,7 @@ package io.culex.core.internal.protocol;
 
 import static io.culex.core.internal.testing.Mqtt5Raw.props;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -284,6 +285,16 @@ class Mqtt5Test {
             RawClient.Packet disconnect = c.read();
             assertEquals(14, disconnect.type);
             assertEquals(0x95, disconnect.body[0] & 0xFF);
+        }
+    }
+
+    @Test
+    void aClientsDisconnectIsNotAnsweredWithADisconnect() throws Exception {
+        try (RawClient c = connect("leaving")) {
+            c.send(Mqtt5Raw.disconnect(0, props()));
+            // the broker closes the connection without a packet of its own (MQTT 5: only the sender of
+            // DISCONNECT speaks; a DISCONNECT back, 0x80, made Paho report "Server Disconnected the client")
+            assertThrows(java.io.EOFException.class, c::read);
         }
     }
 
