@@ -29,6 +29,11 @@ public final class BrokerSettings {
     public final boolean connectionMessages;
     public final long authenticationTimeoutMillis;
     /**
+     * How long a congested subscriber may take no message at all while publishers wait for it before it is
+     * stalled and no longer paces them ({@code culex.flow_control_stall_ms}).
+     */
+    public final long flowControlStallMillis;
+    /**
      * Security providers the configuration requires ({@code password_file}, {@code acl_file}, ...): each must be
      * registered as an SPI service with that {@code culex.provider} property, or the broker fails closed.
      */
@@ -52,6 +57,7 @@ public final class BrokerSettings {
         queueQos0Messages = bool(p, "queue_qos0_messages", false);
         connectionMessages = bool(p, "connection_messages", true);
         authenticationTimeoutMillis = longValue(p, "culex.authentication_timeout_ms", 10_000);
+        flowControlStallMillis = longValue(p, "culex.flow_control_stall_ms", 1_000);
         requiredProviders = strings(p, "required_providers");
     }
 

@@ -18,6 +18,7 @@ import io.culex.core.internal.extension.Extensions;
 import io.culex.core.internal.extension.Interception;
 import io.culex.core.internal.extension.ServiceChain;
 import io.culex.core.internal.protocol.MqttConnection;
+import io.culex.core.internal.routing.FlowSource;
 import io.culex.core.internal.routing.Message;
 import io.culex.core.internal.routing.RetainedStore;
 import io.culex.core.internal.routing.Router;
@@ -124,9 +125,11 @@ public final class Engine {
      * @param message the message
      * @param publisher the publishing client, or {@code null} for the broker
      * @param current the event loop running this call
+     * @param source the connection it came from, paused if a subscriber it reaches is congested; {@code null} for
+     *     messages that must not be held back (wills, the broker's own)
      * @return how many subscribers it was routed to, {@link #DENIED} or {@link #ACCEPTED}
      */
-    public int publish(Message message, ClientInfo publisher, EventLoop current) {
+    public int publish(Message message, ClientInfo publisher, EventLoop current, FlowSource source) {
         Interception.Outcome outcome = interception.apply(publisher, message);
         if (outcome.verdict != Verdict.CONTINUE) {
             LOG.debug("Message to {} stopped by an interceptor: {}", message.topic(), outcome.verdict);
@@ -148,7 +151,7 @@ public final class Engine {
                     retained.put(m);
                 }
             }
-            return router.route(m, current);
+            return router.route(m, current, source);
         } finally {
             if (m != message) {
                 m.release();
@@ -166,7 +169,7 @@ public final class Engine {
             LOG.info("Will of client {} to '{}' denied.", client.clientId(), will.topic());
             return;
         }
-        publish(will, client, current);
+        publish(will, client, current, null);
     }
 
     /**
@@ -177,7 +180,7 @@ public final class Engine {
         loop.execute(() -> {
             Message m = new Message(topic, Unpooled.wrappedBuffer(payload), qos, retain, null);
             try {
-                publish(m, null, loop);
+                publish(m, null, loop, null);
             } finally {
                 m.release();
             }

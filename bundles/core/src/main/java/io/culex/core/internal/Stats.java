@@ -14,6 +14,7 @@ public final class Stats {
     private final LongAdder publishReceived = new LongAdder();
     private final LongAdder publishSent = new LongAdder();
     private final LongAdder publishDropped = new LongAdder();
+    private final LongAdder publishersPaused = new LongAdder();
     private final LongAdder bytesReceived = new LongAdder();
     private final LongAdder bytesSent = new LongAdder();
     private final AtomicLong connected = new AtomicLong();
@@ -29,6 +30,21 @@ public final class Stats {
 
     public void publishDropped() {
         publishDropped.increment();
+    }
+
+    /** Flow control paused a connection's PUBLISH input because a subscriber it feeds was congested. */
+    public void publisherPaused() {
+        publishersPaused.increment();
+    }
+
+    /** @return how often flow control paused a publisher */
+    public long publishersPaused() {
+        return publishersPaused.sum();
+    }
+
+    /** @return messages dropped so far (queue limits, size limits) */
+    public long droppedMessages() {
+        return publishDropped.sum();
     }
 
     public void bytesReceived(long n) {

@@ -14,6 +14,8 @@ import org.slf4j.LoggerFactory;
 import io.culex.api.ClientInfo;
 import io.culex.api.ProtocolVersion;
 import io.culex.core.internal.Engine;
+import io.culex.core.internal.routing.Backlog;
+import io.culex.core.internal.routing.FlowSource;
 import io.culex.core.internal.routing.Message;
 import io.culex.core.internal.routing.SharedFilter;
 import io.culex.core.internal.session.Session;
@@ -59,7 +61,7 @@ import io.netty.util.ReferenceCountUtil;
  * connection, logged with the client id, and nothing else.
  */
 public final class MqttConnection extends ChannelInboundHandlerAdapter
-        implements SessionConnection, SessionRegistry.Claimant {
+        implements SessionConnection, SessionRegistry.Claimant, FlowSource {
 
     public static final String HANDLER_NAME = "mqtt";
     /** The MQTT 5 reason code for {@link #kick(String, int)} at shutdown. */
@@ -86,6 +88,7 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter
     private final SubscriptionRequests subscriptions;
     private final PublishRequests publishes;
     private ChannelHandlerContext ctx;
+    private PausedInput input;
     private State state = State.AWAIT_CONNECT;
     private ClientContext client;
     private Session session;
@@ -115,6 +118,7 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter
     @Override
     public void handlerAdded(ChannelHandlerContext context) {
         this.ctx = context;
+        this.input = new PausedInput(context, this::process, engine.stats(), engine.settings().flowControlStallMillis);
     }
 
     @Override
@@ -143,6 +147,15 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter
             hold(packet);
             return;
         }
+        if (state == State.CONNECTED && input.mustHold(packet)) {
+            input.hold(packet);
+            return;
+        }
+        process(packet);
+    }
+
+    /** Handle one packet and release it. */
+    private void process(MqttMessage packet) {
         try {
             handle(packet);
         } catch (RuntimeException e) {
@@ -166,6 +179,9 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter
     @Override
     public void userEventTriggered(ChannelHandlerContext context, Object evt) {
         if (evt instanceof IdleStateEvent) {
+            if (input.isReadingStopped()) {
+                return; // the broker is not reading (flow control): the client is not the one that is idle
+            }
             LOG.info("Client {} has exceeded timeout, disconnecting.", id());
             close("exceeded timeout", ReasonCodes.KEEP_ALIVE_TIMEOUT);
             return;
@@ -190,6 +206,7 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter
         handshake.cancelTimer();
         enhancedAuth.cancelTimer();
         releasePending();
+        input.release();
         endSession();
         state = State.CLOSED;
         discardWill();
@@ -589,6 +606,19 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter
         closeReason = reason;
         discardWill();
         ctx.close();
+    }
+
+    // ---------------------------------------------------------------- FlowSource
+
+
+    @Override
+    public void pause(Backlog cause) {
+        input.pause(cause);
+    }
+
+    @Override
+    public void resume() {
+        input.resume();
     }
 
     // ---------------------------------------------------------------- SessionConnection

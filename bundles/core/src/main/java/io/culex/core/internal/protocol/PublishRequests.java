@@ -109,7 +109,7 @@ final class PublishRequests {
             long expiresAt = expiry == null ? Long.MAX_VALUE : Message.expiryFromNow(Integer.toUnsignedLong(expiry));
             Message message = new Message(topic, copy, qos, retain, connection.clientContext().clientId(), forwarded, expiresAt);
             try {
-                int routed = engine.publish(message, connection.clientContext(), connection.loop());
+                int routed = engine.publish(message, connection.clientContext(), connection.loop(), connection);
                 if (routed == Engine.DENIED) {
                     reason = ReasonCodes.NOT_AUTHORIZED;
                 } else if (routed == 0) {

@@ -17,6 +17,10 @@ import io.netty.util.concurrent.FastThreadLocal;
  *
  * <p>A subscriber with several matching subscriptions gets one copy, at the highest QoS among them
  * (MQTT 3.1.1 3.3.5, MQTT 5 "overlapping subscriptions").
+ *
+ * <p>Flow control: every message is delivered (nothing is dropped here), but a message that reaches a subscriber
+ * whose {@link Backlog} is congested pauses its {@link FlowSource} until that subscriber has caught up. Messages
+ * handed to other loops count in the target's backlog until taken, so the hand-off is bounded too.
  */
 public final class Router {
 
@@ -39,9 +43,11 @@ public final class Router {
      *
      * @param message the message
      * @param current the event loop running this call
+     * @param source where the message comes from, paused if it reaches a congested subscriber; {@code null} for
+     *     the broker's own messages, which are never held back
      * @return how many subscribers it was handed to
      */
-    public int route(Message message, EventLoop current) {
+    public int route(Message message, EventLoop current, FlowSource source) {
         Scratch s = scratch.get();
         List<Subscription> matches = s.matches;
         matches.clear();
@@ -65,13 +71,13 @@ public final class Router {
                 }
                 overlapping.merge(subscriber, sub, Subscription::mergedWith);
             } else {
-                dispatch(s, subscriber, message, sub, current);
+                dispatch(s, subscriber, message, sub, current, source);
                 delivered++;
             }
         }
         if (overlapping != null) {
             for (Map.Entry<Subscriber, Subscription> e : overlapping.entrySet()) {
-                dispatch(s, e.getKey(), message, e.getValue(), current);
+                dispatch(s, e.getKey(), message, e.getValue(), current, source);
                 delivered++;
             }
             overlapping.clear();
@@ -80,12 +86,23 @@ public final class Router {
         return delivered;
     }
 
-    private void dispatch(Scratch s, Subscriber subscriber, Message message, Subscription sub, EventLoop current) {
+    private void dispatch(Scratch s, Subscriber subscriber, Message message, Subscription sub, EventLoop current,
+                          FlowSource source) {
         EventLoop target = subscriber.loop();
+        Backlog backlog = subscriber.backlog();
         if (target == current) {
             subscriber.deliver(message, sub);
-            return;
+        } else {
+            backlog.handedOver();
+            handOff(s, target, subscriber, message, sub, current);
         }
+        if (source != null && backlog.isCongested()) {
+            backlog.await(source);
+        }
+    }
+
+    private static void handOff(Scratch s, EventLoop target, Subscriber subscriber, Message message,
+                                Subscription sub, EventLoop current) {
         Batch batch = s.pending.get(target);
         if (batch == null) {
             batch = new Batch();
@@ -145,6 +162,7 @@ public final class Router {
                     // one subscriber's failure must not cost the others their messages
                     LOG.error("Delivery of {} to {} failed: {}", message, subscribers[i], e.toString(), e);
                 } finally {
+                    subscribers[i].backlog().taken();
                     message.release();
                 }
             }

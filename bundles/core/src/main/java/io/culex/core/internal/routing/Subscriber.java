@@ -25,6 +25,9 @@ public interface Subscriber {
      */
     void deliver(Message message, Subscription subscription);
 
+    /** @return how far behind the subscriber is, which paces the publishers that feed it */
+    Backlog backlog();
+
     /** @return how many subscriptions the subscriber has; more than one means a message may match it twice */
     int subscriptionCount();
 }

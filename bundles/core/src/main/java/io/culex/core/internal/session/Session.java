@@ -20,6 +20,8 @@ import io.culex.api.ClientInfo;
 import io.culex.core.internal.BrokerSettings;
 import io.culex.core.internal.Engine;
 import io.culex.core.internal.protocol.PublishEncoding;
+import io.culex.core.internal.routing.Backlog;
+import io.culex.core.internal.routing.FlowSource;
 import io.culex.core.internal.routing.Message;
 import io.culex.core.internal.routing.Subscriber;
 import io.culex.core.internal.routing.Subscription;
@@ -48,6 +50,7 @@ public final class Session implements Subscriber {
 
     private final String clientId;
     private final Engine engine;
+    private final Backlog backlog;
     private volatile EventLoop loop;
     /** The newest connection that claimed this session; see {@link SessionRegistry}. */
     volatile Object claimant;
@@ -69,12 +72,17 @@ public final class Session implements Subscriber {
     private ClientInfo pendingWillClient;
     private ScheduledFuture<?> pendingWillTask;
     private boolean destroyed;
+    /** Messages for this client are being dropped (queue full); logged once per episode, as Mosquitto does. */
+    private boolean dropping;
 
     Session(String clientId, long expirySeconds, Engine engine, EventLoop loop) {
         this.clientId = clientId;
         this.expirySeconds = expirySeconds;
         this.engine = engine;
         this.loop = loop;
+        this.backlog = new Backlog(clientId);
+        BrokerSettings settings = engine.settings();
+        backlog.limits(settings.maxQueuedMessages, settings.maxQueuedBytes);
     }
 
     @Override
@@ -106,6 +114,11 @@ public final class Session implements Subscriber {
     }
 
     @Override
+    public Backlog backlog() {
+        return backlog;
+    }
+
+    @Override
     public int subscriptionCount() {
         return subscriptionCount;
     }
@@ -132,6 +145,8 @@ public final class Session implements Subscriber {
     void release(SessionConnection old) {
         if (connection == old) {
             connection = null;
+            backlog.owner(null);
+            updateBacklog();
         }
     }
 
@@ -154,6 +169,9 @@ public final class Session implements Subscriber {
     public void attach(SessionConnection newConnection) {
         connection = newConnection;
         client = newConnection.client();
+        backlog.owner(newConnection instanceof FlowSource ? (FlowSource) newConnection : null);
+        BrokerSettings settings = engine.settings();
+        backlog.limits(settings.maxQueuedMessages, settings.maxQueuedBytes);
         cancel(expiry);
         expiry = null;
         if (pendingWill != null) {
@@ -185,6 +203,8 @@ public final class Session implements Subscriber {
             return;
         }
         connection = null;
+        backlog.owner(null);
+        updateBacklog(); // an offline session's queue paces nobody: its limits alone apply
         startExpiry();
     }
 
@@ -255,6 +275,8 @@ public final class Session implements Subscriber {
             queue = null;
             queuedBytes = 0;
         }
+        backlog.owner(null);
+        updateBacklog(); // publishers waiting for this session must not wait for ever
         incomingQos2 = null;
         engine.sessions().removed(this);
     }
@@ -479,17 +501,34 @@ public final class Session implements Subscriber {
             queue = new ArrayDeque<>();
         }
         int size = message.payloadSize();
+        backlog.limits(settings.maxQueuedMessages, settings.maxQueuedBytes);
         while (isFull(size, settings)) {
             if (!dropOldestQos0()) {
                 engine.stats().publishDropped();
-                if (LOG.isDebugEnabled()) {
-                    LOG.debug("Outgoing messages are being dropped for client {}.", clientId);
-                }
+                startDropping();
                 return;
             }
         }
         queue.addLast(new Queued(message.retain(), qos, retainFlag, subscriptionIds));
         queuedBytes += size;
+        updateBacklog();
+    }
+
+    /** The queue is full and messages are lost: say so once, until the queue has room again (as Mosquitto). */
+    private void startDropping() {
+        if (!dropping) {
+            dropping = true;
+            LOG.info("Outgoing messages are being dropped for client {}.", clientId);
+        }
+    }
+
+    /** Tell the publishers' flow control how much is queued for the connected client. */
+    private void updateBacklog() {
+        if (connection == null || queue == null) {
+            backlog.queued(0, 0);
+        } else {
+            backlog.queued(queue.size(), queuedBytes);
+        }
     }
 
     private boolean isFull(int size, BrokerSettings settings) {
@@ -509,6 +548,7 @@ public final class Session implements Subscriber {
                 queuedBytes -= q.message.payloadSize();
                 q.message.release();
                 engine.stats().publishDropped();
+                startDropping();
                 return true;
             }
         }
@@ -520,6 +560,17 @@ public final class Session implements Subscriber {
         if (connection == null || queue == null) {
             return;
         }
+        try {
+            drainQueue();
+        } finally {
+            if (dropping && queue != null && !isFull(0, engine.settings())) {
+                dropping = false;
+            }
+            updateBacklog();
+        }
+    }
+
+    private void drainQueue() {
         BrokerSettings settings = engine.settings();
         long now = System.nanoTime();
         while (!queue.isEmpty() && connection != null) {

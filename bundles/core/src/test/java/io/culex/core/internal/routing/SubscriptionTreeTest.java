@@ -20,8 +20,10 @@ class SubscriptionTreeTest {
 
     private static final class Named implements Subscriber {
         final String name;
+        final Backlog backlog;
 
         Named(String name) {
+            this.backlog = new Backlog(name);
             this.name = name;
         }
 
@@ -42,6 +44,11 @@ class SubscriptionTreeTest {
 
         @Override
         public void deliver(Message message, Subscription subscription) {
+        }
+
+        @Override
+        public Backlog backlog() {
+            return backlog;
         }
 
         @Override
