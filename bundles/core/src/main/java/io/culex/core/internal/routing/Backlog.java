@@ -1,7 +1,7 @@
 package io.culex.core.internal.routing;
 
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -39,7 +39,12 @@ public final class Backlog {
     private volatile boolean stalled;
     private volatile long lastProgressNanos;
     private volatile FlowSource owner;
-    private final ConcurrentLinkedQueue<FlowSource> waiters = new ConcurrentLinkedQueue<>();
+    /**
+     * The paused sources, a lock-free stack. Waking takes the whole stack at once, so a source that pauses again
+     * while others are being woken waits for the next wake instead of being resumed at once by this one (which would
+     * let it add message after message while the subscriber is congested).
+     */
+    private final AtomicReference<Waiter> waiters = new AtomicReference<>();
 
     /** @param subscriberId the client id, for the log */
     public Backlog(String subscriberId) {
@@ -94,7 +99,7 @@ public final class Backlog {
     /** A handed-over message reached the subscriber (on its loop): it is sent or queued now. */
     void taken() {
         inTransit.decrementAndGet();
-        if (!waiters.isEmpty()) {
+        if (hasWaiters()) {
             lastProgressNanos = System.nanoTime();
         }
         wakeIfCaughtUp();
@@ -109,7 +114,7 @@ public final class Backlog {
         queuedMessages = messages;
         queuedBytes = bytes;
         if (less) {
-            if (!waiters.isEmpty()) {
+            if (hasWaiters()) {
                 lastProgressNanos = System.nanoTime();
             }
             wakeIfCaughtUp();
@@ -125,14 +130,19 @@ public final class Backlog {
             return;
         }
         source.pause(this);
-        waiters.add(source);
+        Waiter top;
+        Waiter added = new Waiter(source);
+        do {
+            top = waiters.get();
+            added.next = top;
+        } while (!waiters.compareAndSet(top, added));
         if (!isCongested()) {
             wakeAll();
         }
     }
 
     private void wakeIfCaughtUp() {
-        if ((stalled || !waiters.isEmpty()) && hasCaughtUp()) {
+        if ((stalled || hasWaiters()) && hasCaughtUp()) {
             if (stalled) {
                 stalled = false;
                 LOG.debug("Client {} has caught up: it paces its publishers again.", subscriberId);
@@ -142,10 +152,13 @@ public final class Backlog {
     }
 
     private void wakeAll() {
-        FlowSource source;
-        while ((source = waiters.poll()) != null) {
-            source.resume();
+        for (Waiter w = waiters.getAndSet(null); w != null; w = w.next) {
+            w.source.resume();
         }
+    }
+
+    private boolean hasWaiters() {
+        return waiters.get() != null;
     }
 
     /** @return when the subscriber last took a message while publishers waited ({@link System#nanoTime()}) */
@@ -169,6 +182,15 @@ public final class Backlog {
     /** @return whether the subscriber is stalled (for tests and statistics) */
     public boolean isStalled() {
         return stalled;
+    }
+
+    private static final class Waiter {
+        final FlowSource source;
+        Waiter next;
+
+        Waiter(FlowSource source) {
+            this.source = source;
+        }
     }
 
     @Override
