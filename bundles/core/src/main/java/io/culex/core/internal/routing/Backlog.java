@@ -86,6 +86,11 @@ public final class Backlog {
         return inTransit.get() + queuedMessages >= highMessages || (bytes > 0 && queuedBytes >= bytes);
     }
 
+    /** @return messages in transit to the subscriber plus those queued for its connected client */
+    public int size() {
+        return inTransit.get() + queuedMessages;
+    }
+
     private boolean hasCaughtUp() {
         long bytes = highBytes;
         return inTransit.get() + queuedMessages <= highMessages / 2 && (bytes == 0 || queuedBytes <= bytes / 2);

@@ -90,14 +90,30 @@ public final class Router {
                           FlowSource source) {
         EventLoop target = subscriber.loop();
         Backlog backlog = subscriber.backlog();
+        // a share group routes around a member that becomes congested; only a member chosen while congested
+        // (every online member is) paces the publisher
+        boolean shared = sub.shareGroup() != null;
+        boolean chosenCongested = shared && backlog.isCongested();
         if (target == current) {
             subscriber.deliver(message, sub);
         } else {
             backlog.handedOver();
             handOff(s, target, subscriber, message, sub, current);
         }
-        if (source != null && backlog.isCongested()) {
-            backlog.await(source);
+        if (source == null) {
+            return;
+        }
+        if (!shared) {
+            if (backlog.isCongested()) {
+                backlog.await(source);
+            }
+        } else if (chosenCongested) {
+            SharedGroup group = sub.group();
+            if (group != null) {
+                group.awaitAnyMember(source);
+            } else {
+                backlog.await(source);
+            }
         }
     }
 

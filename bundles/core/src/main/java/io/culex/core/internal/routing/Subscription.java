@@ -20,6 +20,8 @@ public final class Subscription {
     private final int retainHandling;
     private final int[] subscriptionIds;
     private final String shareGroup;
+    /** The group a shared subscription is a member of, once it is in the tree. */
+    private volatile SharedGroup group;
 
     /** An MQTT 3.x style subscription: no options. */
     public Subscription(Subscriber subscriber, String filter, int qos) {
@@ -64,6 +66,15 @@ public final class Subscription {
     /** @return the filter as the client sent it, which identifies the subscription within its session */
     public String key() {
         return key;
+    }
+
+    void joined(SharedGroup sharedGroup) {
+        group = sharedGroup;
+    }
+
+    /** @return the group this shared subscription is a member of, or {@code null} */
+    SharedGroup group() {
+        return group;
     }
 
     /** @return the share group of a shared subscription, or {@code null} */

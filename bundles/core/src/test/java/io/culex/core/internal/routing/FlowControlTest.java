@@ -108,6 +108,43 @@ class FlowControlTest {
     }
 
     @Test
+    void aSharedSubscriptionSendsPastACongestedMemberInsteadOfPausingThePublisher() throws Exception {
+        int count = 2000;
+        try (EmbeddedBroker broker = new EmbeddedBroker(settings(60_000));
+             RawClient stuck = new RawClient(broker.port());
+             RawClient reader = new RawClient(broker.port());
+             RawClient pub = new RawClient(broker.port())) {
+            stuck.connect("stuck", true, 0);
+            stuck.subscribe(1, "$share/g/load", 1);
+            reader.connect("reader", true, 0);
+            reader.subscribe(1, "$share/g/load", 1);
+            pub.connect("fast", true, 0);
+            java.util.Set<Integer> received = java.util.concurrent.ConcurrentHashMap.newKeySet();
+            Thread readerThread = new Thread(() -> {
+                try {
+                    while (true) {
+                        RawClient.Packet p = reader.read();
+                        reader.ack(RawClient.PUBACK, p.publishPacketId());
+                        received.add(sequenceOf(p));
+                    }
+                } catch (IOException e) {
+                    // closed at the end of the test
+                }
+            }, "shared-reader");
+            readerThread.setDaemon(true);
+            readerThread.start();
+            Publisher publisher = Publisher.start(pub, count, 1);
+
+            publisher.done.get(20, TimeUnit.SECONDS); // every message acknowledged, although one member reads nothing
+            Session session = broker.engine().sessions().get("stuck");
+            int held = session.pendingMessages();
+            assertTrue(held <= QUEUE_LIMIT / 2 + INFLIGHT + 1, "the congested member got " + held);
+            EmbeddedBroker.await("the other member to get the rest", () -> received.size() == count - held);
+            assertEquals(0, broker.engine().stats().droppedMessages());
+        }
+    }
+
+    @Test
     void twoClientsThatFeedEachOtherDoNotHoldEachOtherUp() throws Exception {
         int count = 3000;
         try (EmbeddedBroker broker = new EmbeddedBroker(settings(60_000));

@@ -1,0 +1,110 @@
+#!/usr/bin/env bash
+# Runs the standard benchmark matrix against Culex and Mosquitto in one run, on the same machine: each broker pinned
+# to core 0 (taskset -c 0), the load generator to core 1, MQTT 3.1.1, default configuration (anonymous, no
+# persistence). Scenarios alternate between the brokers, RUNS times each; prints every run, then medians and the
+# Culex/Mosquitto ratios. Results of a run are kept in bench/target/results-<time>.txt.
+#
+#   bench/run-matrix.sh            # build first (mvn install -DskipTests), 3 runs of 4 s warm-up + 8 s
+#   RUNS=5 DURATION=10 bench/run-matrix.sh --no-build
+#
+# Needs: Java 17, Maven, taskset (util-linux), python3, and Debian's mosquitto (installed with apt-get if missing).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+RUNS=${RUNS:-3}
+WARMUP=${WARMUP:-4}
+DURATION=${DURATION:-8}
+CULEX_PORT=${CULEX_PORT:-18831}
+MOSQUITTO_PORT=${MOSQUITTO_PORT:-18830}
+BROKER_CPU=${BROKER_CPU:-0}
+BENCH_CPU=${BENCH_CPU:-1}
+
+if [ "${1:-}" != "--no-build" ]; then
+  mvn -B -q -ntp install -DskipTests
+fi
+if ! command -v mosquitto >/dev/null 2>&1 && ! test -x /usr/sbin/mosquitto; then
+  sudo=""; [ "$(id -u)" -ne 0 ] && sudo=sudo
+  $sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends mosquitto >/dev/null
+fi
+MOSQUITTO=$(command -v mosquitto || echo /usr/sbin/mosquitto)
+
+work=$(mktemp -d)
+results="bench/target/results-$(date +%Y%m%d-%H%M%S).txt"
+pids=()
+cleanup() {
+  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+wait_port() {
+  for _ in $(seq 100); do
+    (echo >"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0
+    sleep 0.1
+  done
+  echo "run-matrix: nothing listens on port $1" >&2
+  return 1
+}
+
+printf 'listener %s 127.0.0.1\nallow_anonymous true\n' "$MOSQUITTO_PORT" >"$work/mosquitto.conf"
+taskset -c "$BROKER_CPU" "$MOSQUITTO" -c "$work/mosquitto.conf" >"$work/mosquitto.log" 2>&1 &
+mosquitto_pid=$!
+pids+=("$mosquitto_pid")
+printf 'listener %s 127.0.0.1\nallow_anonymous true\n' "$CULEX_PORT" >"$work/culex.conf"
+CULEX_OPTS="${CULEX_OPTS:-}" taskset -c "$BROKER_CPU" distribution/target/culex/bin/culex -c "$work/culex.conf" \
+  >"$work/culex.log" 2>&1 &
+culex_pid=$!
+pids+=("$culex_pid")
+wait_port "$MOSQUITTO_PORT"
+wait_port "$CULEX_PORT"
+
+bench() {
+  taskset -c "$BENCH_CPU" java -cp "$BENCH_JAR:bench/target/lib/*" io.culex.bench.Bench \
+    --warmup "$WARMUP" --duration "$DURATION" "$@"
+}
+BENCH_JAR=$(ls bench/target/culex-bench-*.jar | grep -v sources | head -1)
+VERSION=$(basename "$BENCH_JAR" .jar | sed 's/^culex-bench-//')
+
+scenarios=(
+  "--scenario fanin --publishers 4 --qos 0 --size 64"
+  "--scenario fanout --subscribers 16 --qos 0 --size 64"
+  "--scenario pairs --pairs 8 --qos 1 --size 256"
+)
+echo "# $(date -u +%FT%TZ) $(nproc) cores, $("$MOSQUITTO" -h 2>&1 | head -1), Culex $VERSION, java $(java -version 2>&1 | head -1)" | tee "$results"
+for run in $(seq "$RUNS"); do
+  for s in "${scenarios[@]}"; do
+    # shellcheck disable=SC2086
+    bench --port "$CULEX_PORT" --broker-pid "$culex_pid" --label culex $s | tee -a "$results" | grep -v '^RESULT'
+    # shellcheck disable=SC2086
+    bench --port "$MOSQUITTO_PORT" --broker-pid "$mosquitto_pid" --label mosquitto $s | tee -a "$results" | grep -v '^RESULT'
+  done
+done
+kill -0 "$culex_pid" "$mosquitto_pid" || { echo "run-matrix: a broker died during the run" >&2; exit 1; }
+
+python3 - "$results" <<'PY'
+import statistics, sys
+rows = []
+for line in open(sys.argv[1]):
+    if line.startswith("RESULT "):
+        rows.append(dict(kv.split("=", 1) for kv in line.split()[1:]))
+def key(r):
+    return f"{r['scenario']} qos{r['qos']} {r['size']}B p{r['publishers']} s{r['subscribers']}"
+table = {}
+for r in rows:
+    table.setdefault(key(r), {}).setdefault(r["label"], []).append(r)
+def med(rs, f):
+    return statistics.median(float(r[f]) for r in rs)
+print()
+print(f"| scenario | Mosquitto delivered/s (lost) | Culex delivered/s (lost) | ratio | Culex p50/p99 ms | Mosquitto p50/p99 ms |")
+print(f"|---|---|---|---|---|---|")
+for k, by in table.items():
+    m, c = by.get("mosquitto", []), by.get("culex", [])
+    if not m or not c:
+        continue
+    md, cd = med(m, "delivered_per_s"), med(c, "delivered_per_s")
+    print(f"| {k} | {md:,.0f} ({med(m, 'lost'):,.0f}) | {cd:,.0f} ({med(c, 'lost'):,.0f}) | {cd / md:.2f}x "
+          f"| {med(c, 'p50_ms'):.1f}/{med(c, 'p99_ms'):.1f} | {med(m, 'p50_ms'):.1f}/{med(m, 'p99_ms'):.1f} |")
+print()
+print(f"medians of {len(rows) // max(1, len(table) * 2)} runs each; lost = messages sent in the window never delivered;"
+      f" every run is in {sys.argv[1]}")
+PY
