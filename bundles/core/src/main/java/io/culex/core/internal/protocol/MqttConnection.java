@@ -206,7 +206,7 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter
         handshake.cancelTimer();
         enhancedAuth.cancelTimer();
         releasePending();
-        input.release();
+        input.replayOnClose();
         endSession();
         state = State.CLOSED;
         discardWill();

@@ -164,7 +164,21 @@ final class PausedInput {
                 + held.size() + " held, " + heldBytes + " bytes" + (resumeQueued.get() ? ", resume queued" : "") + "]";
     }
 
-    /** The connection is gone: drop what is held (never acknowledged, so the client still owns it). */
+    /**
+     * The socket closed: what the client sent before closing is handled now, in order and without pausing (its
+     * publishes, and a DISCONNECT that makes the close a normal one, as a broker that had read them would), then the
+     * flow control state is cleared. Bounded by what is held: one read beyond {@link #HOLD_PACKETS}.
+     */
+    void replayOnClose() {
+        MqttMessage packet;
+        while ((packet = held.pollFirst()) != null) {
+            heldBytes -= sizeOf(packet);
+            dispatcher.accept(packet);
+        }
+        release();
+    }
+
+    /** Drop what is held (never acknowledged, so the client still owns it) and clear the state. */
     void release() {
         paused = false;
         cause = null;

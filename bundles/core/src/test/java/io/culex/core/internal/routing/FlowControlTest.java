@@ -145,6 +145,37 @@ class FlowControlTest {
     }
 
     @Test
+    void whatAPausedPublisherSentBeforeClosingIsHandledDisconnectIncluded() throws Exception {
+        int count = 300; // more than the subscriber's high-water mark (200) plus its inflight window
+        Map<String, Object> settings = Map.of("max_queued_messages", 400, "max_inflight_messages", INFLIGHT,
+                "culex.flow_control_stall_ms", 60_000L);
+        try (EmbeddedBroker broker = new EmbeddedBroker(settings);
+             RawClient sub = new RawClient(broker.port());
+             RawClient pub = new RawClient(broker.port());
+             RawClient marker = new RawClient(broker.port())) {
+            sub.connect("slow", true, 0);
+            sub.subscribe(1, "load", 1);
+            sub.subscribe(2, "will", 1);
+            pub.send(RawClient.connectPacket("MQTT", 4, "fast", true, 0, "will", "gone", 1, false, null, null));
+            assertEquals(RawClient.CONNACK, pub.read().type);
+            for (int i = 0; i < count; i++) {
+                pub.send(RawClient.publishPacket("load", payload(i), 1, false, false, packetId(i)));
+            }
+            pub.send(0xE0, 0); // DISCONNECT: the will must not be published
+            Stats stats = broker.engine().stats();
+            EmbeddedBroker.await("the publisher to be paused", () -> stats.publishersPaused() > 0);
+            pub.close(); // with PUBLISHes and the DISCONNECT still held by flow control
+
+            assertInOrder(readAll(sub, count, 1));
+            marker.connect("marker", true, 0);
+            marker.publish("will", "marker", 0, false, 0);
+            RawClient.Packet next = sub.read();
+            assertEquals("marker", next.payloadText(), "a will was published after a normal DISCONNECT");
+            assertEquals(0, stats.droppedMessages());
+        }
+    }
+
+    @Test
     void twoClientsThatFeedEachOtherDoNotHoldEachOtherUp() throws Exception {
         int count = 3000;
         try (EmbeddedBroker broker = new EmbeddedBroker(settings(60_000));
@@ -190,6 +221,7 @@ class FlowControlTest {
                 throw new IOException("nothing more after " + i + " of " + count + " messages", e);
             }
             assertEquals(RawClient.PUBLISH, p.type, "packet " + i);
+            assertEquals("load", p.topic(), "packet " + i + ": " + p.payloadText());
             assertEquals(qos, p.qos());
             if (qos == 1) {
                 client.ack(RawClient.PUBACK, p.publishPacketId());
