@@ -81,30 +81,5 @@ for run in $(seq "$RUNS"); do
 done
 kill -0 "$culex_pid" "$mosquitto_pid" || { echo "run-matrix: a broker died during the run" >&2; exit 1; }
 
-python3 - "$results" <<'PY'
-import statistics, sys
-rows = []
-for line in open(sys.argv[1]):
-    if line.startswith("RESULT "):
-        rows.append(dict(kv.split("=", 1) for kv in line.split()[1:]))
-def key(r):
-    return f"{r['scenario']} qos{r['qos']} {r['size']}B p{r['publishers']} s{r['subscribers']}"
-table = {}
-for r in rows:
-    table.setdefault(key(r), {}).setdefault(r["label"], []).append(r)
-def med(rs, f):
-    return statistics.median(float(r[f]) for r in rs)
-print()
-print(f"| scenario | Mosquitto delivered/s (lost) | Culex delivered/s (lost) | ratio | Culex p50/p99 ms | Mosquitto p50/p99 ms |")
-print(f"|---|---|---|---|---|---|")
-for k, by in table.items():
-    m, c = by.get("mosquitto", []), by.get("culex", [])
-    if not m or not c:
-        continue
-    md, cd = med(m, "delivered_per_s"), med(c, "delivered_per_s")
-    print(f"| {k} | {md:,.0f} ({med(m, 'lost'):,.0f}) | {cd:,.0f} ({med(c, 'lost'):,.0f}) | {cd / md:.2f}x "
-          f"| {med(c, 'p50_ms'):.1f}/{med(c, 'p99_ms'):.1f} | {med(m, 'p50_ms'):.1f}/{med(m, 'p99_ms'):.1f} |")
-print()
-print(f"medians of {len(rows) // max(1, len(table) * 2)} runs each; lost = messages sent in the window never delivered;"
-      f" every run is in {sys.argv[1]}")
-PY
+echo
+python3 bench/summarize.py "$results"
