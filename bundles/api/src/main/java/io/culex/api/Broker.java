@@ -11,6 +11,10 @@ import org.osgi.annotation.versioning.ProviderType;
 /**
  * The broker, as plugins may use it: what {@code mosquitto_broker.h} is for Mosquitto plugins. Registered as an OSGi
  * service by the core bundle while the engine runs. Every method is thread-safe and does not block.
+ *
+ * <p>The service is bundle-scoped (since 1.4): each bundle gets its own instance, and when the bundle releases it
+ * (its components deactivate, it stops, is updated or uninstalled) the broker closes the
+ * {@link InternalSubscription}s it started and cancels the tasks it scheduled.
  */
 @ProviderType
 public interface Broker {
@@ -27,6 +31,27 @@ public interface Broker {
      * @throws IllegalArgumentException if the topic or QoS is invalid
      */
     void publish(String topic, byte[] payload, int qos, boolean retain);
+
+    /**
+     * Start a message to publish with MQTT 5 properties, an origin and a completion; see {@link PublishBuilder}.
+     *
+     * @param topic a valid topic name
+     * @return a builder for one message
+     * @throws IllegalArgumentException if the topic is not a valid topic name
+     * @since 1.4
+     */
+    PublishBuilder newMessage(String topic);
+
+    /**
+     * Start a subscription inside the broker, without a network connection, for a bundle that consumes messages
+     * (a bridge, a store, a rule engine); see {@link SubscriptionBuilder}.
+     *
+     * @param filter a valid topic filter, possibly {@code $share/<group>/<filter>}
+     * @return a builder for one subscription
+     * @throws IllegalArgumentException if the filter is not a valid topic filter
+     * @since 1.4
+     */
+    SubscriptionBuilder newSubscription(String filter);
 
     /**
      * Disconnect a client, as if its network connection had been lost (its will is published).
@@ -86,8 +111,8 @@ public interface Broker {
     ScheduledFuture<?> schedule(Runnable task, long delay, TimeUnit unit);
 
     /**
-     * Run a task periodically on a broker thread. The task must not block. Cancel the returned future when the
-     * plugin stops.
+     * Run a task periodically on a broker thread. The task must not block. The broker cancels it when the bundle
+     * releases this service; cancel it yourself to stop it earlier.
      *
      * @param task the task
      * @param initialDelay delay before the first run

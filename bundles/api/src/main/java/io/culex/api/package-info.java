@@ -28,6 +28,13 @@
  * <p>Updating or uninstalling a plugin never disconnects clients and loses no message: a message published while
  * an interceptor is being replaced is routed either with it or without it, exactly once.
  *
+ * <h2>Messages from and to bundles (1.4)</h2>
+ * A bundle publishes with {@link io.culex.api.Broker#newMessage} (MQTT 5 properties, an origin for loop
+ * prevention, a completion stage) and subscribes inside the broker with {@link io.culex.api.Broker#newSubscription}:
+ * its {@link io.culex.api.MessageConsumer} receives {@link io.culex.api.DeliveredMessage}s the way a client's
+ * session does, wildcards, share groups, no local and retained messages included, and paces the publishers by
+ * completing them (flow control). This is what bridges, stores and rule engines are built on.
+ *
  * <h2>Packaging and configuration</h2>
  * A plugin is an OSGi bundle jar. Dropped into the broker's {@code plugins/} directory it is installed and started
  * (replaced: updated; deleted: uninstalled). Named by a {@code plugin <path-to-jar>} line of culex.conf it is
@@ -59,5 +66,5 @@
  * {@link io.culex.api.EnhancedAuthResult}).
  */
 @org.osgi.annotation.bundle.Export
-@org.osgi.annotation.versioning.Version("1.3.0")
+@org.osgi.annotation.versioning.Version("1.4.0")
 package io.culex.api;

@@ -32,6 +32,11 @@ import io.culex.api.ClientInfo;
 import io.culex.api.ControlHandler;
 import io.culex.api.EnhancedAuthenticator;
 import io.culex.api.MessageInterceptor;
+import io.culex.api.PublishBuilder;
+import io.culex.api.SubscriptionBuilder;
+import io.culex.core.internal.messaging.BundlePublish;
+import io.culex.core.internal.messaging.BundleSubscription;
+import io.culex.core.internal.messaging.InternalSubscriber;
 import io.culex.core.internal.extension.Extensions;
 import io.culex.core.internal.protocol.MqttConnection;
 import io.culex.core.internal.routing.Topics;
@@ -39,10 +44,11 @@ import io.culex.core.internal.session.Session;
 import io.culex.core.internal.transport.EventLoops;
 
 /**
- * The broker: starts the engine and its threads, registers the {@link Broker} service, and is the whiteboard that
- * tracks every SPI service. Listeners are separate components ({@link ListenerComponent}) bound to this one.
+ * The broker: starts the engine and its threads and is the whiteboard that tracks every SPI service. It implements
+ * {@link Broker}, but bundles get that service from {@link BundleBroker}, one per bundle, which delegates here and
+ * ends what the bundle started. Listeners are separate components ({@link ListenerComponent}) bound to this one.
  */
-@Component(service = {Broker.class, BrokerComponent.class}, configurationPid = BrokerComponent.PID,
+@Component(service = BrokerComponent.class, configurationPid = BrokerComponent.PID,
         configurationPolicy = ConfigurationPolicy.OPTIONAL, immediate = true)
 @Designate(ocd = BrokerConfiguration.class)
 public final class BrokerComponent implements Broker {
@@ -187,6 +193,21 @@ public final class BrokerComponent implements Broker {
             throw new IllegalArgumentException("QoS must be 0, 1 or 2: " + qos);
         }
         engine().publishFromBroker(topic, payload.clone(), qos, retain);
+    }
+
+    @Override
+    public PublishBuilder newMessage(String topic) {
+        return new BundlePublish(engine(), topic);
+    }
+
+    @Override
+    public SubscriptionBuilder newSubscription(String filter) {
+        return newSubscription(filter, subscriber -> { });
+    }
+
+    /** @param onOpen told of the subscription once it runs (the owner that closes it with its bundle) */
+    SubscriptionBuilder newSubscription(String filter, java.util.function.Consumer<InternalSubscriber> onOpen) {
+        return new BundleSubscription(engine(), filter, onOpen);
     }
 
     @Override

@@ -176,7 +176,7 @@ public final class Engine {
      * Publish as the broker from any thread: the {@code Broker} service, control responses, wills at shutdown.
      */
     public void publishFromBroker(String topic, byte[] payload, int qos, boolean retain) {
-        EventLoop loop = eventLoops.workers().next();
+        EventLoop loop = eventLoops.workerFor(null); // one loop: the broker's messages keep their order
         loop.execute(() -> {
             Message m = new Message(topic, Unpooled.wrappedBuffer(payload), qos, retain, null);
             try {

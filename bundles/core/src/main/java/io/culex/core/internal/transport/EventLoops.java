@@ -5,6 +5,7 @@ import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
@@ -23,6 +24,7 @@ public final class EventLoops {
 
     private final EventLoopGroup acceptors;
     private final EventLoopGroup workers;
+    private final EventLoop[] workerLoops;
     private final Class<? extends ServerChannel> serverChannelType;
     private final String transportName;
 
@@ -54,6 +56,11 @@ public final class EventLoops {
         }
         this.acceptors = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("culex-accept", true), factory);
         this.workers = new MultiThreadIoEventLoopGroup(threads, new DefaultThreadFactory("culex-io", true), factory);
+        java.util.List<EventLoop> loops = new java.util.ArrayList<>();
+        for (io.netty.util.concurrent.EventExecutor e : workers) {
+            loops.add((EventLoop) e);
+        }
+        this.workerLoops = loops.toArray(new EventLoop[0]);
         this.serverChannelType = channelType;
         this.transportName = name;
     }
@@ -64,6 +71,15 @@ public final class EventLoops {
 
     public EventLoopGroup workers() {
         return workers;
+    }
+
+    /**
+     * @param key what the work belongs to (a publisher's identity), or {@code null}
+     * @return the same worker loop for the same key, so that what one publisher sends is routed in order
+     */
+    public EventLoop workerFor(Object key) {
+        EventLoop[] loops = workerLoops;
+        return loops[key == null ? 0 : Math.floorMod(key.hashCode(), loops.length)];
     }
 
     public Class<? extends ServerChannel> serverChannelType() {

@@ -1,0 +1,77 @@
+package io.culex.api;
+
+import java.util.concurrent.CompletionStage;
+
+import org.osgi.annotation.versioning.ProviderType;
+
+/**
+ * A message a bundle publishes through the broker, with everything an MQTT 5 client could set: from
+ * {@link Broker#newMessage(String)}. Implemented by the broker. Setters return the builder; a builder publishes once.
+ *
+ * <p>The message is the broker's own, as {@link Broker#publish} makes it: it passes the {@link MessageInterceptor}s
+ * with a {@code null} publisher, is not checked with {@link Access#PUBLISH} (the bundle is trusted), and each
+ * delivery to a client is checked with {@link Access#DELIVER}. A retained message with an empty payload clears the
+ * topic's retained message.
+ *
+ * @since 1.4
+ */
+@ProviderType
+public interface PublishBuilder {
+
+    /** @param payload the payload (copied); empty by default */
+    PublishBuilder payload(byte[] payload);
+
+    /**
+     * @param qos 0, 1 or 2; 0 by default
+     * @throws IllegalArgumentException if not 0, 1 or 2
+     */
+    PublishBuilder qos(int qos);
+
+    /** @param retain whether the broker retains the message; {@code false} by default */
+    PublishBuilder retain(boolean retain);
+
+    /**
+     * @param seconds the Message Expiry Interval: the message is not delivered after this time, and subscribers
+     *     are told the time left; without it the message does not expire
+     * @throws IllegalArgumentException if negative or above 4294967295
+     */
+    PublishBuilder messageExpiryInterval(long seconds);
+
+    /** @param utf8 the Payload Format Indicator: whether the payload is UTF-8 text (not checked) */
+    PublishBuilder payloadFormatUtf8(boolean utf8);
+
+    /** @param contentType the Content Type, or {@code null} for none */
+    PublishBuilder contentType(@Nullable String contentType);
+
+    /**
+     * @param topic the Response Topic, or {@code null} for none
+     * @throws IllegalArgumentException if not a valid topic name
+     */
+    PublishBuilder responseTopic(@Nullable String topic);
+
+    /** @param data the Correlation Data (copied), or {@code null} for none */
+    PublishBuilder correlationData(@Nullable byte[] data);
+
+    /** Add a User Property; properties keep the order they are added in, and names may repeat. */
+    PublishBuilder userProperty(String name, String value);
+
+    /**
+     * Where the message comes from, for loop prevention: an {@link InternalSubscription} with the same origin and
+     * {@link SubscriptionBuilder#noLocal no local} does not receive it, just as an MQTT 5 client with no local does
+     * not receive its own messages (a bridge marks what it brings in with its own name, so that it does not send it
+     * back). {@code null}, the default, is the broker itself.
+     */
+    PublishBuilder origin(@Nullable String origin);
+
+    /**
+     * Publish: interceptors, then the retained store, then routing. The stage completes on a broker thread once the
+     * message has been routed: every matching subscriber has it or has it on its way to its own thread (queued
+     * where a subscriber is offline or behind); exceptionally with {@link IllegalStateException} if the broker
+     * stopped first. Messages with the same origin are routed in the order {@code publish()} was called, so each
+     * subscriber gets them in that order; messages of different origins may overtake each other.
+     *
+     * @return what became of the message
+     * @throws IllegalStateException if this builder already published
+     */
+    CompletionStage<PublishResult> publish();
+}

@@ -1,0 +1,54 @@
+package io.culex.api;
+
+import org.osgi.annotation.versioning.ProviderType;
+
+/**
+ * A subscription a bundle makes inside the broker, without a network connection: from
+ * {@link Broker#newSubscription(String)}. Implemented by the broker. The options are MQTT 5's subscription options.
+ *
+ * @since 1.4
+ */
+@ProviderType
+public interface SubscriptionBuilder {
+
+    /**
+     * @param qos the maximum QoS of deliveries (a message is delivered at the lower of its QoS and this); 2 by
+     *     default
+     * @throws IllegalArgumentException if not 0, 1 or 2
+     */
+    SubscriptionBuilder qos(int qos);
+
+    /**
+     * @param origin this subscription's identity for no local (see {@link PublishBuilder#origin}); {@code null},
+     *     the default, has none
+     */
+    SubscriptionBuilder origin(@Nullable String origin);
+
+    /** @param noLocal do not deliver messages published with this subscription's origin; {@code false} by default */
+    SubscriptionBuilder noLocal(boolean noLocal);
+
+    /**
+     * @param retainAsPublished keep the retain flag of routed messages as their publisher set it; by default it is
+     *     clear on routed messages and set only on retained messages sent because of the subscription
+     */
+    SubscriptionBuilder retainAsPublished(boolean retainAsPublished);
+
+    /**
+     * @param sendRetained whether the retained messages matching the filter are delivered when the subscription
+     *     starts (MQTT 5 Retain Handling 0 against 2); {@code true} by default, never for a shared filter
+     */
+    SubscriptionBuilder sendRetained(boolean sendRetained);
+
+    /**
+     * Start the subscription. From now on every message routed to a matching topic is given to the consumer, as to
+     * a client's session: wildcards and {@code $}-topic rules apply, a {@code $share/<group>/<filter>} filter makes
+     * the subscription a member of that share group. No access control applies (the bundle is trusted).
+     *
+     * @param consumer receives the messages; see {@link MessageConsumer} for threading and flow control
+     * @return the running subscription; close it when done (the broker closes a bundle's subscriptions when the
+     *     bundle releases its {@link Broker} service)
+     * @throws IllegalArgumentException if the filter is not a valid topic filter
+     * @throws IllegalStateException if this builder already subscribed, or the broker is not running
+     */
+    InternalSubscription subscribe(MessageConsumer consumer);
+}

@@ -1,0 +1,231 @@
+package io.culex.core.internal.messaging;
+
+import java.util.ArrayList;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.culex.api.InternalSubscription;
+import io.culex.api.MessageConsumer;
+import io.culex.core.internal.BrokerSettings;
+import io.culex.core.internal.Engine;
+import io.culex.core.internal.routing.Backlog;
+import io.culex.core.internal.routing.Message;
+import io.culex.core.internal.routing.Subscriber;
+import io.culex.core.internal.routing.Subscription;
+import io.netty.channel.EventLoop;
+
+/**
+ * A bundle's subscription inside the broker: a {@link Subscriber} like a client's session, but its deliveries go to
+ * a {@link MessageConsumer} as {@link Delivery} objects instead of to a socket.
+ *
+ * <p>Every delivery given to the consumer and not completed counts in its {@link Backlog} the way a session's queue
+ * does, so a consumer that falls behind pauses the publishers that feed it; at {@code max_queued_messages} pending
+ * the next messages are dropped and counted. All state belongs to one event loop, chosen at creation; completions
+ * from other threads are handed to it.
+ */
+public final class InternalSubscriber implements Subscriber, InternalSubscription {
+
+    private static final Logger LOG = LoggerFactory.getLogger(InternalSubscriber.class);
+
+    private final Engine engine;
+    private final String filter;
+    private final String origin;
+    private final MessageConsumer consumer;
+    private final EventLoop loop;
+    private final Backlog backlog;
+    private final Subscription subscription;
+    /** Deliveries given to the consumer and not completed, on the loop. */
+    private final Map<Delivery, Boolean> pending = new IdentityHashMap<>();
+    private volatile int pendingCount;
+    private long pendingBytes;
+    private final AtomicLong dropped = new AtomicLong();
+    private volatile boolean closed;
+    private Runnable onClose = () -> { };
+
+    InternalSubscriber(Engine engine, String filter, int qos, String origin, boolean noLocal,
+                       boolean retainAsPublished, MessageConsumer consumer) {
+        this.engine = engine;
+        this.filter = filter;
+        this.origin = origin;
+        this.consumer = consumer;
+        this.loop = engine.eventLoops().workers().next();
+        this.backlog = new Backlog(name());
+        BrokerSettings settings = engine.settings();
+        backlog.limits(settings.maxQueuedMessages, settings.maxQueuedBytes);
+        this.subscription = new Subscription(this, filter, qos, noLocal, retainAsPublished, 0, 0);
+    }
+
+    /** @param action run once when the subscription closes (its owner forgets it) */
+    public void onClose(Runnable action) {
+        onClose = action;
+    }
+
+    /** Enter the subscription tree, then send the retained messages the filter matches (on the loop). */
+    void start(boolean sendRetained) {
+        engine.subscriptions().subscribe(subscription);
+        if (sendRetained) {
+            loop.execute(this::sendRetained);
+        }
+    }
+
+    private void sendRetained() {
+        List<Message> retained = new ArrayList<>();
+        engine.retained().match(filter, retained);
+        for (Message m : retained) {
+            try {
+                if (!closed) {
+                    give(m, Math.min(m.qos(), subscription.qos()), true);
+                }
+            } finally {
+                m.release();
+            }
+        }
+    }
+
+    private String name() {
+        return "internal subscription '" + filter + "'" + (origin == null ? "" : " of " + origin);
+    }
+
+    // ---------------------------------------------------------------- Subscriber
+
+    @Override
+    public EventLoop loop() {
+        return loop;
+    }
+
+    @Override
+    public String clientId() {
+        return origin;
+    }
+
+    @Override
+    public boolean isOnline() {
+        return !closed;
+    }
+
+    @Override
+    public Backlog backlog() {
+        return backlog;
+    }
+
+    @Override
+    public int subscriptionCount() {
+        return 1;
+    }
+
+    @Override
+    public void deliver(Message message, Subscription matched) {
+        if (!loop.inEventLoop()) {
+            message.retain();
+            loop.execute(() -> {
+                try {
+                    deliver(message, matched);
+                } finally {
+                    message.release();
+                }
+            });
+            return;
+        }
+        if (closed || (message.hasExpiry() && message.isExpired(System.nanoTime()))) {
+            return;
+        }
+        BrokerSettings settings = engine.settings();
+        int qos = settings.upgradeOutgoingQos ? matched.qos() : Math.min(message.qos(), matched.qos());
+        give(message, qos, matched.retainAsPublished() && message.isRetain());
+    }
+
+    private void give(Message message, int qos, boolean retainFlag) {
+        BrokerSettings settings = engine.settings();
+        backlog.limits(settings.maxQueuedMessages, settings.maxQueuedBytes);
+        boolean countFull = settings.maxQueuedMessages > 0 && pending.size() >= settings.maxQueuedMessages;
+        boolean bytesFull = settings.maxQueuedBytes > 0 && !pending.isEmpty()
+                && pendingBytes + message.payloadSize() > settings.maxQueuedBytes;
+        if (countFull || bytesFull) {
+            if (dropped.getAndIncrement() == 0 || LOG.isDebugEnabled()) {
+                LOG.info("Outgoing messages are being dropped for {}.", name());
+            }
+            engine.stats().publishDropped();
+            return;
+        }
+        Delivery delivery = new Delivery(this, message.retain(), qos, retainFlag);
+        pending.put(delivery, Boolean.TRUE);
+        pendingBytes += message.payloadSize();
+        updateBacklog();
+        try {
+            consumer.onMessage(delivery);
+        } catch (RuntimeException | LinkageError e) {
+            LOG.error("The consumer of {} failed on a message to {}: {}", name(), message.topic(), e.toString(), e);
+            delivery.complete();
+        }
+    }
+
+    /** A delivery was completed (any thread). */
+    void completed(Delivery delivery) {
+        if (!loop.inEventLoop()) {
+            loop.execute(() -> completed(delivery));
+            return;
+        }
+        if (pending.remove(delivery) != null) {
+            pendingBytes -= delivery.size();
+            delivery.release();
+            updateBacklog();
+        }
+    }
+
+    private void updateBacklog() {
+        pendingCount = pending.size();
+        backlog.queued(pending.size(), pendingBytes);
+    }
+
+    // ---------------------------------------------------------------- InternalSubscription
+
+    @Override
+    public String filter() {
+        return filter;
+    }
+
+    @Override
+    public int pending() {
+        return pendingCount;
+    }
+
+    @Override
+    public long dropped() {
+        return dropped.get();
+    }
+
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        engine.subscriptions().unsubscribe(this, subscription.key());
+        Runnable forget = onClose;
+        forget.run();
+        try {
+            loop.execute(this::releasePending);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            // the broker is stopping: its loops release nothing more; the messages go with the heap
+        }
+    }
+
+    private void releasePending() {
+        for (Delivery d : pending.keySet()) {
+            d.release();
+        }
+        pending.clear();
+        pendingBytes = 0;
+        updateBacklog(); // publishers waiting for this subscription go on
+    }
+
+    @Override
+    public String toString() {
+        return name();
+    }
+}
