@@ -25,6 +25,10 @@ final class ConfigStatus {
     static final String PROPERTY = "culex.config.status";
     static final String READY = "ready";
     static final String FAILED = "failed";
+    /**
+     * {@code io.culex.api.ServiceProperties.RELOAD}, copied: the launcher has only the framework on its class path
+     * (see STACK.md, pitfall 7), not the API bundle.
+     */
     static final String RELOAD_PROPERTY = "culex.reload";
     static final String RELOAD_ON_SIGHUP = "sighup";
 

@@ -98,7 +98,7 @@ public final class DynsecComponent {
 
     private static Dictionary<String, Object> providerProperties() {
         Dictionary<String, Object> properties = new Hashtable<>();
-        properties.put("culex.provider", PROVIDER);
+        properties.put(io.culex.api.ServiceProperties.PROVIDER, PROVIDER);
         return properties;
     }
 }

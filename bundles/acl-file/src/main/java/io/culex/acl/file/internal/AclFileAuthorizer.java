@@ -42,11 +42,11 @@ public final class AclFileAuthorizer implements Authorizer {
     /** The configuration PID (also the bundle symbolic name). */
     public static final String PID = "io.culex.acl.file";
     /** Service property by which the core knows that a provider the configuration requires is present. */
-    public static final String PROVIDER_PROPERTY = "culex.provider";
+    public static final String PROVIDER_PROPERTY = io.culex.api.ServiceProperties.PROVIDER;
     /** This provider's {@link #PROVIDER_PROPERTY} value: Mosquitto's option name. */
     public static final String PROVIDER = "acl_file";
     /** Service property of the {@code Runnable} the launcher runs on SIGHUP. */
-    public static final String RELOAD_PROPERTY = "culex.reload";
+    public static final String RELOAD_PROPERTY = io.culex.api.ServiceProperties.RELOAD;
     static final String FILE_PROPERTY = "acl_file";
 
     private static final Logger LOG = LoggerFactory.getLogger(AclFileAuthorizer.class);

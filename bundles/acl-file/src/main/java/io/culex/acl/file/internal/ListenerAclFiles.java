@@ -35,7 +35,7 @@ public final class ListenerAclFiles {
         authorizer.start(context, AclFileAuthorizer.resolve(file.toString()));
         Hashtable<String, Object> properties = new Hashtable<>();
         properties.put(AclFileAuthorizer.PROVIDER_PROPERTY, AclFileAuthorizer.PROVIDER);
-        properties.put("culex.listener.port", Integer.valueOf(String.valueOf(listener.get("port"))));
+        properties.put(io.culex.api.ServiceProperties.LISTENER_PORT, Integer.valueOf(String.valueOf(listener.get("port"))));
         registration = context.registerService(Authorizer.class, authorizer, properties);
     }
 

@@ -34,7 +34,7 @@ public final class ListenerPasswordFiles {
         authenticator.start(context, PasswordFileAuthenticator.resolve(file.toString()));
         Hashtable<String, Object> properties = new Hashtable<>();
         properties.put(PasswordFileAuthenticator.PROVIDER_PROPERTY, PasswordFileAuthenticator.PROVIDER);
-        properties.put("culex.listener.port", Integer.valueOf(String.valueOf(listener.get("port"))));
+        properties.put(io.culex.api.ServiceProperties.LISTENER_PORT, Integer.valueOf(String.valueOf(listener.get("port"))));
         registration = context.registerService(Authenticator.class, authenticator, properties);
     }
 

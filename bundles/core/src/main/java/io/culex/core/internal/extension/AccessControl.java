@@ -115,7 +115,7 @@ public final class AccessControl {
     }
 
     /** The service property naming which configured security provider a service is. */
-    public static final String PROVIDER_PROPERTY = "culex.provider";
+    public static final String PROVIDER_PROPERTY = io.culex.api.ServiceProperties.PROVIDER;
 
     /**
      * Fail closed: a provider the configuration requires must be registered.

@@ -33,7 +33,7 @@ public final class ServiceChain<T> {
      * Service property scoping an authenticator or authorizer to the clients of one listener (Mosquitto's
      * {@code per_listener_settings}): its port.
      */
-    public static final String LISTENER_PORT = "culex.listener.port";
+    public static final String LISTENER_PORT = io.culex.api.ServiceProperties.LISTENER_PORT;
 
     /** How long unregistration waits for calls in flight before giving up (and logging the plugin). */
     static final long DRAIN_TIMEOUT_MILLIS = 5_000;

@@ -1,0 +1,36 @@
+package io.culex.api;
+
+/**
+ * Service properties the broker reads from the services of this API, in one place for plugin authors.
+ *
+ * @since 1.4
+ */
+public final class ServiceProperties {
+
+    /**
+     * Which configured security provider an {@link Authenticator} or {@link Authorizer} is (a String, e.g.
+     * {@code password_file}, {@code acl_file}, {@code dynamic-security}). When the broker configuration requires a
+     * provider ({@code required_providers}), clients are refused and ACL checks deny until a service with this
+     * property is registered: the broker fails closed.
+     */
+    public static final String PROVIDER = "culex.provider";
+
+    /**
+     * Scopes an {@link Authenticator} or {@link Authorizer} to the clients of one listener (Mosquitto's
+     * {@code per_listener_settings}): the listener's port (an Integer). Services without it apply to every
+     * listener.
+     */
+    public static final String LISTENER_PORT = "culex.listener.port";
+
+    /**
+     * On a {@link Runnable} service: the broker runs it when it is told to reload, with the value {@code sighup}
+     * (on SIGHUP, after re-reading the configuration), as Mosquitto re-reads its password and ACL files.
+     */
+    public static final String RELOAD = "culex.reload";
+
+    /** {@link #RELOAD}'s value: run on SIGHUP. */
+    public static final String RELOAD_ON_SIGHUP = "sighup";
+
+    private ServiceProperties() {
+    }
+}
