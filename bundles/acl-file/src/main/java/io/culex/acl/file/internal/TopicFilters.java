@@ -11,25 +11,9 @@ final class TopicFilters {
     private TopicFilters() {
     }
 
-    /** @return whether the filter matches the topic (a topic name, without wildcards) */
+    /** @return whether the filter matches the topic (a topic name, without wildcards): the API's matcher */
     static boolean matches(String filter, String topic) {
-        if (startsWithDollar(topic) != startsWithDollar(filter)) {
-            return false;
-        }
-        String[] f = levels(filter);
-        String[] t = levels(topic);
-        for (int i = 0; i < f.length; i++) {
-            if (f[i].equals("#")) {
-                return true;
-            }
-            if (i >= t.length) {
-                return false;
-            }
-            if (!f[i].equals("+") && !f[i].equals(t[i])) {
-                return false;
-            }
-        }
-        return f.length == t.length;
+        return io.culex.api.Topics.matches(filter, topic);
     }
 
     /** @return whether some topic is matched by both filters */

@@ -17,43 +17,7 @@ public final class TopicMatching {
      *     do not match topics starting with {@code $}
      */
     public static boolean matches(String filter, String topic) {
-        if (filter.isEmpty() || topic.isEmpty()) {
-            return false;
-        }
-        if ((filter.charAt(0) == '$') != (topic.charAt(0) == '$')) {
-            return false;
-        }
-        // Level by level without allocating: this runs for every ACL entry on every publish and delivery.
-        int f = 0;
-        int t = 0;
-        int filterLength = filter.length();
-        int topicLength = topic.length();
-        while (true) {
-            int filterEnd = levelEnd(filter, f);
-            int levelLength = filterEnd - f;
-            if (levelLength == 1 && filter.charAt(f) == '#') {
-                return filterEnd == filterLength;
-            }
-            int topicEnd = levelEnd(topic, t);
-            boolean anyLevel = levelLength == 1 && filter.charAt(f) == '+';
-            if (!anyLevel && (topicEnd - t != levelLength || !filter.regionMatches(f, topic, t, levelLength))) {
-                return false;
-            }
-            boolean filterDone = filterEnd == filterLength;
-            boolean topicDone = topicEnd == topicLength;
-            if (filterDone || topicDone) {
-                // "a/#" also matches "a": the topic may end where only a final "/#" is left of the filter
-                return filterDone == topicDone
-                        || (topicDone && filterLength - filterEnd == 2 && filter.charAt(filterEnd + 1) == '#');
-            }
-            f = filterEnd + 1;
-            t = topicEnd + 1;
-        }
-    }
-
-    private static int levelEnd(String s, int from) {
-        int slash = s.indexOf('/', from);
-        return slash < 0 ? s.length() : slash;
+        return io.culex.api.Topics.matches(filter, topic);
     }
 
     /**
