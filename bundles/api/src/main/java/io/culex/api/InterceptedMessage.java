@@ -40,4 +40,27 @@ public interface InterceptedMessage {
 
     /** @param retain the new retain flag */
     void setRetain(boolean retain);
+
+    /**
+     * @return the MQTT 5 properties the message carries to its subscribers (none for a message from an MQTT 3.x
+     *     client), including user properties added by earlier interceptors
+     * @since 1.4
+     */
+    PublishProperties properties();
+
+    /**
+     * @return the Message Expiry Interval left, in seconds, or -1 if the message does not expire
+     * @since 1.4
+     */
+    long messageExpiryInterval();
+
+    /**
+     * Add a User Property, after those the message has; MQTT 5 subscribers receive it (3.x subscribers receive no
+     * properties).
+     *
+     * @param name the name
+     * @param value the value
+     * @since 1.4
+     */
+    void addUserProperty(String name, String value);
 }

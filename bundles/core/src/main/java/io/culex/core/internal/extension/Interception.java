@@ -9,7 +9,10 @@ import io.culex.api.ClientInfo;
 import io.culex.api.InterceptedMessage;
 import io.culex.api.MessageInterceptor;
 import io.culex.api.MessageInterceptor.Verdict;
+import io.culex.api.PublishProperties;
+import io.culex.core.internal.routing.ForwardedProperties;
 import io.culex.core.internal.routing.Message;
+import io.culex.core.internal.routing.MessageProperties;
 import io.culex.core.internal.routing.Topics;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
@@ -82,6 +85,8 @@ public final class Interception {
         private int qos;
         private boolean retain;
         private boolean changed;
+        private ForwardedProperties properties;
+        private java.util.List<java.util.Map.Entry<String, String>> addedUserProperties;
 
         Mutable(Message original) {
             this.original = original;
@@ -143,10 +148,41 @@ public final class Interception {
             retain = newRetain;
         }
 
+        @Override
+        public PublishProperties properties() {
+            if (properties == null) {
+                properties = ForwardedProperties.of(original.properties());
+            }
+            if (addedUserProperties == null) {
+                return properties;
+            }
+            return ForwardedProperties.of(MessageProperties.of(properties.toMqttProperties(addedUserProperties)));
+        }
+
+        @Override
+        public long messageExpiryInterval() {
+            return original.hasExpiry() ? original.remainingExpirySeconds(System.nanoTime()) : -1;
+        }
+
+        @Override
+        public void addUserProperty(String name, String value) {
+            if (addedUserProperties == null) {
+                addedUserProperties = new java.util.ArrayList<>();
+            }
+            addedUserProperties.add(new java.util.AbstractMap.SimpleImmutableEntry<>(
+                    java.util.Objects.requireNonNull(name, "name"), java.util.Objects.requireNonNull(value, "value")));
+            changed = true;
+        }
+
         Message build(Message from) {
+            MessageProperties forwarded = from.properties();
+            if (addedUserProperties != null) {
+                ForwardedProperties current = ForwardedProperties.of(forwarded);
+                forwarded = MessageProperties.of(current.toMqttProperties(addedUserProperties));
+            }
             return new Message(topic,
                     payload != null ? Unpooled.wrappedBuffer(payload) : from.payload().retainedDuplicate(),
-                    qos, retain, from.publisherId(), from.properties(), from.expiresAtNanos());
+                    qos, retain, from.publisherId(), forwarded, from.expiresAtNanos());
         }
 
         @Override

@@ -4,6 +4,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 import io.culex.api.DeliveredMessage;
 import io.culex.api.PublishProperties;
+import io.culex.core.internal.routing.ForwardedProperties;
 import io.culex.core.internal.routing.Message;
 import io.netty.buffer.ByteBufUtil;
 

@@ -1,4 +1,4 @@
-package io.culex.core.internal.messaging;
+package io.culex.core.internal.routing;
 
 import java.nio.charset.StandardCharsets;
 import java.util.AbstractMap;
@@ -8,13 +8,12 @@ import java.util.List;
 import java.util.Map;
 
 import io.culex.api.PublishProperties;
-import io.culex.core.internal.routing.MessageProperties;
 import io.netty.handler.codec.mqtt.MqttProperties;
 
 /** The forwarded MQTT 5 properties of a message as the API shows them, decoded from their wire form once. */
-final class ForwardedProperties implements PublishProperties {
+public final class ForwardedProperties implements PublishProperties {
 
-    static final ForwardedProperties NONE = new ForwardedProperties(false, null, null, null, List.of());
+    public static final ForwardedProperties NONE = new ForwardedProperties(false, null, null, null, List.of());
 
     private final boolean utf8;
     private final String contentType;
@@ -31,8 +30,8 @@ final class ForwardedProperties implements PublishProperties {
         this.userProperties = userProperties;
     }
 
-    /** @return the properties in {@code wire} (as {@link MessageProperties} keeps them) */
-    static ForwardedProperties of(MessageProperties properties) {
+    /** @return the properties {@link MessageProperties} keeps in wire form */
+    public static ForwardedProperties of(MessageProperties properties) {
         if (properties.isEmpty()) {
             return NONE;
         }
@@ -75,6 +74,34 @@ final class ForwardedProperties implements PublishProperties {
         }
         return new ForwardedProperties(utf8, contentType, responseTopic, correlation,
                 Collections.unmodifiableList(user));
+    }
+
+    /** @return these properties for {@link MessageProperties#of}, with user properties added at the end */
+    public MqttProperties toMqttProperties(List<Map.Entry<String, String>> addedUserProperties) {
+        MqttProperties p = new MqttProperties();
+        if (utf8) {
+            p.add(new MqttProperties.IntegerProperty(MqttProperties.PAYLOAD_FORMAT_INDICATOR, 1));
+        }
+        if (contentType != null) {
+            p.add(new MqttProperties.StringProperty(MqttProperties.CONTENT_TYPE, contentType));
+        }
+        if (responseTopic != null) {
+            p.add(new MqttProperties.StringProperty(MqttProperties.RESPONSE_TOPIC, responseTopic));
+        }
+        if (correlationData != null) {
+            p.add(new MqttProperties.BinaryProperty(MqttProperties.CORRELATION_DATA, correlationData));
+        }
+        List<MqttProperties.StringPair> user = new ArrayList<>();
+        for (Map.Entry<String, String> e : userProperties) {
+            user.add(new MqttProperties.StringPair(e.getKey(), e.getValue()));
+        }
+        for (Map.Entry<String, String> e : addedUserProperties) {
+            user.add(new MqttProperties.StringPair(e.getKey(), e.getValue()));
+        }
+        if (!user.isEmpty()) {
+            p.add(new MqttProperties.UserProperties(user));
+        }
+        return p;
     }
 
     private static int length(byte[] w, int at) {
