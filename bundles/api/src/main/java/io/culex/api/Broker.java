@@ -97,6 +97,31 @@ public interface Broker {
      */
     Map<String, Integer> subscriptions(String clientId);
 
+    /**
+     * Every session, connected or not, with its queues: for administration. Each session is read on its own
+     * broker thread, so the stage completes once all have answered; a session being taken over at that moment may
+     * be missing from the list.
+     *
+     * @return the sessions, in no particular order
+     * @since 1.4
+     */
+    java.util.concurrent.CompletionStage<List<SessionInfo>> sessions();
+
+    /**
+     * @param filter a topic filter (wildcards allowed, {@code $}-rules as for subscriptions)
+     * @param limit at most this many are returned
+     * @return the retained messages whose topics the filter matches, in no particular order
+     * @throws IllegalArgumentException if the filter is not valid or the limit is negative
+     * @since 1.4
+     */
+    List<RetainedMessage> retainedMessages(String filter, int limit);
+
+    /**
+     * @return the listeners serving now
+     * @since 1.4
+     */
+    List<ListenerInfo> listeners();
+
     /** @return the broker's counters now */
     BrokerStatistics statistics();
 

@@ -41,4 +41,48 @@ public interface BrokerStatistics {
 
     /** @return seconds since the broker started ({@code uptime}) */
     long uptimeSeconds();
+
+    /**
+     * @return persistent sessions whose client is not connected ({@code clients/disconnected})
+     * @since 1.4
+     */
+    long disconnectedClients();
+
+    /**
+     * @return sessions removed because their expiry interval or {@code persistent_client_expiration} passed
+     *     ({@code clients/expired})
+     * @since 1.4
+     */
+    long expiredClients();
+
+    /**
+     * @return MQTT packets of any kind received from clients ({@code messages/received})
+     * @since 1.4
+     */
+    long messagesReceived();
+
+    /**
+     * @return MQTT packets of any kind sent to clients ({@code messages/sent})
+     * @since 1.4
+     */
+    long messagesSent();
+
+    /**
+     * @return payload bytes of the PUBLISH packets received ({@code publish/bytes/received})
+     * @since 1.4
+     */
+    long publishBytesReceived();
+
+    /**
+     * @return payload bytes of the PUBLISH packets sent ({@code publish/bytes/sent})
+     * @since 1.4
+     */
+    long publishBytesSent();
+
+    /**
+     * @return subscriptions that are members of a share group ({@code shared_subscriptions/count}); included in
+     *     {@link #subscriptions()}
+     * @since 1.4
+     */
+    long sharedSubscriptions();
 }

@@ -32,7 +32,11 @@ import io.culex.api.ClientInfo;
 import io.culex.api.ControlHandler;
 import io.culex.api.EnhancedAuthenticator;
 import io.culex.api.MessageInterceptor;
+import io.culex.api.ListenerInfo;
 import io.culex.api.PublishBuilder;
+import io.culex.api.RetainedMessage;
+import io.culex.api.SessionInfo;
+import io.culex.core.internal.admin.AdminQueries;
 import io.culex.api.SubscriptionBuilder;
 import io.culex.core.internal.messaging.BundlePublish;
 import io.culex.core.internal.messaging.BundleSubscription;
@@ -261,6 +265,21 @@ public final class BrokerComponent implements Broker {
     public Map<String, Integer> subscriptions(String clientId) {
         Session session = engine().sessions().get(clientId);
         return session == null ? Map.of() : Collections.unmodifiableMap(session.subscriptionSnapshot());
+    }
+
+    @Override
+    public java.util.concurrent.CompletionStage<List<SessionInfo>> sessions() {
+        return AdminQueries.sessions(engine());
+    }
+
+    @Override
+    public List<RetainedMessage> retainedMessages(String filter, int limit) {
+        return AdminQueries.retained(engine(), filter, limit);
+    }
+
+    @Override
+    public List<ListenerInfo> listeners() {
+        return AdminQueries.listeners(engine());
     }
 
     @Override

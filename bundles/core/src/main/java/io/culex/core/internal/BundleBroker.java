@@ -17,7 +17,10 @@ import org.osgi.service.component.annotations.ServiceScope;
 import io.culex.api.Broker;
 import io.culex.api.BrokerStatistics;
 import io.culex.api.ClientInfo;
+import io.culex.api.ListenerInfo;
 import io.culex.api.PublishBuilder;
+import io.culex.api.RetainedMessage;
+import io.culex.api.SessionInfo;
 import io.culex.api.SubscriptionBuilder;
 import io.culex.core.internal.messaging.InternalSubscriber;
 
@@ -104,6 +107,21 @@ public final class BundleBroker implements Broker {
     @Override
     public Map<String, Integer> subscriptions(String clientId) {
         return broker.subscriptions(clientId);
+    }
+
+    @Override
+    public java.util.concurrent.CompletionStage<List<SessionInfo>> sessions() {
+        return broker.sessions();
+    }
+
+    @Override
+    public List<RetainedMessage> retainedMessages(String filter, int limit) {
+        return broker.retainedMessages(filter, limit);
+    }
+
+    @Override
+    public List<ListenerInfo> listeners() {
+        return broker.listeners();
     }
 
     @Override

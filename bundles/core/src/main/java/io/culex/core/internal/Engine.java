@@ -51,6 +51,8 @@ public final class Engine {
     private final SessionRegistry sessions = new SessionRegistry(this);
     private final Stats stats = new Stats();
     private final ConcurrentHashMap<String, MqttConnection> connected = new ConcurrentHashMap<>();
+    private final java.util.Set<io.culex.core.internal.transport.MqttListener> listeners =
+            ConcurrentHashMap.newKeySet();
 
     public Engine(BrokerSettings settings, Extensions extensions, EventLoops eventLoops) {
         this.settings = settings;
@@ -104,13 +106,18 @@ public final class Engine {
         return stats;
     }
 
+    /** @return the listeners serving now (each adds itself when bound and removes itself when stopped) */
+    public java.util.Set<io.culex.core.internal.transport.MqttListener> listeners() {
+        return listeners;
+    }
+
     /** @return connected clients by client id */
     public ConcurrentHashMap<String, MqttConnection> connected() {
         return connected;
     }
 
     public BrokerStatistics statistics() {
-        return stats.snapshot(sessions.size(), retained.size(), subscriptions.size());
+        return stats.snapshot(sessions.size(), retained.size(), subscriptions.size(), subscriptions.sharedSize());
     }
 
     /** {@link #publish} result: an interceptor denied the message. */

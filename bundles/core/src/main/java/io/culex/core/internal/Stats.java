@@ -15,17 +15,41 @@ public final class Stats {
     private final LongAdder publishSent = new LongAdder();
     private final LongAdder publishDropped = new LongAdder();
     private final LongAdder publishersPaused = new LongAdder();
+    private final LongAdder packetsReceived = new LongAdder();
+    private final LongAdder controlPacketsSent = new LongAdder();
+    private final LongAdder publishBytesReceived = new LongAdder();
+    private final LongAdder publishBytesSent = new LongAdder();
+    private final LongAdder expired = new LongAdder();
     private final LongAdder bytesReceived = new LongAdder();
     private final LongAdder bytesSent = new LongAdder();
     private final AtomicLong connected = new AtomicLong();
     private final AtomicLong maximumConnected = new AtomicLong();
 
-    public void publishReceived() {
-        publishReceived.increment();
+    /** A PUBLISH with this many payload bytes was written to a client. */
+    public void publishSent(int payloadBytes) {
+        publishSent.increment();
+        publishBytesSent.add(payloadBytes);
     }
 
-    public void publishSent() {
-        publishSent.increment();
+    /** A PUBLISH with this many payload bytes arrived from a client. */
+    public void publishReceived(int payloadBytes) {
+        publishReceived.increment();
+        publishBytesReceived.add(payloadBytes);
+    }
+
+    /** An MQTT packet of any kind arrived from a client. */
+    public void packetReceived() {
+        packetsReceived.increment();
+    }
+
+    /** A packet other than PUBLISH was written to a client (acknowledgements, CONNACK, SUBACK, PINGRESP, ...). */
+    public void controlPacketSent() {
+        controlPacketsSent.increment();
+    }
+
+    /** A session expired. */
+    public void sessionExpired() {
+        expired.increment();
     }
 
     public void publishDropped() {
@@ -64,32 +88,77 @@ public final class Stats {
         connected.decrementAndGet();
     }
 
-    /** @return a snapshot; the counters that live elsewhere (sessions, retained, subscriptions) are passed in */
-    public BrokerStatistics snapshot(long sessions, long retained, long subscriptions) {
-        long c = connected.get();
-        long max = maximumConnected.get();
-        long received = publishReceived.sum();
-        long sent = publishSent.sum();
-        long dropped = publishDropped.sum();
-        long in = bytesReceived.sum();
-        long out = bytesSent.sum();
-        long uptime = (System.currentTimeMillis() - startedAtMillis) / 1000;
-        return new BrokerStatistics() {
-            @Override public long connectedClients() { return c; }
-            @Override public long sessions() { return sessions; }
-            @Override public long maximumConnectedClients() { return max; }
-            @Override public long publishReceived() { return received; }
-            @Override public long publishSent() { return sent; }
-            @Override public long publishDropped() { return dropped; }
-            @Override public long bytesReceived() { return in; }
-            @Override public long bytesSent() { return out; }
-            @Override public long retainedMessages() { return retained; }
-            @Override public long subscriptions() { return subscriptions; }
-            @Override public long uptimeSeconds() { return uptime; }
-            @Override public String toString() {
-                return "connected=" + c + " sessions=" + sessions + " received=" + received + " sent=" + sent
-                        + " dropped=" + dropped + " retained=" + retained + " subscriptions=" + subscriptions;
-            }
-        };
+    /**
+     * @return a snapshot; the counters that live elsewhere (sessions, retained, subscriptions) are passed in
+     */
+    public BrokerStatistics snapshot(long sessions, long retained, long subscriptions, long sharedSubscriptions) {
+        return new Snapshot(this, sessions, retained, subscriptions, sharedSubscriptions);
+    }
+
+    /** The counters at one moment (each exact; not taken atomically as a set). */
+    private static final class Snapshot implements BrokerStatistics {
+        private final long connected;
+        private final long maximumConnected;
+        private final long sessions;
+        private final long publishReceived;
+        private final long publishSent;
+        private final long publishDropped;
+        private final long bytesReceived;
+        private final long bytesSent;
+        private final long retained;
+        private final long subscriptions;
+        private final long sharedSubscriptions;
+        private final long uptime;
+        private final long expired;
+        private final long packetsReceived;
+        private final long packetsSent;
+        private final long publishBytesReceived;
+        private final long publishBytesSent;
+
+        Snapshot(Stats s, long sessions, long retained, long subscriptions, long sharedSubscriptions) {
+            this.connected = s.connected.get();
+            this.maximumConnected = s.maximumConnected.get();
+            this.sessions = sessions;
+            this.publishReceived = s.publishReceived.sum();
+            this.publishSent = s.publishSent.sum();
+            this.publishDropped = s.publishDropped.sum();
+            this.bytesReceived = s.bytesReceived.sum();
+            this.bytesSent = s.bytesSent.sum();
+            this.retained = retained;
+            this.subscriptions = subscriptions;
+            this.sharedSubscriptions = sharedSubscriptions;
+            this.uptime = (System.currentTimeMillis() - s.startedAtMillis) / 1000;
+            this.expired = s.expired.sum();
+            this.packetsReceived = s.packetsReceived.sum();
+            this.packetsSent = publishSent + s.controlPacketsSent.sum();
+            this.publishBytesReceived = s.publishBytesReceived.sum();
+            this.publishBytesSent = s.publishBytesSent.sum();
+        }
+
+        @Override public long connectedClients() { return connected; }
+        @Override public long sessions() { return sessions; }
+        @Override public long maximumConnectedClients() { return maximumConnected; }
+        @Override public long publishReceived() { return publishReceived; }
+        @Override public long publishSent() { return publishSent; }
+        @Override public long publishDropped() { return publishDropped; }
+        @Override public long bytesReceived() { return bytesReceived; }
+        @Override public long bytesSent() { return bytesSent; }
+        @Override public long retainedMessages() { return retained; }
+        @Override public long subscriptions() { return subscriptions; }
+        @Override public long uptimeSeconds() { return uptime; }
+        @Override public long disconnectedClients() { return Math.max(0, sessions - connected); }
+        @Override public long expiredClients() { return expired; }
+        @Override public long messagesReceived() { return packetsReceived; }
+        @Override public long messagesSent() { return packetsSent; }
+        @Override public long publishBytesReceived() { return publishBytesReceived; }
+        @Override public long publishBytesSent() { return publishBytesSent; }
+        @Override public long sharedSubscriptions() { return sharedSubscriptions; }
+
+        @Override
+        public String toString() {
+            return "connected=" + connected + " sessions=" + sessions + " received=" + publishReceived + " sent="
+                    + publishSent + " dropped=" + publishDropped + " retained=" + retained + " subscriptions="
+                    + subscriptions;
+        }
     }
 }

@@ -143,6 +143,7 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter
             return;
         }
         MqttMessage packet = (MqttMessage) msg;
+        engine.stats().packetReceived();
         if (state == State.AUTHENTICATING && packet.decoderResult().isSuccess()) {
             hold(packet);
             return;
@@ -232,6 +233,7 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter
         boolean tellClient = isMqtt5() && !graceful && state == State.CONNECTED && ctx.channel().isActive();
         endSession();
         if (tellClient) {
+            engine.stats().controlPacketSent();
             ctx.writeAndFlush(Mqtt5Packets.disconnect(reasonCode)).addListener(f -> ctx.close());
         } else {
             ctx.close();
@@ -423,6 +425,7 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter
                 .sessionPresent(present)
                 .properties(isMqtt5() ? handshake.connackProperties() : MqttProperties.NO_PROPERTIES)
                 .build();
+        engine.stats().controlPacketSent();
         ctx.write(connack, ctx.voidPromise());
         scheduleFlush();
         int keepAliveSeconds = handshake.keepAliveSeconds();
@@ -468,6 +471,7 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter
             code = Mqtt5Packets.toMqtt5(code);
         }
         MqttConnAckMessage connack = MqttMessageBuilders.connAck().returnCode(code).sessionPresent(false).build();
+        engine.stats().controlPacketSent();
         ctx.writeAndFlush(connack).addListener(f -> ctx.close());
     }
 
@@ -549,6 +553,7 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter
 
     /** Write a control packet encoded by Netty's MqttEncoder (SUBACK, UNSUBACK, AUTH); flushed with the burst. */
     void writeControl(Object packet) {
+        engine.stats().controlPacketSent();
         ctx.write(packet, ctx.voidPromise());
         scheduleFlush();
     }
@@ -640,7 +645,17 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter
 
     @Override
     public void write(ByteBuf packet) {
+        if ((packet.getByte(packet.readerIndex()) & 0xF0) != 0x30) {
+            engine.stats().controlPacketSent(); // PUBLISH packets are counted by the session
+        }
         ctx.write(packet, ctx.voidPromise());
+        scheduleFlush();
+    }
+
+    @Override
+    public void write(ByteBuf publishHeader, ByteBuf payload) {
+        ctx.write(publishHeader, ctx.voidPromise());
+        ctx.write(payload, ctx.voidPromise());
         scheduleFlush();
     }
 
@@ -668,6 +683,7 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter
         sendOrDelayWill(s);
         engine.events().disconnected(client, false);
         if (tellClient) {
+            engine.stats().controlPacketSent();
             ctx.writeAndFlush(Mqtt5Packets.disconnect(ReasonCodes.SESSION_TAKEN_OVER)).addListener(f -> ctx.close());
         } else {
             ctx.close();

@@ -69,9 +69,9 @@ final class PublishRequests {
             connection.protocolViolation("retained message while retain_available is false", ReasonCodes.RETAIN_NOT_SUPPORTED);
             return;
         }
-        engine.stats().publishReceived();
         ByteBuf payload = publish.payload();
         int size = payload.readableBytes();
+        engine.stats().publishReceived(size);
         if (LOG.isDebugEnabled()) {
             LOG.debug("Received PUBLISH from {} (d{}, q{}, r{}, m{}, '{}', ... ({} bytes))", connection.clientContext().clientId(),
                     fixed.isDup() ? 1 : 0, qos, retain ? 1 : 0, packetId, topic, size);

@@ -19,6 +19,7 @@ public final class SubscriptionTree {
     private final Node root = new Node(null, null);
     private final Object writeLock = new Object();
     private volatile long count;
+    private volatile long sharedCount;
 
     /**
      * Add or replace the subscription of its subscriber to its filter.
@@ -44,6 +45,9 @@ public final class SubscriptionTree {
                             .put(subscription);
             if (previous == null) {
                 count++;
+                if (subscription.shareGroup() != null) {
+                    sharedCount++;
+                }
             }
             return previous;
         }
@@ -73,6 +77,7 @@ public final class SubscriptionTree {
                 if (group.isEmpty()) {
                     node.shared.remove(shared.group());
                 }
+                sharedCount--;
             }
             count--;
             prune(node);
@@ -91,6 +96,11 @@ public final class SubscriptionTree {
     /** @return the number of subscriptions */
     public long size() {
         return count;
+    }
+
+    /** @return how many of them are shared subscriptions (members of a share group) */
+    public long sharedSize() {
+        return sharedCount;
     }
 
     private void matchLevel(Node node, String topic, int start, boolean wildcardsMatch, List<Subscription> out) {

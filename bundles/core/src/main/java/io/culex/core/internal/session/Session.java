@@ -25,6 +25,7 @@ import io.culex.core.internal.routing.FlowSource;
 import io.culex.core.internal.routing.Message;
 import io.culex.core.internal.routing.Subscriber;
 import io.culex.core.internal.routing.Subscription;
+import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.EventLoop;
 
@@ -219,6 +220,7 @@ public final class Session implements Subscriber {
     private void expire() {
         if (connection == null && !destroyed) {
             LOG.info("Expiring client {} due to timeout.", clientId);
+            engine.stats().sessionExpired();
             destroy();
         }
     }
@@ -422,7 +424,7 @@ public final class Session implements Subscriber {
         } else {
             c.write(PublishEncoding.completePacket(c.alloc(), message, topic, 0, retainFlag, false, 0));
         }
-        engine.stats().publishSent();
+        engine.stats().publishSent(message.payloadSize());
     }
 
     /**
@@ -463,14 +465,12 @@ public final class Session implements Subscriber {
         if (topic == null) {
             topic = message.topicUtf8(); // queued under another mount point: still this session's message
         }
-        if (c.isMqtt5()) {
-            c.write(PublishEncoding.headerV5(alloc, message, topic, qos, retainFlag, dup, packetId, subscriptionIds,
-                    System.nanoTime()));
-        } else {
-            c.write(PublishEncoding.header(alloc, message, topic, qos, retainFlag, dup, packetId));
-        }
-        c.write(message.payload().retainedDuplicate());
-        engine.stats().publishSent();
+        ByteBuf header = c.isMqtt5()
+                ? PublishEncoding.headerV5(alloc, message, topic, qos, retainFlag, dup, packetId, subscriptionIds,
+                        System.nanoTime())
+                : PublishEncoding.header(alloc, message, topic, qos, retainFlag, dup, packetId);
+        c.write(header, message.payload().retainedDuplicate());
+        engine.stats().publishSent(message.payloadSize());
     }
 
     private boolean inflightHasRoom(BrokerSettings settings) {
@@ -667,6 +667,22 @@ public final class Session implements Subscriber {
      */
     public boolean endIncomingQos2(int packetId) {
         return incomingQos2 != null && incomingQos2.remove(packetId);
+    }
+
+    /** @return messages waiting in the queue (on the session's loop) */
+    public int queuedMessages() {
+        return queue == null ? 0 : queue.size();
+    }
+
+    /** @return QoS 1/2 messages sent and not acknowledged (on the session's loop) */
+    public int inflightMessages() {
+        return inflight == null ? 0 : inflight.size();
+    }
+
+    /** @return the connected client, or {@code null} while offline (on the session's loop) */
+    public ClientInfo connectedClient() {
+        SessionConnection c = connection;
+        return c == null ? null : c.client();
     }
 
     /** @return messages queued and inflight, for statistics and tests */

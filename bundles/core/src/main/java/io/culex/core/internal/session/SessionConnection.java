@@ -35,6 +35,9 @@ public interface SessionConnection {
     /** Write a packet (ownership passes); it is flushed once at the end of the current burst of work. */
     void write(ByteBuf packet);
 
+    /** Write a PUBLISH as its header and its (shared) payload, one packet (ownership of both passes). */
+    void write(ByteBuf publishHeader, ByteBuf payload);
+
     /** The session is taken over by a new connection with the same client id: close this one, will included. */
     void takenOver();
 

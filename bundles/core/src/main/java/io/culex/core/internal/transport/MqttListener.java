@@ -94,6 +94,7 @@ public final class MqttListener {
             } else {
                 bindTcp();
             }
+            engine.listeners().add(this);
         } catch (RuntimeException e) {
             stop();
             throw e;
@@ -203,8 +204,28 @@ public final class MqttListener {
         return local instanceof InetSocketAddress ? ((InetSocketAddress) local).getPort() : -1;
     }
 
+    /** @return the configuration it runs with */
+    public ListenerSettings settings() {
+        return settings;
+    }
+
+    /** @return the local addresses of its server sockets */
+    public List<SocketAddress> boundAddresses() {
+        List<SocketAddress> addresses = new ArrayList<>();
+        for (Channel channel : serverChannels) {
+            addresses.add(channel.localAddress());
+        }
+        return addresses;
+    }
+
+    /** @return network connections open now */
+    public int connections() {
+        return connections.get();
+    }
+
     /** Close the server sockets (Netty removes a Unix socket's file); connections already accepted stay. */
     public void stop() {
+        engine.listeners().remove(this);
         for (Channel channel : serverChannels) {
             channel.close().awaitUninterruptibly();
         }
