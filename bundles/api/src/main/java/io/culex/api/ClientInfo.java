@@ -26,6 +26,17 @@ public interface ClientInfo {
     /** @return the local port of the listener the client connected to, or -1 for a non-TCP listener */
     int listenerPort();
 
+    /**
+     * @return the identity of the listener the client connected to: the PID of its {@code io.culex.core.listener}
+     *     configuration, unique even among listeners that share a port or have none (Unix sockets). Services
+     *     scoped with {@link ServiceProperties#LISTENER} are compared with it. The default, for implementations
+     *     older than 1.4, is {@code "port:<listenerPort>"}.
+     * @since 1.4
+     */
+    default String listener() {
+        return "port:" + listenerPort();
+    }
+
     /** @return the protocol version of the connection */
     ProtocolVersion protocolVersion();
 

@@ -17,8 +17,16 @@ public final class ServiceProperties {
 
     /**
      * Scopes an {@link Authenticator} or {@link Authorizer} to the clients of one listener (Mosquitto's
-     * {@code per_listener_settings}): the listener's port (an Integer). Services without it apply to every
-     * listener.
+     * {@code per_listener_settings}): the listener's identity, {@link ClientInfo#listener()} (a String: the PID of
+     * the listener's {@code io.culex.core.listener} configuration). Services without it (or {@link #LISTENER_PORT})
+     * apply to every listener.
+     */
+    public static final String LISTENER = "culex.listener";
+
+    /**
+     * Scopes a service to the clients of the listeners on one port (an Integer). It cannot tell apart two listeners
+     * on one port with different addresses, nor Unix-socket listeners (port -1): prefer {@link #LISTENER}, which
+     * wins when both are set.
      */
     public static final String LISTENER_PORT = "culex.listener.port";
 

@@ -17,6 +17,7 @@ class PerListenerSettingsIT {
     private static CulexProcess culex;
     private static int secured;
     private static int open;
+    private static String socket;
 
     @BeforeAll
     static void start() throws Exception {
@@ -28,6 +29,11 @@ class PerListenerSettingsIT {
                 .inheritIO().start();
         assertEquals(0, p.waitFor());
         Path acl = culex.writeConfig("acl", "user alice\ntopic readwrite alice/#\n");
+        Path unixPasswords = culex.home().resolve("conf/unix-passwords");
+        p = new ProcessBuilder("mosquitto_passwd", "-c", "-b", unixPasswords.toString(), "bob", "unix-secret")
+                .inheritIO().start();
+        assertEquals(0, p.waitFor());
+        socket = culex.home().resolve("data/culex.sock").toString();
         Path conf = culex.writeConfig("per-listener.conf", String.join("\n",
                 "per_listener_settings true",
                 "listener " + secured + " 127.0.0.1",
@@ -36,6 +42,10 @@ class PerListenerSettingsIT {
                 "acl_file " + acl,
                 "listener " + open + " 127.0.0.1",
                 "allow_anonymous true",
+                // a Unix-socket listener with its own password file: its clients have no port to be told apart by
+                "listener 0 " + socket,
+                "allow_anonymous false",
+                "password_file " + unixPasswords,
                 ""));
         culex.startAndAwait(conf, secured);
         culex.awaitPort(open);
@@ -70,5 +80,18 @@ class PerListenerSettingsIT {
             MosquittoTools.pub(secured, "-u", "alice", "-P", "secret", "-t", "alice/x", "-m", "allowed");
             assertEquals("alice/x 0 0 allowed", sub.next(), "the publish outside alice/# was denied");
         }
+    }
+
+    @Test
+    void aUnixSocketListenerUsesItsOwnPasswordFile() throws Exception {
+        assertEquals(5, MosquittoTools.exec("mosquitto_pub", "--unix", socket, "-t", "x", "-m", "anonymous")
+                .exitCode);
+        assertEquals(5, MosquittoTools.exec("mosquitto_pub", "--unix", socket, "-u", "alice", "-P", "secret", "-t",
+                "x", "-m", "another listener's user").exitCode);
+        MosquittoTools.Result bob = MosquittoTools.exec("mosquitto_pub", "--unix", socket, "-u", "bob", "-P",
+                "unix-secret", "-t", "x", "-m", "its own user");
+        assertEquals(0, bob.exitCode, bob.toString());
+        assertEquals(5, MosquittoTools.pub(secured, "-u", "bob", "-P", "unix-secret", "-t", "alice/x", "-m", "m")
+                .exitCode, "the Unix-socket listener's user is not one of the secured listener's");
     }
 }

@@ -3,6 +3,7 @@ package io.culex.sample.topicmodification;
 import java.nio.charset.StandardCharsets;
 
 import io.culex.api.InterceptedMessage;
+import io.culex.api.PublishProperties;
 
 /** The broker's side of the interceptor contract, in memory: what a plugin's unit test needs. */
 final class FakeMessage implements InterceptedMessage {
@@ -61,5 +62,30 @@ final class FakeMessage implements InterceptedMessage {
     @Override
     public void setRetain(boolean retain) {
         this.retain = retain;
+    }
+
+    private final java.util.List<java.util.Map.Entry<String, String>> userProperties = new java.util.ArrayList<>();
+
+    @Override
+    public PublishProperties properties() {
+        return new PublishProperties() {
+            @Override public boolean payloadFormatUtf8() { return false; }
+            @Override public String contentType() { return null; }
+            @Override public String responseTopic() { return null; }
+            @Override public byte[] correlationData() { return null; }
+            @Override public java.util.List<java.util.Map.Entry<String, String>> userProperties() {
+                return java.util.List.copyOf(userProperties);
+            }
+        };
+    }
+
+    @Override
+    public long messageExpiryInterval() {
+        return -1;
+    }
+
+    @Override
+    public void addUserProperty(String name, String value) {
+        userProperties.add(java.util.Map.entry(name, value));
     }
 }

@@ -15,8 +15,9 @@ import io.culex.api.Authorizer;
 /**
  * Mosquitto's {@code per_listener_settings true}: a listener configuration ({@code io.culex.core.listener}) that names
  * an {@code acl_file} gets its own {@link AclFileAuthorizer}, registered with the service property
- * {@code culex.listener.port} so that the core asks it only about clients of that listener (a listener without an
- * ACL file is then unrestricted, as in Mosquitto).
+ * {@code culex.listener} (the listener configuration's PID) so that the core asks it only about clients of that
+ * listener, Unix-socket listeners and listeners sharing a port included (a listener without an ACL file is then
+ * unrestricted, as in Mosquitto).
  */
 @Component(service = {}, configurationPid = "io.culex.core.listener",
         configurationPolicy = ConfigurationPolicy.REQUIRE, immediate = true)
@@ -35,7 +36,8 @@ public final class ListenerAclFiles {
         authorizer.start(context, AclFileAuthorizer.resolve(file.toString()));
         Hashtable<String, Object> properties = new Hashtable<>();
         properties.put(AclFileAuthorizer.PROVIDER_PROPERTY, AclFileAuthorizer.PROVIDER);
-        properties.put(io.culex.api.ServiceProperties.LISTENER_PORT, Integer.valueOf(String.valueOf(listener.get("port"))));
+        // the listener's identity, the PID of its configuration, as the core gives it to its clients
+        properties.put(io.culex.api.ServiceProperties.LISTENER, String.valueOf(listener.get("service.pid")));
         registration = context.registerService(Authorizer.class, authorizer, properties);
     }
 

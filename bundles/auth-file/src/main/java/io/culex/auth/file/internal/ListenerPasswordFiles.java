@@ -15,7 +15,8 @@ import io.culex.api.Authenticator;
 /**
  * Mosquitto's {@code per_listener_settings true}: a listener configuration ({@code io.culex.core.listener}) that names
  * a {@code password_file} gets its own {@link PasswordFileAuthenticator}, registered with the service property
- * {@code culex.listener.port} so that the core asks it only about clients of that listener.
+ * {@code culex.listener} (the listener configuration's PID) so that the core asks it only about clients of that
+ * listener, Unix-socket listeners and listeners sharing a port included.
  */
 @Component(service = {}, configurationPid = "io.culex.core.listener",
         configurationPolicy = ConfigurationPolicy.REQUIRE, immediate = true)
@@ -34,7 +35,8 @@ public final class ListenerPasswordFiles {
         authenticator.start(context, PasswordFileAuthenticator.resolve(file.toString()));
         Hashtable<String, Object> properties = new Hashtable<>();
         properties.put(PasswordFileAuthenticator.PROVIDER_PROPERTY, PasswordFileAuthenticator.PROVIDER);
-        properties.put(io.culex.api.ServiceProperties.LISTENER_PORT, Integer.valueOf(String.valueOf(listener.get("port"))));
+        // the listener's identity, the PID of its configuration, as the core gives it to its clients
+        properties.put(io.culex.api.ServiceProperties.LISTENER, String.valueOf(listener.get("service.pid")));
         registration = context.registerService(Authenticator.class, authenticator, properties);
     }
 

@@ -41,8 +41,7 @@ public final class AccessControl {
      * @return the decision, ALLOW or DENY (never DEFER), possibly completed later on another thread
      */
     public CompletionStage<Decision> authenticate(AuthenticationRequest request, boolean anonymousAllowed) {
-        ServiceChain.Entry<Authenticator>[] chain = applicable(extensions.authenticators.snapshot(),
-                request.listenerPort());
+        ServiceChain.Entry<Authenticator>[] chain = applicable(extensions.authenticators.snapshot(), request);
         if (chain.length == 0) {
             return CompletableFuture.completedFuture(anonymousAllowed ? Decision.ALLOW : Decision.DENY);
         }
@@ -51,10 +50,10 @@ public final class AccessControl {
     }
 
     /** @return the services that apply to the listener (all of them unless some are scoped to listeners) */
-    private static <T> ServiceChain.Entry<T>[] applicable(ServiceChain.Entry<T>[] chain, int listenerPort) {
+    private static <T> ServiceChain.Entry<T>[] applicable(ServiceChain.Entry<T>[] chain, ClientInfo client) {
         int applying = 0;
         for (ServiceChain.Entry<T> entry : chain) {
-            if (entry.appliesTo(listenerPort)) {
+            if (entry.appliesTo(client)) {
                 applying++;
             }
         }
@@ -64,7 +63,7 @@ public final class AccessControl {
         ServiceChain.Entry<T>[] result = java.util.Arrays.copyOf(chain, applying);
         int i = 0;
         for (ServiceChain.Entry<T> entry : chain) {
-            if (entry.appliesTo(listenerPort)) {
+            if (entry.appliesTo(client)) {
                 result[i++] = entry;
             }
         }
@@ -159,7 +158,7 @@ public final class AccessControl {
         ServiceChain.Entry<Authorizer>[] chain = extensions.authorizers.snapshot();
         boolean anyApplies = false;
         for (ServiceChain.Entry<Authorizer> entry : chain) {
-            if (!entry.appliesTo(client.listenerPort())) {
+            if (!entry.appliesTo(client)) {
                 continue;
             }
             if (!entry.enter()) {

@@ -34,6 +34,8 @@ public final class ServiceChain<T> {
      * {@code per_listener_settings}): its port.
      */
     public static final String LISTENER_PORT = io.culex.api.ServiceProperties.LISTENER_PORT;
+    /** Service property scoping a service to one listener by identity ({@code ClientInfo.listener()}). */
+    public static final String LISTENER = io.culex.api.ServiceProperties.LISTENER;
 
     /** How long unregistration waits for calls in flight before giving up (and logging the plugin). */
     static final long DRAIN_TIMEOUT_MILLIS = 5_000;
@@ -44,6 +46,7 @@ public final class ServiceChain<T> {
         private final T service;
         private final String origin;
         private final Integer listenerPort;
+        private final String listener;
         /** Calls inside the service now, plus {@link #RETIRED} once it is being unregistered. */
         private final java.util.concurrent.atomic.AtomicInteger state = new java.util.concurrent.atomic.AtomicInteger();
         private static final int RETIRED = 1 << 30;
@@ -51,6 +54,8 @@ public final class ServiceChain<T> {
         Entry(ServiceReference<?> reference, T service) {
             this.reference = reference;
             this.service = service;
+            Object id = reference.getProperty(LISTENER);
+            this.listener = id == null ? null : id.toString();
             Object port = reference.getProperty(LISTENER_PORT);
             this.listenerPort = port instanceof Number ? Integer.valueOf(((Number) port).intValue())
                     : port == null ? null : Integer.valueOf(port.toString().trim());
@@ -72,11 +77,15 @@ public final class ServiceChain<T> {
         }
 
         /**
-         * @return whether the service applies to clients of this listener: services without the
-         *     {@value #LISTENER_PORT} property apply to every listener ({@code per_listener_settings})
+         * @return whether the service applies to this client's listener ({@code per_listener_settings}): a service
+         *     with {@value #LISTENER} applies to that listener only, one with only {@value #LISTENER_PORT} to the
+         *     listeners on that port, one with neither to every listener
          */
-        public boolean appliesTo(int port) {
-            return listenerPort == null || listenerPort == port;
+        public boolean appliesTo(io.culex.api.ClientInfo client) {
+            if (listener != null) {
+                return listener.equals(client.listener());
+            }
+            return listenerPort == null || listenerPort == client.listenerPort();
         }
 
         /**

@@ -17,16 +17,18 @@ final class ClientContext implements AuthenticationRequest {
     private final byte[] password;
     private final SocketAddress remoteAddress;
     private final int listenerPort;
+    private final String listener;
     private final ProtocolVersion protocolVersion;
     private final List<X509Certificate> peerCertificates;
 
     ClientContext(String clientId, String username, byte[] password, SocketAddress remoteAddress, int listenerPort,
-                  ProtocolVersion protocolVersion, List<X509Certificate> peerCertificates) {
+                  String listener, ProtocolVersion protocolVersion, List<X509Certificate> peerCertificates) {
         this.clientId = clientId;
         this.username = username;
         this.password = password;
         this.remoteAddress = remoteAddress;
         this.listenerPort = listenerPort;
+        this.listener = listener;
         this.protocolVersion = protocolVersion;
         this.peerCertificates = peerCertificates;
     }
@@ -57,6 +59,11 @@ final class ClientContext implements AuthenticationRequest {
     }
 
     @Override
+    public String listener() {
+        return listener;
+    }
+
+    @Override
     public ProtocolVersion protocolVersion() {
         return protocolVersion;
     }
@@ -73,14 +80,14 @@ final class ClientContext implements AuthenticationRequest {
 
     /** @return the same client under another client id */
     ClientContext withClientId(String newClientId) {
-        return new ClientContext(newClientId, username, password, remoteAddress, listenerPort, protocolVersion,
+        return new ClientContext(newClientId, username, password, remoteAddress, listenerPort, listener, protocolVersion,
                 peerCertificates);
     }
 
     /** @return the same client without the password, kept for the life of the session */
     ClientContext withoutPassword() {
         return password == null ? this
-                : new ClientContext(clientId, username, null, remoteAddress, listenerPort, protocolVersion,
+                : new ClientContext(clientId, username, null, remoteAddress, listenerPort, listener, protocolVersion,
                 peerCertificates);
     }
 

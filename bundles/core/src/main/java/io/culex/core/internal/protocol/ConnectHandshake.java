@@ -145,7 +145,7 @@ final class ConnectHandshake {
             password = null;
         }
         connection.setClientContext(new ClientContext(clientId, username, password, connection.remote(), listenerPort,
-                version, identity.certificates()));
+                listener.id, version, identity.certificates()));
         cleanSession = header.isCleanSession();
         keepAliveSeconds = serverKeepAlive >= 0 ? serverKeepAlive : header.keepAliveTimeSeconds();
         if (!mqtt5) {

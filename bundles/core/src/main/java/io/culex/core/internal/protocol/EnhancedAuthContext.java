@@ -74,6 +74,11 @@ final class EnhancedAuthContext implements EnhancedAuthenticationRequest {
     }
 
     @Override
+    public String listener() {
+        return client.listener();
+    }
+
+    @Override
     public ProtocolVersion protocolVersion() {
         return client.protocolVersion();
     }

@@ -52,9 +52,16 @@ public final class ListenerSettings {
     public final boolean useUsernameAsClientId;
     /** Where in the configuration the listener was defined, for messages. */
     public final String source;
+    /**
+     * The listener's identity ({@code ClientInfo.listener()}): its configuration's {@code service.pid}, else its
+     * source.
+     */
+    public final String id;
 
     private ListenerSettings(Map<String, ?> p, String source) {
         this.source = source;
+        Object pid = p.get("service.pid");
+        this.id = pid != null ? pid.toString() : source;
         Object portValue = p.get("port");
         if (portValue == null) {
             throw new IllegalArgumentException("Error: listener without port (" + source + ").");
