@@ -1,6 +1,5 @@
 package io.culex.core.internal;
 
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
@@ -9,14 +8,13 @@ import org.slf4j.LoggerFactory;
 
 import io.culex.api.BrokerStatistics;
 import io.culex.api.ClientInfo;
-import io.culex.api.ControlHandler;
 import io.culex.api.MessageInterceptor.Verdict;
 import io.culex.core.internal.extension.AccessControl;
 import io.culex.core.internal.extension.ClientEvents;
+import io.culex.core.internal.extension.ControlDispatch;
 import io.culex.core.internal.extension.EnhancedAuthentication;
 import io.culex.core.internal.extension.Extensions;
 import io.culex.core.internal.extension.Interception;
-import io.culex.core.internal.extension.ServiceChain;
 import io.culex.core.internal.protocol.MqttConnection;
 import io.culex.core.internal.routing.FlowSource;
 import io.culex.core.internal.routing.Message;
@@ -26,7 +24,6 @@ import io.culex.core.internal.routing.SubscriptionTree;
 import io.culex.core.internal.routing.Topics;
 import io.culex.core.internal.session.SessionRegistry;
 import io.culex.core.internal.transport.EventLoops;
-import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.EventLoop;
 
@@ -45,6 +42,7 @@ public final class Engine {
     private final EnhancedAuthentication enhancedAuthentication;
     private final ClientEvents events;
     private final Interception interception;
+    private final ControlDispatch controls;
     private final SubscriptionTree subscriptions = new SubscriptionTree();
     private final RetainedStore retained = new RetainedStore();
     private final Router router = new Router(subscriptions);
@@ -63,6 +61,7 @@ public final class Engine {
         this.enhancedAuthentication = new EnhancedAuthentication(extensions);
         this.events = new ClientEvents(extensions);
         this.interception = new Interception(extensions);
+        this.controls = new ControlDispatch(extensions, this::publishFromBroker);
     }
 
     public BrokerSettings settings() {
@@ -148,7 +147,7 @@ public final class Engine {
             // As in Mosquitto, clients never publish to $CONTROL subscribers: their messages there are requests.
             // The broker's own messages there (the responses) are routed like any other.
             if (topic.startsWith(Topics.CONTROL_PREFIX) && (publisher != null || topic.endsWith("/v1"))) {
-                control(publisher, m);
+                controls.dispatch(publisher, m);
                 return ACCEPTED;
             }
             if (m.isRetain()) {
@@ -192,44 +191,6 @@ public final class Engine {
                 m.release();
             }
         });
-    }
-
-    private void control(ClientInfo publisher, Message message) {
-        String topic = message.topic();
-        if (!topic.endsWith("/v1") || topic.length() <= Topics.CONTROL_PREFIX.length() + 3) {
-            LOG.debug("Ignoring message to unknown control topic {}", topic);
-            return;
-        }
-        String name = topic.substring(Topics.CONTROL_PREFIX.length(), topic.length() - 3);
-        for (ServiceChain.Entry<ControlHandler> entry : extensions.controlHandlers.snapshot()) {
-            if (name.equals(entry.reference().getProperty(ControlHandler.CONTROL_NAME))) {
-                if (!entry.enter()) {
-                    continue; // being unregistered (see ServiceChain): no call reaches a stopping plugin
-                }
-                byte[] request = ByteBufUtil.getBytes(message.payload());
-                CompletionStage<byte[]> response;
-                try {
-                    response = entry.service().handle(publisher, request);
-                } catch (RuntimeException | LinkageError e) {
-                    LOG.error("Control handler from {} failed on {}: {}", entry.origin(), topic, e.toString(), e);
-                    return;
-                } finally {
-                    entry.exit();
-                }
-                if (response != null) {
-                    response.whenComplete((bytes, failure) -> {
-                        if (failure != null) {
-                            LOG.error("Control handler from {} failed on {}: {}", entry.origin(), topic,
-                                    failure.toString());
-                        } else if (bytes != null) {
-                            publishFromBroker(topic + "/response", bytes, 1, false);
-                        }
-                    });
-                }
-                return;
-            }
-        }
-        LOG.debug("No control handler for {}", topic);
     }
 
     /**
