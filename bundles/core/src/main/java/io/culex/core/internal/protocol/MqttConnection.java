@@ -3,8 +3,6 @@ package io.culex.core.internal.protocol;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -70,8 +68,6 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter
     private static final Logger LOG = LoggerFactory.getLogger(MqttConnection.class);
     /** A connection that does not send CONNECT within this time is closed. */
     private static final long CONNECT_TIMEOUT_SECONDS = 20;
-    /** Packets that may arrive while authentication is under way (pipelined after CONNECT) before reading stops. */
-    private static final int MAX_PENDING_PACKETS = 64;
     private static final String UNKNOWN_CLIENT = "<unknown>";
 
     /**
@@ -92,15 +88,12 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter
     private State state = State.AWAIT_CONNECT;
     private ClientContext client;
     private Session session;
-    private Message will;
-    /** The MQTT 5 Will Delay Interval of the will (0: the will is not delayed). */
-    private long willDelaySeconds;
-    private boolean willOnDisconnect;
+    private final ConnectionWill will;
     private boolean graceful;
     private boolean takenOver;
     private String closeReason;
     private boolean flushPending;
-    private List<MqttMessage> pending;
+    private final PacketsHeldForAuthentication pending = new PacketsHeldForAuthentication();
     private ScheduledFuture<?> connectTimeout;
 
     public MqttConnection(Engine engine, ListenerSettings listener, int listenerPort) {
@@ -111,6 +104,7 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter
         this.handshake = new ConnectHandshake(this, engine, listener, listenerPort, enhancedAuth);
         this.subscriptions = new SubscriptionRequests(this, engine, listener);
         this.publishes = new PublishRequests(this, engine, listener);
+        this.will = new ConnectionWill(engine);
     }
 
     // ---------------------------------------------------------------- Netty events
@@ -259,7 +253,7 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter
         }
         Session s = session;
         session = null;
-        if (!graceful || willOnDisconnect) {
+        if (!graceful || will.isSentOnDisconnect()) {
             sendOrDelayWill(s);
         }
         s.detach(this);
@@ -377,7 +371,7 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter
             Object header = packet.variableHeader();
             if (header instanceof MqttReasonCodeAndPropertiesVariableHeader) {
                 MqttReasonCodeAndPropertiesVariableHeader h = (MqttReasonCodeAndPropertiesVariableHeader) header;
-                willOnDisconnect = (h.reasonCode() & 0xFF) == ReasonCodes.DISCONNECT_WITH_WILL;
+                will.sendOnDisconnect((h.reasonCode() & 0xFF) == ReasonCodes.DISCONNECT_WITH_WILL);
                 Integer expiry = Mqtt5Packets.intProperty(h.properties(), MqttProperties.SESSION_EXPIRY_INTERVAL);
                 if (expiry != null) {
                     if (handshake.sessionExpirySeconds() == 0 && expiry != 0) {
@@ -389,7 +383,7 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter
             }
         }
         graceful = true;
-        if (!willOnDisconnect) {
+        if (!will.isSentOnDisconnect()) {
             discardWill();
         }
         close("disconnected");
@@ -476,67 +470,39 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter
     }
 
     private void hold(MqttMessage packet) {
-        if (pending == null) {
-            pending = new ArrayList<>();
-        }
-        pending.add(packet);
-        if (pending.size() > MAX_PENDING_PACKETS) {
-            releasePending();
+        if (!pending.hold(packet)) {
+            pending.release();
             protocolViolation("too many packets before CONNACK");
         }
     }
 
     private void replayPending() {
-        List<MqttMessage> packets = pending;
-        pending = null;
-        if (packets != null) {
-            for (MqttMessage packet : packets) {
-                if (state == State.AUTHENTICATING) {
-                    hold(packet); // a replayed AUTH started the next step: the rest waits for its answer, in order
-                    continue;
-                }
-                try {
-                    handle(packet);
-                } finally {
-                    ReferenceCountUtil.release(packet);
-                }
+        pending.replay(packet -> {
+            if (state == State.AUTHENTICATING) {
+                hold(packet); // a replayed AUTH started the next step: the rest waits for its answer, in order
+                return;
             }
-        }
+            try {
+                handle(packet);
+            } finally {
+                ReferenceCountUtil.release(packet);
+            }
+        });
     }
 
     private void releasePending() {
-        if (pending != null) {
-            pending.forEach(ReferenceCountUtil::release);
-            pending = null;
-        }
+        pending.release();
     }
 
     // ---------------------------------------------------------------- will
 
     /** The will of a connection that ended without a normal DISCONNECT, now or after its MQTT 5 delay. */
     private void sendOrDelayWill(Session s) {
-        Message w = will;
-        will = null;
-        if (w == null) {
-            return;
-        }
-        if (willDelaySeconds > 0 && s.isPersistent()) {
-            long delay = Math.min(willDelaySeconds, s.expirySeconds());
-            s.delayWill(w, client, delay);
-            return;
-        }
-        try {
-            engine.publishWill(w, client, ctx.channel().eventLoop());
-        } finally {
-            w.release();
-        }
+        will.sendOrDelay(s, client, ctx.channel().eventLoop());
     }
 
     private void discardWill() {
-        if (will != null) {
-            will.release();
-            will = null;
-        }
+        will.discard();
     }
 
     // ---------------------------------------------------------------- for the request handlers
@@ -579,9 +545,8 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter
      * The will of CONNECT. The connection owns its buffer from here: it publishes and releases the will, hands it
      * to the session as a delayed will, or releases it unsent.
      */
-    void setWill(Message will, long delaySeconds) {
-        this.will = will;
-        this.willDelaySeconds = delaySeconds;
+    void setWill(Message message, long delaySeconds) {
+        will.set(message, delaySeconds);
     }
 
     /**
