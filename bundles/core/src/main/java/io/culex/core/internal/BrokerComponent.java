@@ -31,20 +31,21 @@ import io.culex.api.ClientEventListener;
 import io.culex.api.ClientInfo;
 import io.culex.api.ControlHandler;
 import io.culex.api.EnhancedAuthenticator;
-import io.culex.api.MessageInterceptor;
 import io.culex.api.ListenerInfo;
+import io.culex.api.MessageInterceptor;
 import io.culex.api.PublishBuilder;
 import io.culex.api.RetainedMessage;
 import io.culex.api.SessionInfo;
-import io.culex.core.internal.admin.AdminQueries;
 import io.culex.api.SubscriptionBuilder;
+import io.culex.core.internal.admin.AdminQueries;
+import io.culex.core.internal.extension.Extensions;
 import io.culex.core.internal.messaging.BundlePublish;
 import io.culex.core.internal.messaging.BundleSubscription;
 import io.culex.core.internal.messaging.InternalSubscriber;
-import io.culex.core.internal.extension.Extensions;
 import io.culex.core.internal.protocol.MqttConnection;
 import io.culex.core.internal.routing.Topics;
 import io.culex.core.internal.session.Session;
+import io.culex.core.internal.settings.BrokerSettings;
 import io.culex.core.internal.transport.EventLoops;
 
 /**

@@ -3,6 +3,8 @@ package io.culex.core.internal;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 
+import io.culex.core.internal.settings.BrokerSettings;
+
 /**
  * Metatype of the {@code io.culex.core.broker} configuration, so the Web Console and Config Admin tools can show
  * and edit it. The property names are Mosquitto's option names (a double underscore in a method name stands for

@@ -23,6 +23,7 @@ import io.culex.core.internal.routing.Router;
 import io.culex.core.internal.routing.SubscriptionTree;
 import io.culex.core.internal.routing.Topics;
 import io.culex.core.internal.session.SessionRegistry;
+import io.culex.core.internal.settings.BrokerSettings;
 import io.culex.core.internal.transport.EventLoops;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.EventLoop;

@@ -11,7 +11,7 @@ import org.osgi.service.metatype.annotations.Designate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import io.culex.core.internal.transport.ListenerSettings;
+import io.culex.core.internal.settings.ListenerSettings;
 import io.culex.core.internal.transport.MqttListener;
 
 /**

@@ -16,7 +16,7 @@ import io.culex.core.internal.routing.ForwardedProperties;
 import io.culex.core.internal.routing.Message;
 import io.culex.core.internal.routing.Topics;
 import io.culex.core.internal.session.Session;
-import io.culex.core.internal.transport.ListenerSettings;
+import io.culex.core.internal.settings.ListenerSettings;
 import io.culex.core.internal.transport.MqttListener;
 import io.netty.buffer.ByteBufUtil;
 

@@ -11,12 +11,12 @@ import org.slf4j.LoggerFactory;
 
 import io.culex.api.InternalSubscription;
 import io.culex.api.MessageConsumer;
-import io.culex.core.internal.BrokerSettings;
 import io.culex.core.internal.Engine;
 import io.culex.core.internal.routing.Backlog;
 import io.culex.core.internal.routing.Message;
 import io.culex.core.internal.routing.Subscriber;
 import io.culex.core.internal.routing.Subscription;
+import io.culex.core.internal.settings.BrokerSettings;
 import io.netty.channel.EventLoop;
 
 /**

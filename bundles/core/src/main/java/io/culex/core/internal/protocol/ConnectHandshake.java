@@ -12,13 +12,13 @@ import org.slf4j.LoggerFactory;
 
 import io.culex.api.Decision;
 import io.culex.api.ProtocolVersion;
-import io.culex.core.internal.BrokerSettings;
 import io.culex.core.internal.Engine;
 import io.culex.core.internal.routing.Message;
 import io.culex.core.internal.routing.MessageProperties;
 import io.culex.core.internal.routing.Topics;
 import io.culex.core.internal.session.Session;
-import io.culex.core.internal.transport.ListenerSettings;
+import io.culex.core.internal.settings.BrokerSettings;
+import io.culex.core.internal.settings.ListenerSettings;
 import io.culex.core.internal.transport.PeerIdentity;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.EventLoop;

@@ -19,7 +19,7 @@ import io.culex.core.internal.routing.SharedFilter;
 import io.culex.core.internal.session.Session;
 import io.culex.core.internal.session.SessionConnection;
 import io.culex.core.internal.session.SessionRegistry;
-import io.culex.core.internal.transport.ListenerSettings;
+import io.culex.core.internal.settings.ListenerSettings;
 import io.culex.core.internal.transport.PeerIdentity;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;

@@ -7,13 +7,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.culex.api.Access;
-import io.culex.core.internal.BrokerSettings;
 import io.culex.core.internal.Engine;
 import io.culex.core.internal.routing.Message;
 import io.culex.core.internal.routing.SharedFilter;
 import io.culex.core.internal.routing.Subscription;
 import io.culex.core.internal.routing.Topics;
-import io.culex.core.internal.transport.ListenerSettings;
+import io.culex.core.internal.settings.BrokerSettings;
+import io.culex.core.internal.settings.ListenerSettings;
 import io.netty.handler.codec.mqtt.MqttFixedHeader;
 import io.netty.handler.codec.mqtt.MqttMessageIdVariableHeader;
 import io.netty.handler.codec.mqtt.MqttMessageType;

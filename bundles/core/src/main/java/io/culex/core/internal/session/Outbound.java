@@ -7,11 +7,11 @@ import java.util.LinkedHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import io.culex.core.internal.BrokerSettings;
 import io.culex.core.internal.Engine;
 import io.culex.core.internal.protocol.PublishEncoding;
 import io.culex.core.internal.routing.Backlog;
 import io.culex.core.internal.routing.Message;
+import io.culex.core.internal.settings.BrokerSettings;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 

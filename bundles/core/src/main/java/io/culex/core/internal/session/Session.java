@@ -14,13 +14,13 @@ import org.slf4j.LoggerFactory;
 
 import io.culex.api.Access;
 import io.culex.api.ClientInfo;
-import io.culex.core.internal.BrokerSettings;
 import io.culex.core.internal.Engine;
 import io.culex.core.internal.routing.Backlog;
 import io.culex.core.internal.routing.FlowSource;
 import io.culex.core.internal.routing.Message;
 import io.culex.core.internal.routing.Subscriber;
 import io.culex.core.internal.routing.Subscription;
+import io.culex.core.internal.settings.BrokerSettings;
 import io.netty.channel.EventLoop;
 
 /**

@@ -22,6 +22,7 @@ import org.slf4j.LoggerFactory;
 
 import io.culex.core.internal.Engine;
 import io.culex.core.internal.protocol.MqttConnection;
+import io.culex.core.internal.settings.ListenerSettings;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;

@@ -9,9 +9,10 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
-
 import javax.net.ssl.SSLPeerUnverifiedException;
 
+import io.culex.core.internal.settings.ListenerSettings;
+import io.culex.core.internal.settings.TlsSettings;
 import io.netty.channel.Channel;
 import io.netty.channel.unix.DomainSocketAddress;
 import io.netty.handler.ssl.SslHandler;

@@ -10,11 +10,11 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
+import io.culex.core.internal.settings.ListenerSettings;
 import io.culex.core.internal.testing.EmbeddedBroker;
 import io.culex.core.internal.testing.LeakDetection;
 import io.culex.core.internal.testing.PahoClient;
 import io.culex.core.internal.testing.RawClient;
-import io.culex.core.internal.transport.ListenerSettings;
 
 /** Per-listener options, and refusal of the ones this version cannot honour. */
 @ExtendWith(LeakDetection.class)

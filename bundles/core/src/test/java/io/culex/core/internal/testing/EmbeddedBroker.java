@@ -4,11 +4,11 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
-import io.culex.core.internal.BrokerSettings;
 import io.culex.core.internal.Engine;
 import io.culex.core.internal.extension.Extensions;
+import io.culex.core.internal.settings.BrokerSettings;
+import io.culex.core.internal.settings.ListenerSettings;
 import io.culex.core.internal.transport.EventLoops;
-import io.culex.core.internal.transport.ListenerSettings;
 import io.culex.core.internal.transport.MqttListener;
 
 /**

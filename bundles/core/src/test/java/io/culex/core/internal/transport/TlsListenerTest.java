@@ -15,7 +15,6 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLSocket;
@@ -29,6 +28,7 @@ import io.culex.api.Authenticator;
 import io.culex.api.Authorizer;
 import io.culex.api.ClientInfo;
 import io.culex.api.Decision;
+import io.culex.core.internal.settings.ListenerSettings;
 import io.culex.core.internal.testing.EmbeddedBroker;
 import io.culex.core.internal.testing.LeakDetection;
 import io.culex.core.internal.testing.RawClient;

@@ -28,9 +28,10 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 import io.culex.api.ClientEventListener;
 import io.culex.api.ClientInfo;
-import io.culex.core.internal.BrokerSettings;
 import io.culex.core.internal.Engine;
 import io.culex.core.internal.extension.Extensions;
+import io.culex.core.internal.settings.BrokerSettings;
+import io.culex.core.internal.settings.ListenerSettings;
 import io.culex.core.internal.testing.EmbeddedBroker;
 import io.culex.core.internal.testing.LeakDetection;
 import io.culex.core.internal.testing.RawClient;

@@ -13,6 +13,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
+import io.culex.core.internal.settings.ListenerSettings;
 import io.culex.core.internal.testing.EmbeddedBroker;
 import io.culex.core.internal.testing.LeakDetection;
 import io.culex.core.internal.testing.RawClient;

@@ -1,4 +1,4 @@
-package io.culex.core.internal;
+package io.culex.core.internal.settings;
 
 import java.util.Map;
 

@@ -1,4 +1,4 @@
-package io.culex.core.internal.transport;
+package io.culex.core.internal.settings;
 
 import java.util.List;
 import java.util.Map;
