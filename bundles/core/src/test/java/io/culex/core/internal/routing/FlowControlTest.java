@@ -164,7 +164,7 @@ class FlowControlTest {
             pub.send(0xE0, 0); // DISCONNECT: the will must not be published
             Stats stats = broker.engine().stats();
             EmbeddedBroker.await("the publisher to be paused", () -> stats.publishersPaused() > 0);
-            pub.close(); // with PUBLISHes and the DISCONNECT still held by flow control
+            pub.shutdownOutput(); // closes its side with PUBLISHes and the DISCONNECT still held by flow control
 
             assertInOrder(readAll(sub, count, 1));
             marker.connect("marker", true, 0);

@@ -244,6 +244,14 @@ public final class RawClient implements AutoCloseable {
         }
     }
 
+    /**
+     * Send FIN after what was written, keeping the socket open for reading: unlike {@link #close()} with unread
+     * input (which makes the kernel send RST and discard what the broker has not read yet), nothing sent is lost.
+     */
+    public void shutdownOutput() throws IOException {
+        socket.shutdownOutput();
+    }
+
     @Override
     public void close() throws IOException {
         socket.close();
