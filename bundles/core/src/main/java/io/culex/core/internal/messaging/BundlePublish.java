@@ -8,12 +8,12 @@ import java.util.concurrent.CompletionStage;
 import io.culex.api.PublishBuilder;
 import io.culex.api.PublishResult;
 import io.culex.core.internal.Engine;
+import io.culex.core.internal.routing.ForwardedProperties;
 import io.culex.core.internal.routing.Message;
 import io.culex.core.internal.routing.MessageProperties;
 import io.culex.core.internal.routing.Topics;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.EventLoop;
-import io.netty.handler.codec.mqtt.MqttProperties;
 
 /** {@link PublishBuilder}: collects the message on the caller's thread, publishes it on a broker loop. */
 public final class BundlePublish implements PublishBuilder {
@@ -30,7 +30,7 @@ public final class BundlePublish implements PublishBuilder {
     private String contentType;
     private String responseTopic;
     private byte[] correlationData;
-    private final List<MqttProperties.StringPair> userProperties = new ArrayList<>();
+    private final List<java.util.Map.Entry<String, String>> userProperties = new ArrayList<>();
     private String origin;
     private boolean published;
 
@@ -101,7 +101,7 @@ public final class BundlePublish implements PublishBuilder {
 
     @Override
     public PublishBuilder userProperty(String name, String value) {
-        userProperties.add(new MqttProperties.StringPair(java.util.Objects.requireNonNull(name, "name"),
+        userProperties.add(java.util.Map.entry(java.util.Objects.requireNonNull(name, "name"),
                 java.util.Objects.requireNonNull(value, "value")));
         return this;
     }
@@ -118,7 +118,8 @@ public final class BundlePublish implements PublishBuilder {
             throw new IllegalStateException("this message was published already");
         }
         published = true;
-        MessageProperties properties = MessageProperties.of(properties());
+        MessageProperties properties = MessageProperties.of(ForwardedProperties.of(Boolean.TRUE.equals(utf8),
+                contentType, responseTopic, correlationData, userProperties).toMqttProperties(List.of()));
         long expiresAt = expirySeconds < 0 ? Long.MAX_VALUE : Message.expiryFromNow(expirySeconds);
         CompletableFuture<PublishResult> result = new CompletableFuture<>();
         // one loop per origin: a bundle's messages are routed in the order it published them
@@ -141,26 +142,6 @@ public final class BundlePublish implements PublishBuilder {
             result.completeExceptionally(new IllegalStateException("the broker is not running", e));
         }
         return result;
-    }
-
-    private MqttProperties properties() {
-        MqttProperties p = new MqttProperties();
-        if (utf8 != null) {
-            p.add(new MqttProperties.IntegerProperty(MqttProperties.PAYLOAD_FORMAT_INDICATOR, utf8 ? 1 : 0));
-        }
-        if (contentType != null) {
-            p.add(new MqttProperties.StringProperty(MqttProperties.CONTENT_TYPE, contentType));
-        }
-        if (responseTopic != null) {
-            p.add(new MqttProperties.StringProperty(MqttProperties.RESPONSE_TOPIC, responseTopic));
-        }
-        if (correlationData != null) {
-            p.add(new MqttProperties.BinaryProperty(MqttProperties.CORRELATION_DATA, correlationData));
-        }
-        if (!userProperties.isEmpty()) {
-            p.add(new MqttProperties.UserProperties(userProperties));
-        }
-        return p;
     }
 
     private static final class Result implements PublishResult {

@@ -120,15 +120,7 @@ public final class InternalSubscriber implements Subscriber, InternalSubscriptio
 
     @Override
     public void deliver(Message message, Subscription matched) {
-        if (!loop.inEventLoop()) {
-            message.retain();
-            loop.execute(() -> {
-                try {
-                    deliver(message, matched);
-                } finally {
-                    message.release();
-                }
-            });
+        if (Subscriber.handedToOwnLoop(this, message, matched)) {
             return;
         }
         if (closed || (message.hasExpiry() && message.isExpired(System.nanoTime()))) {

@@ -30,6 +30,15 @@ public final class ForwardedProperties implements PublishProperties {
         this.userProperties = userProperties;
     }
 
+    /**
+     * @return properties with these values (for a message a bundle publishes)
+     */
+    public static ForwardedProperties of(boolean utf8, String contentType, String responseTopic,
+                                         byte[] correlationData, List<Map.Entry<String, String>> userProperties) {
+        return new ForwardedProperties(utf8, contentType, responseTopic,
+                correlationData == null ? null : correlationData.clone(), List.copyOf(userProperties));
+    }
+
     /** @return the properties {@link MessageProperties} keeps in wire form */
     public static ForwardedProperties of(MessageProperties properties) {
         if (properties.isEmpty()) {

@@ -28,6 +28,28 @@ public interface Subscriber {
     /** @return how far behind the subscriber is, which paces the publishers that feed it */
     Backlog backlog();
 
+    /**
+     * For {@link #deliver} implementations: if the caller is not on the subscriber's loop (it moved since the
+     * message was routed), hand the delivery over to that loop.
+     *
+     * @return {@code true} if the delivery was handed over (the caller returns), {@code false} if it may go on here
+     */
+    static boolean handedToOwnLoop(Subscriber subscriber, Message message, Subscription subscription) {
+        EventLoop own = subscriber.loop();
+        if (own.inEventLoop()) {
+            return false;
+        }
+        message.retain();
+        own.execute(() -> {
+            try {
+                subscriber.deliver(message, subscription);
+            } finally {
+                message.release();
+            }
+        });
+        return true;
+    }
+
     /** @return how many subscriptions the subscriber has; more than one means a message may match it twice */
     int subscriptionCount();
 }

@@ -296,18 +296,7 @@ public final class Session implements Subscriber {
 
     @Override
     public void deliver(Message message, Subscription subscription) {
-        if (!loop.inEventLoop()) {
-            message.retain();
-            loop.execute(() -> {
-                try {
-                    deliver(message, subscription);
-                } finally {
-                    message.release();
-                }
-            });
-            return;
-        }
-        if (destroyed) {
+        if (Subscriber.handedToOwnLoop(this, message, subscription) || destroyed) {
             return;
         }
         BrokerSettings settings = engine.settings();
