@@ -11,7 +11,8 @@ for line in open(sys.argv[1]):
 
 
 def key(r):
-    return f"{r['scenario']} QoS {r['qos']} {r['size']} B, {r['publishers']} pub / {r['subscribers']} sub"
+    rate = f", {r['rate']}/s each" if r.get("rate", "0") != "0" else ""
+    return f"{r['scenario']} QoS {r['qos']} {r['size']} B, {r['publishers']} pub / {r['subscribers']} sub{rate}"
 
 
 table = {}
@@ -36,7 +37,7 @@ for k, by in table.items():
     md, cd = med(m, "delivered_per_s"), med(c, "delivered_per_s")
     print(f"| {k} | {md:,.0f} ({med(m, 'lost'):,.0f}) | {cd:,.0f} ({med(c, 'lost'):,.0f}) | **{cd / md:.2f}x** "
           f"| {med(m, 'sent_per_s'):,.0f} / {med(c, 'sent_per_s'):,.0f} "
-          f"| {med(m, 'p50_ms'):.1f} / {med(m, 'p99_ms'):.1f} — {med(c, 'p50_ms'):.1f} / {med(c, 'p99_ms'):.1f} "
+          f"| {med(m, 'p50_ms'):.2f} / {med(m, 'p99_ms'):.2f} — {med(c, 'p50_ms'):.2f} / {med(c, 'p99_ms'):.2f} "
           f"| {med(m, 'bench_cpu_pct'):.0f} % / {med(c, 'bench_cpu_pct'):.0f} % |")
 print()
 print(f"Medians of {runs} runs per broker; lost = messages sent in the window that never arrived; "

@@ -226,11 +226,11 @@ public final class Bench {
                 o.brokerPid > 0 ? String.format(Locale.ROOT, ", broker CPU %.0f %%, broker RSS %d MB", brokerCpu,
                         brokerRssKb / 1024) : "");
         System.out.printf(Locale.ROOT,
-                "RESULT label=%s scenario=%s qos=%d size=%d publishers=%d subscribers=%d sent_per_s=%.0f "
+                "RESULT label=%s scenario=%s qos=%d size=%d publishers=%d subscribers=%d rate=%d sent_per_s=%.0f "
                         + "delivered_per_s=%.0f expected=%d lost=%d duplicates=%d p50_ms=%.3f p90_ms=%.3f p99_ms=%.3f "
                         + "max_ms=%.3f bench_cpu_pct=%.0f broker_cpu_pct=%.0f broker_rss_kb=%d%n",
                 o.label, o.scenario.name().toLowerCase(Locale.ROOT), o.qos, o.size, o.publishers, o.subscribers,
-                sent / d, arrivals / d, expected, lost, duplicates, ms(latency.percentile(0.5)),
+                o.rate, sent / d, arrivals / d, expected, lost, duplicates, ms(latency.percentile(0.5)),
                 ms(latency.percentile(0.9)), ms(latency.percentile(0.99)), ms(latency.max()), ownCpu, brokerCpu,
                 brokerRssKb);
     }

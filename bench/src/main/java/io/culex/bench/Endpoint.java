@@ -29,6 +29,12 @@ final class Endpoint extends ByteToMessageDecoder {
     private ChannelHandlerContext ctx;
     private ByteBuf acks;
     private final Runnable pumpTask = this::pump;
+    private final Runnable timedPump = () -> {
+        pumpScheduled = false;
+        pump();
+    };
+    /** A rate-limited pump is scheduled: one timer per publisher, however many events ask for a pump. */
+    private boolean pumpScheduled;
 
     // publisher state, on the loop
     private boolean publishing;
@@ -224,7 +230,7 @@ final class Endpoint extends ByteToMessageDecoder {
         if (options.rate > 0) {
             long allowed = (long) ((now - startNanos) * (options.rate / 1e9)) + 1 - sequence;
             if (allowed <= 0) {
-                ctx.executor().schedule(pumpTask, 1, java.util.concurrent.TimeUnit.MILLISECONDS);
+                schedulePump();
                 return;
             }
             budget = (int) Math.min(budget, allowed);
@@ -251,9 +257,16 @@ final class Endpoint extends ByteToMessageDecoder {
         }
         ctx.writeAndFlush(batch, ctx.voidPromise());
         if (options.rate > 0) {
-            ctx.executor().schedule(pumpTask, 1, java.util.concurrent.TimeUnit.MILLISECONDS);
+            schedulePump();
         } else if (options.qos == 0) {
             ctx.executor().execute(pumpTask); // after the other connections' turn
+        }
+    }
+
+    private void schedulePump() {
+        if (!pumpScheduled) {
+            pumpScheduled = true;
+            ctx.executor().schedule(timedPump, 1, java.util.concurrent.TimeUnit.MILLISECONDS);
         }
     }
 
