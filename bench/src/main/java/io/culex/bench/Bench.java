@@ -11,7 +11,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 import io.netty.bootstrap.Bootstrap;
-import io.netty.channel.Channel;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
@@ -129,8 +128,7 @@ public final class Bench {
     }
 
     private static void connect(Bootstrap bootstrap, Options o, Endpoint e) {
-        Channel ch = bootstrap.clone().handler(e).connect(o.host, o.port).syncUninterruptibly().channel();
-        ch.closeFuture();
+        bootstrap.clone().handler(e).connect(o.host, o.port).syncUninterruptibly();
     }
 
     private static void await(List<Endpoint> endpoints, String what) throws Exception {
@@ -146,10 +144,9 @@ public final class Bench {
     private static long expected(Options o, List<Endpoint> publishers) {
         long total = 0;
         for (int s = 0; s < o.subscribers; s++) {
-            for (Endpoint p : publishers) {
-                int index = publishers.indexOf(p);
-                if (receives(o, s, index)) {
-                    total += p.windowEnd - p.windowFirst;
+            for (int p = 0; p < publishers.size(); p++) {
+                if (receives(o, s, p)) {
+                    total += publishers.get(p).windowEnd - publishers.get(p).windowFirst;
                 }
             }
         }

@@ -24,7 +24,6 @@ final class Endpoint extends ByteToMessageDecoder {
     private final int index;
     private final Window window;
     final CompletableFuture<Void> ready = new CompletableFuture<>();
-    final CompletableFuture<Void> closed = new CompletableFuture<>();
     final Tally tally;
     private ChannelHandlerContext ctx;
     private ByteBuf acks;
@@ -79,7 +78,6 @@ final class Endpoint extends ByteToMessageDecoder {
     public void channelInactive(ChannelHandlerContext context) throws Exception {
         publishing = false;
         ready.completeExceptionally(new IllegalStateException(clientId + ": connection closed"));
-        closed.complete(null);
         super.channelInactive(context);
     }
 

@@ -26,9 +26,7 @@ public final class BundleSubscription implements SubscriptionBuilder {
      * @param onOpen told of the subscription once it runs, so that its owner can close it with the owning bundle
      */
     public BundleSubscription(Engine engine, String filter, Consumer<InternalSubscriber> onOpen) {
-        SharedFilter shared = filter == null ? null : SharedFilter.parse(filter);
-        boolean valid = filter != null && (shared != null ? shared.isValid() : Topics.isValidTopicFilter(filter));
-        if (!valid) {
+        if (filter == null || !Topics.isValidSubscriptionFilter(filter)) {
             throw new IllegalArgumentException("not a valid topic filter: " + filter);
         }
         this.engine = engine;

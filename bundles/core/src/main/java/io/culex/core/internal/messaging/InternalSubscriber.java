@@ -134,10 +134,7 @@ public final class InternalSubscriber implements Subscriber, InternalSubscriptio
     private void give(Message message, int qos, boolean retainFlag) {
         BrokerSettings settings = engine.settings();
         backlog.limits(settings.maxQueuedMessages, settings.maxQueuedBytes);
-        boolean countFull = settings.maxQueuedMessages > 0 && pending.size() >= settings.maxQueuedMessages;
-        boolean bytesFull = settings.maxQueuedBytes > 0 && !pending.isEmpty()
-                && pendingBytes + message.payloadSize() > settings.maxQueuedBytes;
-        if (countFull || bytesFull) {
+        if (settings.isQueueFull(pending.size(), pendingBytes, message.payloadSize())) {
             if (dropped.getAndIncrement() == 0 || LOG.isDebugEnabled()) {
                 LOG.info("Outgoing messages are being dropped for {}.", name());
             }

@@ -580,7 +580,6 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter
 
     // ---------------------------------------------------------------- FlowSource
 
-
     @Override
     public void pause(Backlog cause) {
         input.pause(cause);

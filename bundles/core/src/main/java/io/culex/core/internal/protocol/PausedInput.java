@@ -145,11 +145,7 @@ final class PausedInput {
         cause = null;
         MqttConnection.cancel(stallCheck);
         stallCheck = null;
-        MqttMessage packet;
-        while (!paused && (packet = held.pollFirst()) != null) {
-            heldBytes -= sizeOf(packet);
-            dispatcher.accept(packet);
-        }
+        replayHeld(true);
         if (!paused && readingStopped) {
             readingStopped = false;
             if (ctx.channel().isActive()) {
@@ -170,12 +166,17 @@ final class PausedInput {
      * flow control state is cleared. Bounded by what is held: one read beyond {@link #HOLD_PACKETS}.
      */
     void replayOnClose() {
+        replayHeld(false);
+        release();
+    }
+
+    /** Hand the held packets to the dispatcher in order; with {@code untilPaused}, stop when one pauses again. */
+    private void replayHeld(boolean untilPaused) {
         MqttMessage packet;
-        while ((packet = held.pollFirst()) != null) {
+        while (!(untilPaused && paused) && (packet = held.pollFirst()) != null) {
             heldBytes -= sizeOf(packet);
             dispatcher.accept(packet);
         }
-        release();
     }
 
     /** Drop what is held (never acknowledged, so the client still owns it) and clear the state. */

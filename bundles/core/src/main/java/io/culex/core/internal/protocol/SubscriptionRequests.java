@@ -139,8 +139,7 @@ final class SubscriptionRequests {
             return;
         }
         for (String filter : filters) {
-            SharedFilter shared = SharedFilter.parse(filter);
-            if (shared != null ? !shared.isValid() : !Topics.isValidTopicFilter(filter)) {
+            if (!Topics.isValidSubscriptionFilter(filter)) {
                 connection.protocolViolation("invalid unsubscription filter '" + filter + "'", ReasonCodes.TOPIC_NAME_INVALID);
                 return;
             }

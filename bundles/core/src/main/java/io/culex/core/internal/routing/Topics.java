@@ -34,6 +34,15 @@ public final class Topics {
     }
 
     /**
+     * @param filter a filter to subscribe with: a topic filter, or {@code $share/<group>/<filter>}
+     * @return whether it is well formed (see {@link #isValidTopicFilter} and {@link SharedFilter#isValid})
+     */
+    public static boolean isValidSubscriptionFilter(String filter) {
+        SharedFilter shared = SharedFilter.parse(filter);
+        return shared != null ? shared.isValid() : isValidTopicFilter(filter);
+    }
+
+    /**
      * @param filter a topic filter from a SUBSCRIBE or UNSUBSCRIBE
      * @return whether it is well formed: not empty, {@code #} only as the whole last level, {@code +} only as a whole
      *     level, valid text

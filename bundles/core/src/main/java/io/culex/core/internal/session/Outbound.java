@@ -267,12 +267,7 @@ final class Outbound {
     }
 
     private boolean isFull(int size, BrokerSettings settings) {
-        if (queue.isEmpty()) {
-            return false; // one message always fits, however large, or nothing could ever be delivered
-        }
-        boolean countFull = settings.maxQueuedMessages > 0 && queue.size() >= settings.maxQueuedMessages;
-        boolean bytesFull = settings.maxQueuedBytes > 0 && queuedBytes + size > settings.maxQueuedBytes;
-        return countFull || bytesFull;
+        return settings.isQueueFull(queue.size(), queuedBytes, size);
     }
 
     private boolean dropOldestQos0() {

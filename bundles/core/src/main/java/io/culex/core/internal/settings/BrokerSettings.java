@@ -72,6 +72,24 @@ public final class BrokerSettings {
     }
 
     /**
+     * {@code max_queued_messages} and {@code max_queued_bytes} applied to a queue: a session's, or the messages a
+     * bundle's subscription has not completed.
+     *
+     * @param messages messages in the queue now
+     * @param bytes their payload bytes
+     * @param size the payload bytes of the message that would be added
+     * @return whether that message does not fit; an empty queue always takes one, however large, or nothing could
+     *     ever be delivered
+     */
+    public boolean isQueueFull(int messages, long bytes, int size) {
+        if (messages == 0) {
+            return false;
+        }
+        return (maxQueuedMessages > 0 && messages >= maxQueuedMessages)
+                || (maxQueuedBytes > 0 && bytes + size > maxQueuedBytes);
+    }
+
+    /**
      * Mosquitto 2: in local-only mode (no listener configured, the broker listens on loopback only) anonymous access
      * is always allowed; otherwise only when {@code allow_anonymous true}.
      */
