@@ -37,6 +37,7 @@ import io.culex.api.PublishBuilder;
 import io.culex.api.RetainedMessage;
 import io.culex.api.SessionInfo;
 import io.culex.api.SubscriptionBuilder;
+import io.culex.api.persistence.PersistenceListener;
 import io.culex.core.internal.admin.AdminQueries;
 import io.culex.core.internal.extension.Extensions;
 import io.culex.core.internal.messaging.BundlePublish;
@@ -71,6 +72,7 @@ public final class BrokerComponent implements Broker {
         int threads = Integer.getInteger("culex.io.threads", 0);
         EventLoops loops = new EventLoops(threads);
         engine = new Engine(settings, extensions, loops);
+        engine.persistence().attachNew(); // stores registered before the engine ran
         LOG.info("Culex broker engine started ({} transport, {} I/O threads).", loops.transportName(),
                 threads > 0 ? threads : Runtime.getRuntime().availableProcessors());
     }
@@ -185,6 +187,28 @@ public final class BrokerComponent implements Broker {
 
     void unbindClientEventListener(ServiceReference<ClientEventListener> ref) {
         extensions.eventListeners.remove(ref);
+    }
+
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    void bindPersistenceListener(ServiceReference<PersistenceListener> ref, PersistenceListener service) {
+        extensions.stores.add(ref, service);
+        Engine e = engine;
+        if (e != null) {
+            e.persistence().attachNew();
+        }
+    }
+
+    void updatedPersistenceListener(ServiceReference<PersistenceListener> ref) {
+        extensions.stores.update(ref);
+    }
+
+    void unbindPersistenceListener(ServiceReference<PersistenceListener> ref) {
+        extensions.stores.remove(ref);
+        Engine e = engine;
+        if (e != null) {
+            e.persistence().detached(ref);
+        }
     }
 
     // ---------------------------------------------------------------- Broker

@@ -64,6 +64,10 @@ import io.culex.core.internal.settings.BrokerSettings;
     @AttributeDefinition(description = "Queue QoS 0 messages for disconnected persistent sessions.")
     boolean queue__qos0__messages() default false;
 
+    @AttributeDefinition(description = "Keep sessions, subscriptions, retained and queued messages across restarts: "
+            + "the listeners open only once a store (the persistence feature) has restored them.")
+    boolean persistence() default false;
+
     @AttributeDefinition(description = "Log client connections and disconnections.")
     boolean connection__messages() default true;
 }

@@ -22,6 +22,8 @@ import io.culex.core.internal.routing.RetainedStore;
 import io.culex.core.internal.routing.Router;
 import io.culex.core.internal.routing.SubscriptionTree;
 import io.culex.core.internal.routing.Topics;
+import io.culex.core.internal.persistence.Persistence;
+import io.culex.core.internal.session.SessionChanges;
 import io.culex.core.internal.session.SessionRegistry;
 import io.culex.core.internal.settings.BrokerSettings;
 import io.culex.core.internal.transport.EventLoops;
@@ -48,6 +50,7 @@ public final class Engine {
     private final RetainedStore retained = new RetainedStore();
     private final Router router = new Router(subscriptions);
     private final SessionRegistry sessions = new SessionRegistry(this);
+    private final Persistence persistence;
     private final Stats stats = new Stats();
     private final ConcurrentHashMap<String, MqttConnection> connected = new ConcurrentHashMap<>();
     private final java.util.Set<io.culex.core.internal.transport.MqttListener> listeners =
@@ -63,6 +66,17 @@ public final class Engine {
         this.events = new ClientEvents(extensions);
         this.interception = new Interception(extensions);
         this.controls = new ControlDispatch(extensions, this::publishFromBroker);
+        this.persistence = new Persistence(extensions.stores, sessions, retained, eventLoops);
+    }
+
+    /** @return the stores and what acknowledgements wait for */
+    public Persistence persistence() {
+        return persistence;
+    }
+
+    /** @return what sessions tell the stores (a no-op while none is registered) */
+    public SessionChanges sessionChanges() {
+        return persistence.changes();
     }
 
     public BrokerSettings settings() {
@@ -143,6 +157,9 @@ public final class Engine {
             return outcome.verdict == Verdict.DENY ? DENIED : ACCEPTED;
         }
         Message m = outcome.message;
+        if (m != message) {
+            m.settleWith(message.settlement()); // the publisher's acknowledgement waits for the rewritten message
+        }
         try {
             String topic = m.topic();
             // As in Mosquitto, clients never publish to $CONTROL subscribers: their messages there are requests.
@@ -204,7 +221,7 @@ public final class Engine {
                     io.culex.core.internal.protocol.MqttConnection.SERVER_SHUTTING_DOWN));
         }
         for (io.culex.core.internal.session.Session session : sessions.all()) {
-            session.loop().execute(session::destroy);
+            session.loop().execute(session::shutdown);
         }
         eventLoops.shutdown(2, TimeUnit.SECONDS);
         retained.clear();

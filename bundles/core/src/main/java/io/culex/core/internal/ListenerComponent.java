@@ -1,6 +1,9 @@
 package io.culex.core.internal;
 
 import java.util.Map;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -16,7 +19,8 @@ import io.culex.core.internal.transport.MqttListener;
 
 /**
  * One listener per {@code io.culex.core.listener} factory configuration. Changing the configuration rebinds the
- * listener; clients already connected through it stay connected.
+ * listener; clients already connected through it stay connected. With {@code persistence true} a listener opens
+ * only once a store has restored the broker's state, so that no client sees a broker without its sessions.
  */
 @Component(service = ListenerComponent.class, configurationPid = ListenerComponent.FACTORY_PID,
         configurationPolicy = ConfigurationPolicy.REQUIRE, immediate = true)
@@ -26,19 +30,54 @@ public final class ListenerComponent {
     public static final String FACTORY_PID = "io.culex.core.listener";
 
     private static final Logger LOG = LoggerFactory.getLogger(ListenerComponent.class);
+    /** After this long without a store, say why the listener is still closed. */
+    private static final long STORE_WAIT_WARNING_SECONDS = 10;
 
     private final MqttListener listener;
+    private final Object lock = new Object();
+    private boolean started;
+    private boolean stopped;
 
     @Activate
     public ListenerComponent(@Reference BrokerComponent broker, Map<String, Object> properties) {
-        try {
-            this.listener = new MqttListener(ListenerSettings.from(properties), broker.engine());
-            listener.start();
-        } catch (RuntimeException e) {
-            // the listener does not start; the others do
-            String message = String.valueOf(e.getMessage());
-            LOG.error(message.startsWith("Error:") ? message : "Error: " + message);
-            throw e;
+        Engine engine = broker.engine();
+        ListenerSettings settings = ListenerSettings.from(properties);
+        this.listener = new MqttListener(settings, engine);
+        CompletionStage<Void> restored = engine.persistence().restored();
+        if (!engine.settings().persistence || restored.toCompletableFuture().isDone()) {
+            start();
+            return;
+        }
+        LOG.info("Listener {} opens once the persistence store has restored the broker's state.", settings.id);
+        ScheduledFuture<?> warning = engine.eventLoops().workers().next().schedule(() -> LOG.warn(
+                "Listener {} is still closed: persistence is configured and no store has restored yet (is the "
+                        + "persistence feature installed?).", settings.id),
+                STORE_WAIT_WARNING_SECONDS, TimeUnit.SECONDS);
+        // binding blocks: not on the event loop that completes the restore
+        restored.thenRunAsync(() -> {
+            warning.cancel(false);
+            try {
+                start();
+            } catch (RuntimeException e) {
+                // logged by start(); the component stays, without its listener, until reconfigured
+            }
+        });
+    }
+
+    private void start() {
+        synchronized (lock) {
+            if (stopped) {
+                return;
+            }
+            try {
+                listener.start();
+                started = true;
+            } catch (RuntimeException e) {
+                // the listener does not start; the others do
+                String message = String.valueOf(e.getMessage());
+                LOG.error(message.startsWith("Error:") ? message : "Error: " + message);
+                throw e;
+            }
         }
     }
 
@@ -49,6 +88,11 @@ public final class ListenerComponent {
 
     @Deactivate
     void deactivate() {
-        listener.stop();
+        synchronized (lock) {
+            stopped = true;
+            if (started) {
+                listener.stop();
+            }
+        }
     }
 }

@@ -20,4 +20,6 @@ public final class Extensions {
     public final ServiceChain<MessageInterceptor> interceptors = new ServiceChain<>("message interceptor");
     public final ServiceChain<ControlHandler> controlHandlers = new ServiceChain<>("control handler");
     public final ServiceChain<ClientEventListener> eventListeners = new ServiceChain<>("client event listener");
+    public final ServiceChain<io.culex.api.persistence.PersistenceListener> stores =
+            new ServiceChain<>("persistence store");
 }

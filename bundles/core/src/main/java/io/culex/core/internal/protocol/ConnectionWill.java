@@ -31,6 +31,16 @@ final class ConnectionWill {
         delaySeconds = willDelaySeconds;
     }
 
+    /** @return the will, or {@code null} (not retained for the caller) */
+    Message message() {
+        return will;
+    }
+
+    /** @return its MQTT 5 will delay interval */
+    long delaySeconds() {
+        return delaySeconds;
+    }
+
     /** MQTT 5 DISCONNECT with reason code 0x04: the client asks for its will although it disconnects normally. */
     void sendOnDisconnect(boolean send) {
         sendOnDisconnect = send;

@@ -94,6 +94,7 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter
     private String closeReason;
     private boolean flushPending;
     private final PacketsHeldForAuthentication pending = new PacketsHeldForAuthentication();
+    private final Acknowledgements acknowledgements = new Acknowledgements(this::writeAcknowledgement);
     private ScheduledFuture<?> connectTimeout;
 
     public MqttConnection(Engine engine, ListenerSettings listener, int listenerPort) {
@@ -205,6 +206,7 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter
         endSession();
         state = State.CLOSED;
         discardWill();
+        acknowledgements.discard();
         context.fireChannelInactive();
     }
 
@@ -293,10 +295,7 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter
                 session.onPubrec(packetId(packet), Mqtt5Packets.replyReasonCode(packet));
                 break;
             case PUBREL:
-                int id = packetId(packet);
-                boolean known = session.endIncomingQos2(id);
-                write(PublishEncoding.ack(alloc(), PublishEncoding.PUBCOMP, id,
-                        known || !isMqtt5() ? ReasonCodes.SUCCESS : ReasonCodes.PACKET_IDENTIFIER_NOT_FOUND));
+                onPubrel(packetId(packet));
                 break;
             case PUBCOMP:
                 session.onPubcomp(packetId(packet));
@@ -345,6 +344,77 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter
             LOG.info("Client {} disconnected due to malformed packet: {}", id(),
                     cause == null ? "?" : cause.getMessage());
             close("malformed packet", ReasonCodes.MALFORMED_PACKET);
+        }
+    }
+
+    /**
+     * PUBREL: the incoming QoS 2 exchange ends. When a store keeps the packet id, PUBCOMP waits until its removal
+     * is durable: a PUBCOMP followed by a restart that still knew the id would swallow the client's next message
+     * with that id as a retransmission.
+     */
+    private void onPubrel(int id) {
+        boolean known = session.endIncomingQos2(id);
+        int reason = known || !isMqtt5() ? ReasonCodes.SUCCESS : ReasonCodes.PACKET_IDENTIFIER_NOT_FOUND;
+        if (!known || !session.isStored()) {
+            acknowledge(PublishEncoding.ack(alloc(), PublishEncoding.PUBCOMP, id, reason));
+            return;
+        }
+        completeWhenDurable(acknowledgements.reserve(), failure -> {
+            if (failure != null) {
+                LOG.warn("Client {}: the store could not record the end of QoS 2 message {} ({}); disconnecting so "
+                        + "that it sends PUBREL again.", id(), id, failure.toString());
+                close("store failure", ReasonCodes.UNSPECIFIED_ERROR);
+                return null;
+            }
+            return PublishEncoding.ack(alloc(), PublishEncoding.PUBCOMP, id, reason);
+        });
+    }
+
+    // ---------------------------------------------------------------- acknowledgements
+
+    /** Send an acknowledgement in request order (after those waiting for a store). Ownership passes. */
+    void acknowledge(Object packet) {
+        acknowledgements.send(packet);
+    }
+
+    /** @return a place in the acknowledgement order for one that must wait for durability */
+    Acknowledgements.Slot reserveAcknowledgement() {
+        return acknowledgements.reserve();
+    }
+
+    /**
+     * Fill a reserved acknowledgement once the stores have made durable what they heard so far, on this
+     * connection's loop. Any thread.
+     *
+     * @param packet builds the packet, given the stores' failure or {@code null}; may return {@code null} (and
+     *     close the connection) to send nothing
+     */
+    void completeWhenDurable(Acknowledgements.Slot slot,
+                             java.util.function.Function<Throwable, Object> packet) {
+        engine.persistence().sync().whenComplete((v, failure) -> {
+            Runnable fill = () -> {
+                if (state == State.CLOSED) {
+                    acknowledgements.complete(slot, null);
+                } else {
+                    acknowledgements.complete(slot, packet.apply(failure));
+                }
+            };
+            EventLoop loop = ctx.channel().eventLoop();
+            if (loop.inEventLoop()) {
+                fill.run();
+            } else {
+                loop.execute(fill);
+            }
+        });
+    }
+
+    private void writeAcknowledgement(Object packet) {
+        if (state == State.CLOSED) {
+            ReferenceCountUtil.release(packet);
+        } else if (packet instanceof ByteBuf) {
+            write((ByteBuf) packet);
+        } else {
+            writeControl(packet);
         }
     }
 
@@ -633,6 +703,16 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter
     void flushNow() {
         flushPending = false;
         ctx.flush();
+    }
+
+    @Override
+    public Message will() {
+        return will.message();
+    }
+
+    @Override
+    public long willDelaySeconds() {
+        return will.delaySeconds();
     }
 
     @Override

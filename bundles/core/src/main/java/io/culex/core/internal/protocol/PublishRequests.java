@@ -7,6 +7,7 @@ import io.culex.api.Access;
 import io.culex.core.internal.Engine;
 import io.culex.core.internal.routing.Message;
 import io.culex.core.internal.routing.MessageProperties;
+import io.culex.core.internal.routing.Settlement;
 import io.culex.core.internal.routing.Topics;
 import io.culex.core.internal.settings.BrokerSettings;
 import io.culex.core.internal.settings.ListenerSettings;
@@ -77,7 +78,8 @@ final class PublishRequests {
                     fixed.isDup() ? 1 : 0, qos, retain ? 1 : 0, packetId, topic, size);
         }
         if (qos == 2 && !connection.session().beginIncomingQos2(packetId)) {
-            connection.write(PublishEncoding.ack(connection.alloc(), PublishEncoding.PUBREC, packetId)); // retransmission, routed before
+            // a retransmission, routed before
+            connection.acknowledge(PublishEncoding.ack(connection.alloc(), PublishEncoding.PUBREC, packetId));
             return;
         }
         if (connection.isMqtt5() && qos == 2 && connection.session().incomingQos2Pending() > connection.serverReceiveMaximum()) {
@@ -86,6 +88,7 @@ final class PublishRequests {
             return;
         }
         int reason = ReasonCodes.SUCCESS;
+        Settlement settlement = null;
         MessageProperties forwarded = MessageProperties.of(properties);
         if (settings.messageSizeLimit > 0 && size > settings.messageSizeLimit) {
             LOG.info("Dropped too large PUBLISH from {} (q{}, r{}, '{}', {} bytes, message_size_limit {}).",
@@ -108,6 +111,11 @@ final class PublishRequests {
             Integer expiry = Mqtt5Packets.intProperty(properties, MqttProperties.PUBLICATION_EXPIRY_INTERVAL);
             long expiresAt = expiry == null ? Long.MAX_VALUE : Message.expiryFromNow(Integer.toUnsignedLong(expiry));
             Message message = new Message(topic, copy, qos, retain, connection.clientContext().clientId(), forwarded, expiresAt);
+            if (qos > 0 && engine.persistence().isActive()) {
+                // the acknowledgement waits until every delivery was made and the stores made them durable
+                settlement = new Settlement();
+                message.settleWith(settlement);
+            }
             try {
                 int routed = engine.publish(message, connection.clientContext(), connection.loop(), connection);
                 if (routed == Engine.DENIED) {
@@ -122,14 +130,46 @@ final class PublishRequests {
         if (!connection.isMqtt5()) {
             reason = ReasonCodes.SUCCESS; // MQTT 3.x cannot say no: the message is acknowledged either way
         }
-        if (qos == 1) {
-            connection.write(PublishEncoding.ack(connection.alloc(), PublishEncoding.PUBACK, packetId, reason));
-        } else if (qos == 2) {
-            if (reason >= 0x80) {
-                connection.session().endIncomingQos2(packetId); // an error PUBREC ends the exchange
-            }
-            connection.write(PublishEncoding.ack(connection.alloc(), PublishEncoding.PUBREC, packetId, reason));
+        if (qos == 0) {
+            return;
         }
+        if (settlement == null) {
+            connection.acknowledge(acknowledgement(qos, packetId, reason));
+            return;
+        }
+        Acknowledgements.Slot slot = connection.reserveAcknowledgement();
+        int outcome = reason;
+        String t = topic;
+        settlement.whenSettled(() -> connection.completeWhenDurable(slot,
+                failure -> failure == null ? acknowledgement(qos, packetId, outcome)
+                        : notDurable(qos, packetId, t, failure)));
+    }
+
+    private Object acknowledgement(int qos, int packetId, int reason) {
+        if (qos == 1) {
+            return PublishEncoding.ack(connection.alloc(), PublishEncoding.PUBACK, packetId, reason);
+        }
+        if (reason >= 0x80) {
+            connection.session().endIncomingQos2(packetId); // an error PUBREC ends the exchange
+        }
+        return PublishEncoding.ack(connection.alloc(), PublishEncoding.PUBREC, packetId, reason);
+    }
+
+    /**
+     * The stores could not make the message durable: an MQTT 5 publisher is told (0x80), an MQTT 3.x one cannot
+     * be and is disconnected without acknowledgement, so that it sends the message again.
+     *
+     * @return the acknowledgement to send, or {@code null} (the connection is closing)
+     */
+    private Object notDurable(int qos, int packetId, String topic, Throwable failure) {
+        LOG.warn("Client {}: message to '{}' could not be made durable ({}); {}.",
+                connection.clientContext().clientId(), topic, failure.toString(),
+                connection.isMqtt5() ? "refused with 0x80" : "disconnecting without acknowledgement");
+        if (connection.isMqtt5()) {
+            return acknowledgement(qos, packetId, ReasonCodes.UNSPECIFIED_ERROR);
+        }
+        connection.close("store failure", ReasonCodes.UNSPECIFIED_ERROR);
+        return null;
     }
 
     /**

@@ -113,7 +113,9 @@ final class SubscriptionRequests {
                 new MqttFixedHeader(MqttMessageType.SUBACK, false, MqttQoS.AT_MOST_ONCE, false, 0),
                 MqttMessageIdVariableHeader.from(subscribe.variableHeader().messageId()),
                 new MqttSubAckPayload(granted));
-        connection.writeControl(suback);
+        // not held for the store's durability: the retained messages that follow must not overtake it, and every
+        // acknowledged PUBLISH after it makes the subscription durable with it (a store is a log in event order)
+        connection.acknowledge(suback);
         for (int i = 0; i < granted.length; i++) {
             if (granted[i] <= 2) {
                 engine.events().subscribed(connection.clientContext(), requested.get(i).topicFilter(), granted[i]);
@@ -161,6 +163,6 @@ final class SubscriptionRequests {
                 new MqttFixedHeader(MqttMessageType.UNSUBACK, false, MqttQoS.AT_MOST_ONCE, false, 0),
                 MqttMessageIdVariableHeader.from(unsubscribe.variableHeader().messageId()),
                 connection.isMqtt5() ? new MqttUnsubAckPayload(reasons) : null);
-        connection.writeControl(unsuback);
+        connection.acknowledge(unsuback);
     }
 }

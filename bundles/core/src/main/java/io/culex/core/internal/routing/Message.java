@@ -37,6 +37,10 @@ public final class Message extends AbstractReferenceCounted {
     private final long expiresAtNanos;
     private volatile ByteBuf qos0Packet;
     private volatile ByteBuf qos0PacketV5;
+    /** Unique, growing with time across runs: the key under which a store keeps the payload. */
+    private final long id;
+    /** Set by the publisher before routing when its acknowledgement waits for the deliveries; else null. */
+    private Settlement settlement;
 
     /**
      * @param topic the topic name
@@ -55,6 +59,16 @@ public final class Message extends AbstractReferenceCounted {
      */
     public Message(String topic, ByteBuf payload, int qos, boolean retain, String publisherId,
                    MessageProperties properties, long expiresAtNanos) {
+        this(MessageIds.next(), topic, payload, qos, retain, publisherId, properties, expiresAtNanos);
+    }
+
+    /**
+     * A message with a known id (restored from a store); the next ids the broker assigns are larger.
+     */
+    public Message(long id, String topic, ByteBuf payload, int qos, boolean retain, String publisherId,
+                   MessageProperties properties, long expiresAtNanos) {
+        MessageIds.advancePast(id);
+        this.id = id;
         this.topic = topic;
         this.topicUtf8 = topic.getBytes(StandardCharsets.UTF_8);
         this.payload = payload;
@@ -68,6 +82,23 @@ public final class Message extends AbstractReferenceCounted {
     /** @return a message expiring the given number of seconds from now (MQTT 5 message expiry interval) */
     public static long expiryFromNow(long seconds) {
         return System.nanoTime() + seconds * 1_000_000_000L;
+    }
+
+    /** @return the message's id, unique among this broker's messages, also across restarts */
+    public long id() {
+        return id;
+    }
+
+    /**
+     * Make the deliveries of this message count towards a settlement (before it is routed, on the routing loop).
+     */
+    public void settleWith(Settlement s) {
+        settlement = s;
+    }
+
+    /** @return the settlement its deliveries count towards, or {@code null} */
+    public Settlement settlement() {
+        return settlement;
     }
 
     public MessageProperties properties() {

@@ -65,6 +65,53 @@ public final class MessageProperties {
         return bytes.length == 0 ? NONE : new MessageProperties(bytes, utf8);
     }
 
+    /**
+     * The forwarded properties from their wire form (a store gives them back): checked property by property.
+     *
+     * @throws IllegalArgumentException if the bytes are not a sequence of the forwarded properties
+     */
+    public static MessageProperties ofWire(byte[] wire) {
+        if (wire.length == 0) {
+            return NONE;
+        }
+        boolean utf8 = false;
+        int i = 0;
+        while (i < wire.length) {
+            int id = wire[i++] & 0xFF;
+            switch (id) {
+                case MqttProperties.PAYLOAD_FORMAT_INDICATOR:
+                    check(wire, i, 1);
+                    utf8 = wire[i] == 1;
+                    i += 1;
+                    break;
+                case MqttProperties.CONTENT_TYPE:
+                case MqttProperties.RESPONSE_TOPIC:
+                case MqttProperties.CORRELATION_DATA:
+                    i = skipBinary(wire, i);
+                    break;
+                case MqttProperties.USER_PROPERTY:
+                    i = skipBinary(wire, skipBinary(wire, i));
+                    break;
+                default:
+                    throw new IllegalArgumentException("property " + id + " is not forwarded");
+            }
+        }
+        return new MessageProperties(wire.clone(), utf8);
+    }
+
+    private static int skipBinary(byte[] wire, int i) {
+        check(wire, i, 2);
+        int length = ((wire[i] & 0xFF) << 8) | (wire[i + 1] & 0xFF);
+        check(wire, i + 2, length);
+        return i + 2 + length;
+    }
+
+    private static void check(byte[] wire, int offset, int length) {
+        if (offset + length > wire.length) {
+            throw new IllegalArgumentException("truncated property at " + offset);
+        }
+    }
+
     /** @return the properties in wire form, without the length prefix */
     public byte[] wire() {
         return wire;

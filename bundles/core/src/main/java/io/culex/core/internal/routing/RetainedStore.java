@@ -13,13 +13,69 @@ import java.util.Map;
  */
 public final class RetainedStore {
 
+    /** Told of every change under the store's lock, so in the order the store applied them (a persistence store). */
+    public interface Observer {
+        void set(Message message);
+
+        void cleared(String topic);
+    }
+
+    private static final Observer NONE = new Observer() {
+        @Override
+        public void set(Message message) {
+        }
+
+        @Override
+        public void cleared(String topic) {
+        }
+    };
+
     private final Node root = new Node(null, null);
     private long count;
+    private Observer observer = NONE;
+
+    /** @param newObserver told of every change from now on; {@code null} for none */
+    public synchronized void observe(Observer newObserver) {
+        observer = newObserver == null ? NONE : newObserver;
+    }
 
     /**
      * Store a message as the retained message of its topic, replacing any earlier one. Retains the message.
      */
     public synchronized void put(Message message) {
+        if (store(message, true)) {
+            observer.set(message);
+        }
+    }
+
+    /**
+     * A retained message from a store: kept only if its topic has none (the running broker's is newer). The
+     * observer is not told (the store has it). Retains the message if kept.
+     *
+     * @return whether it was kept
+     */
+    public synchronized boolean restore(Message message) {
+        return store(message, false);
+    }
+
+    /** Call every retained message, under the lock (a store's snapshot); the consumer must not keep them. */
+    public synchronized void forEach(java.util.function.Consumer<Message> consumer) {
+        forEach(root, consumer);
+    }
+
+    private static void forEach(Node node, java.util.function.Consumer<Message> consumer) {
+        if (node.message != null) {
+            consumer.accept(node.message);
+        }
+        if (node.children != null) {
+            for (Node child : node.children.values()) {
+                forEach(child, consumer);
+            }
+        }
+    }
+
+    /** @return whether the message was stored */
+    private boolean store(Message message, boolean replace) {
         Node node = root;
         String topic = message.topic();
         int start = 0;
@@ -31,14 +87,18 @@ public final class RetainedStore {
             }
             start = end + 1;
         }
-        message.retain();
         Message previous = node.message;
+        if (previous != null && !replace) {
+            return false;
+        }
+        message.retain();
         node.message = message;
         if (previous != null) {
             previous.release();
         } else {
             count++;
         }
+        return true;
     }
 
     /**
@@ -61,6 +121,7 @@ public final class RetainedStore {
         node.message.release();
         node.message = null;
         count--;
+        observer.cleared(topic);
         while (node.parent != null && node.message == null && (node.children == null || node.children.isEmpty())) {
             node.parent.children.remove(node.level);
             node = node.parent;

@@ -128,6 +128,10 @@ public final class Router {
                 current.execute(s.handOff);
             }
         }
+        Settlement settlement = message.settlement();
+        if (settlement != null) {
+            settlement.add();
+        }
         batch.add(subscriber, message.retain(), sub);
     }
 
@@ -179,6 +183,10 @@ public final class Router {
                     LOG.error("Delivery of {} to {} failed: {}", message, subscribers[i], e.toString(), e);
                 } finally {
                     subscribers[i].backlog().taken();
+                    Settlement settlement = message.settlement();
+                    if (settlement != null) {
+                        settlement.done();
+                    }
                     message.release();
                 }
             }

@@ -40,10 +40,17 @@ public interface Subscriber {
             return false;
         }
         message.retain();
+        Settlement settlement = message.settlement();
+        if (settlement != null) {
+            settlement.add();
+        }
         own.execute(() -> {
             try {
                 subscriber.deliver(message, subscription);
             } finally {
+                if (settlement != null) {
+                    settlement.done();
+                }
                 message.release();
             }
         });

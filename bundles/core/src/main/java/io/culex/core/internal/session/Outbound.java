@@ -7,6 +7,8 @@ import java.util.LinkedHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.culex.api.persistence.PersistedOutgoing;
+import io.culex.api.persistence.PersistedOutgoing.State;
 import io.culex.core.internal.Engine;
 import io.culex.core.internal.protocol.PublishEncoding;
 import io.culex.core.internal.routing.Backlog;
@@ -21,12 +23,18 @@ import io.netty.buffer.ByteBufAllocator;
  * the session's {@link Backlog} how much is queued, which paces the publishers feeding it.
  *
  * <p>Owned by one {@link Session} and touched only on its loop.
+ *
+ * <p>Store: when the session is stored, each entry (its id increasing in queue order) is an event: added when
+ * queued or sent at once, updated when sent from the queue or released (QoS 2 PUBREC), removed when acknowledged,
+ * expired or dropped. QoS 0 entries are events only when queued for an offline client: while it is connected they
+ * leave within moments, and QoS 0 may be lost.
  */
 final class Outbound {
 
     private static final Logger LOG = LoggerFactory.getLogger(Session.class);
     private static final int MAX_PACKET_ID = 65535;
 
+    private final Session owner;
     private final String clientId;
     private final Engine engine;
     private final Backlog backlog;
@@ -36,11 +44,13 @@ final class Outbound {
     private ArrayDeque<Queued> queue;
     private long queuedBytes;
     private int nextPacketId = 1;
+    private long nextEntryId = 1;
     /** Messages for this client are being dropped (queue full); logged once per episode, as Mosquitto does. */
     private boolean dropping;
 
-    Outbound(String clientId, Engine engine, Backlog backlog) {
-        this.clientId = clientId;
+    Outbound(Session owner, Engine engine, Backlog backlog) {
+        this.owner = owner;
+        this.clientId = owner.clientId();
         this.engine = engine;
         this.backlog = backlog;
     }
@@ -119,7 +129,7 @@ final class Outbound {
                 enqueue(message, qos, retainFlag, subscriptionIds, settings);
             }
         } else if (inflightHasRoom(settings)) {
-            sendInflight(message, qos, retainFlag, subscriptionIds);
+            sendInflight(message, qos, retainFlag, subscriptionIds, nextEntryId++, false);
         } else {
             enqueue(message, qos, retainFlag, subscriptionIds, settings);
         }
@@ -178,18 +188,42 @@ final class Outbound {
         return topic.substring(mountPoint.length()).getBytes(java.nio.charset.StandardCharsets.UTF_8);
     }
 
-    private void sendInflight(Message message, int qos, boolean retainFlag, int[] subscriptionIds) {
+    /**
+     * @param entryId the entry's id: from the queue, or new
+     * @param fromStoredQueue whether the entry was queued and the store was told so
+     */
+    private void sendInflight(Message message, int qos, boolean retainFlag, int[] subscriptionIds, long entryId,
+                              boolean fromStoredQueue) {
         if ((connection.isMqtt5() && tooLargeForClient(message, qos, subscriptionIds))
                 || topicFor(message, connection) == null) {
+            if (fromStoredQueue) {
+                storeRemoved(entryId);
+            }
             return;
         }
         int packetId = nextPacketId();
         if (inflight == null) {
             inflight = new LinkedHashMap<>();
         }
-        inflight.put(packetId, new Outgoing(message.retain(), qos, packetId, retainFlag, subscriptionIds));
+        Outgoing o = new Outgoing(entryId, message.id(), message.retain(), qos, packetId, retainFlag,
+                subscriptionIds);
+        inflight.put(packetId, o);
         inflightBytes += message.payloadSize();
+        if (owner.isStored()) {
+            PersistedOutgoing entry = o.persisted(State.SENT);
+            if (fromStoredQueue) {
+                engine.sessionChanges().outgoingUpdated(clientId, entry);
+            } else {
+                engine.sessionChanges().outgoingAdded(clientId, entry, message);
+            }
+        }
         writePublish(message, qos, retainFlag, false, packetId, subscriptionIds);
+    }
+
+    private void storeRemoved(long entryId) {
+        if (owner.isStored()) {
+            engine.sessionChanges().outgoingRemoved(clientId, entryId);
+        }
     }
 
     private void writePublish(Message message, int qos, boolean retainFlag, boolean dup, int packetId,
@@ -244,8 +278,13 @@ final class Outbound {
                 return;
             }
         }
-        queue.addLast(new Queued(message.retain(), qos, retainFlag, subscriptionIds));
+        boolean stored = owner.isStored() && (qos > 0 || connection == null);
+        Queued q = new Queued(nextEntryId++, message.retain(), qos, retainFlag, subscriptionIds, stored);
+        queue.addLast(q);
         queuedBytes += size;
+        if (stored) {
+            engine.sessionChanges().outgoingAdded(clientId, q.persisted(), message);
+        }
         updateBacklog();
     }
 
@@ -276,6 +315,9 @@ final class Outbound {
             if (q.qos == 0) {
                 it.remove();
                 queuedBytes -= q.message.payloadSize();
+                if (q.stored) {
+                    storeRemoved(q.entryId);
+                }
                 q.message.release();
                 engine.stats().publishDropped();
                 startDropping();
@@ -307,18 +349,29 @@ final class Outbound {
             Queued q = queue.peekFirst();
             if (q.message.isExpired(now)) {
                 queue.pollFirst();
+                if (q.stored) {
+                    storeRemoved(q.entryId);
+                }
             } else if (q.qos == 0) {
                 if (!connection.isWritable()) {
                     return;
                 }
                 queue.pollFirst();
                 writeQos0(q.message, q.retainFlag, q.subscriptionIds);
+                if (q.stored) {
+                    storeRemoved(q.entryId);
+                }
             } else {
                 if (!inflightHasRoom(settings)) {
                     return;
                 }
                 queue.pollFirst();
-                sendInflight(q.message, q.qos, q.retainFlag, q.subscriptionIds);
+                if (q.stored) {
+                    sendInflight(q.message, q.qos, q.retainFlag, q.subscriptionIds, q.entryId, true);
+                } else {
+                    // queued while the session was not yet stored: the store hears of it as new
+                    sendInflight(q.message, q.qos, q.retainFlag, q.subscriptionIds, q.entryId, false);
+                }
             }
             queuedBytes -= q.message.payloadSize();
             q.message.release();
@@ -334,6 +387,7 @@ final class Outbound {
         }
         inflight.remove(packetId);
         inflightBytes -= o.release();
+        storeRemoved(o.entryId);
         drain();
     }
 
@@ -347,6 +401,7 @@ final class Outbound {
             if (o != null) {
                 inflight.remove(packetId);
                 inflightBytes -= o.release();
+                storeRemoved(o.entryId);
                 drain();
             }
             return;
@@ -354,6 +409,9 @@ final class Outbound {
         if (o != null && o.qos == 2 && !o.awaitingPubcomp) {
             o.awaitingPubcomp = true;
             inflightBytes -= o.release();
+            if (owner.isStored()) {
+                engine.sessionChanges().outgoingUpdated(clientId, o.persisted(State.RELEASED));
+            }
         }
         connection.write(PublishEncoding.ack(connection.alloc(), PublishEncoding.PUBREL, packetId,
                 o == null && connection.isMqtt5() ? 0x92 : 0));
@@ -367,10 +425,60 @@ final class Outbound {
             return;
         }
         inflight.remove(packetId);
+        storeRemoved(o.entryId);
         drain();
     }
 
+    // ---------------------------------------------------------------- store
+
+    /** Tell a store just installed every entry (on the session's loop). */
+    void snapshotTo(SessionChanges target) {
+        if (inflight != null) {
+            for (Outgoing o : inflight.values()) {
+                target.outgoingAdded(clientId, o.persisted(o.awaitingPubcomp ? State.RELEASED : State.SENT),
+                        o.message);
+            }
+        }
+        if (queue != null) {
+            for (Queued q : queue) {
+                if (q.qos > 0 || connection == null) {
+                    q.stored = true;
+                    target.outgoingAdded(clientId, q.persisted(), q.message);
+                }
+            }
+        }
+    }
+
+    /** An entry from the store, in entry id order; takes over the message reference ({@code null} if released). */
+    void restore(PersistedOutgoing entry, Message message) {
+        nextEntryId = Math.max(nextEntryId, entry.entryId() + 1);
+        if (entry.state() == State.QUEUED) {
+            if (queue == null) {
+                queue = new ArrayDeque<>();
+            }
+            queue.addLast(new Queued(entry.entryId(), message, entry.qos(), entry.retainFlag(),
+                    entry.subscriptionIds(), true));
+            queuedBytes += message.payloadSize();
+            return;
+        }
+        if (inflight == null) {
+            inflight = new LinkedHashMap<>();
+        }
+        Outgoing o = new Outgoing(entry.entryId(), entry.messageId(), message, entry.qos(), entry.packetId(),
+                entry.retainFlag(), entry.subscriptionIds());
+        o.awaitingPubcomp = entry.state() == State.RELEASED;
+        Outgoing replaced = inflight.put(entry.packetId(), o);
+        if (replaced != null) {
+            inflightBytes -= replaced.release();
+        }
+        if (message != null) {
+            inflightBytes += message.payloadSize();
+        }
+    }
+
     private static final class Outgoing {
+        final long entryId;
+        final long messageId;
         Message message;
         final int qos;
         final int packetId;
@@ -378,12 +486,19 @@ final class Outbound {
         final int[] subscriptionIds;
         boolean awaitingPubcomp;
 
-        Outgoing(Message message, int qos, int packetId, boolean retainFlag, int[] subscriptionIds) {
+        Outgoing(long entryId, long messageId, Message message, int qos, int packetId, boolean retainFlag,
+                 int[] subscriptionIds) {
+            this.entryId = entryId;
+            this.messageId = messageId;
             this.message = message;
             this.qos = qos;
             this.packetId = packetId;
             this.retainFlag = retainFlag;
             this.subscriptionIds = subscriptionIds;
+        }
+
+        PersistedOutgoing persisted(State state) {
+            return new PersistedOutgoing(entryId, messageId, qos, retainFlag, subscriptionIds, state, packetId);
         }
 
         /** @return the payload bytes no longer held */
@@ -399,16 +514,25 @@ final class Outbound {
     }
 
     private static final class Queued {
+        final long entryId;
         final Message message;
         final int qos;
         final boolean retainFlag;
         final int[] subscriptionIds;
+        /** The store was told of this entry. */
+        boolean stored;
 
-        Queued(Message message, int qos, boolean retainFlag, int[] subscriptionIds) {
+        Queued(long entryId, Message message, int qos, boolean retainFlag, int[] subscriptionIds, boolean stored) {
+            this.entryId = entryId;
             this.message = message;
             this.qos = qos;
             this.retainFlag = retainFlag;
             this.subscriptionIds = subscriptionIds;
+            this.stored = stored;
+        }
+
+        PersistedOutgoing persisted() {
+            return new PersistedOutgoing(entryId, message.id(), qos, retainFlag, subscriptionIds, State.QUEUED, 0);
         }
     }
 }

@@ -60,8 +60,13 @@ public final class Session implements Subscriber {
     private ScheduledFuture<?> expiry;
     private Message pendingWill;
     private ClientInfo pendingWillClient;
+    private long pendingWillDelaySeconds;
     private ScheduledFuture<?> pendingWillTask;
     private boolean destroyed;
+    /** A store has been told of this session: its changes are events from now on. */
+    private boolean saved;
+    /** Epoch ms at which its connection ended; 0 while connected (or never connected). */
+    private long disconnectedAtMillis;
 
     Session(String clientId, long expirySeconds, Engine engine, EventLoop loop) {
         this.clientId = clientId;
@@ -69,7 +74,7 @@ public final class Session implements Subscriber {
         this.engine = engine;
         this.loop = loop;
         this.backlog = new Backlog(clientId);
-        this.outbound = new Outbound(clientId, engine, backlog);
+        this.outbound = new Outbound(this, engine, backlog);
         BrokerSettings settings = engine.settings();
         backlog.limits(settings.maxQueuedMessages, settings.maxQueuedBytes);
     }
@@ -170,6 +175,8 @@ public final class Session implements Subscriber {
             pendingWill = null;
             pendingWillClient = null;
         }
+        disconnectedAtMillis = 0;
+        save();
         outbound.attach(newConnection);
     }
 
@@ -184,6 +191,8 @@ public final class Session implements Subscriber {
         connection = null;
         backlog.owner(null);
         outbound.detach(); // an offline session's queue paces nobody: its limits alone apply
+        disconnectedAtMillis = System.currentTimeMillis();
+        save();
         startExpiry();
     }
 
@@ -210,6 +219,7 @@ public final class Session implements Subscriber {
     public void delayWill(Message will, ClientInfo willClient, long delaySeconds) {
         pendingWill = will;
         pendingWillClient = willClient;
+        pendingWillDelaySeconds = delaySeconds;
         pendingWillTask = loop.schedule(this::publishPendingWill, delaySeconds, TimeUnit.SECONDS);
     }
 
@@ -226,6 +236,24 @@ public final class Session implements Subscriber {
             will.release();
             pendingWillClient = null;
         }
+        if (!destroyed) {
+            save(); // without the will
+        }
+    }
+
+    /**
+     * The broker stops (on the session's loop): release what the session holds in memory. A store keeps it: the
+     * session is not removed there.
+     */
+    public void shutdown() {
+        if (isStored() && pendingWill != null) {
+            // the session goes on in the store: its will is due after the restart, not now
+            cancel(pendingWillTask);
+            pendingWill.release();
+            pendingWill = null;
+        }
+        saved = false;
+        destroy();
     }
 
     /** Forget everything (on the session's loop): subscriptions, queued and inflight messages. */
@@ -249,6 +277,112 @@ public final class Session implements Subscriber {
         backlog.owner(null);
         incomingQos2 = null;
         engine.sessions().removed(this);
+        SessionChanges changes = engine.sessionChanges();
+        if (saved && changes.isActive()) {
+            changes.sessionRemoved(clientId);
+        }
+    }
+
+    // ---------------------------------------------------------------- store
+
+    /** @return whether its changes go to the store: one listens and has been told of this session */
+    public boolean isStored() {
+        return saved && engine.sessionChanges().isActive();
+    }
+
+    /** Tell the store the session's own record (connect, disconnect, will sent): it becomes stored if persistent. */
+    private void save() {
+        SessionChanges changes = engine.sessionChanges();
+        if (destroyed || !isPersistent() || !changes.isActive()) {
+            return;
+        }
+        saved = true;
+        saveTo(changes);
+    }
+
+    private void saveTo(SessionChanges target) {
+        SessionConnection c = connection;
+        Message will = c != null ? c.will() : pendingWill;
+        long willDelay = c != null ? c.willDelaySeconds() : pendingWillDelaySeconds;
+        target.sessionSaved(clientId, client, expirySeconds, disconnectedAtMillis, will, willDelay);
+    }
+
+    /**
+     * Tell a store that was just installed everything this session holds (on the session's loop); the session's
+     * changes are events from now on. Stores apply events as upserts, so what they may already have heard since
+     * they were registered is repeated harmlessly.
+     */
+    public void snapshotTo(SessionChanges target) {
+        if (destroyed || !isPersistent()) {
+            return;
+        }
+        saved = true;
+        saveTo(target);
+        ConcurrentHashMap<String, Subscription> subs = subscriptions;
+        if (subs != null) {
+            subs.values().forEach(sub -> target.subscriptionAdded(clientId, sub));
+        }
+        outbound.snapshotTo(target);
+        if (incomingQos2 != null) {
+            incomingQos2.forEach(id -> target.incomingQos2Added(clientId, id));
+        }
+    }
+
+    // ---------------------------------------------------------------- restore (before the session is attached)
+
+    /** A subscription from the store. */
+    public void restoreSubscription(Subscription subscription) {
+        ConcurrentHashMap<String, Subscription> subs = subscriptions;
+        if (subs == null) {
+            subs = new ConcurrentHashMap<>(4);
+            subscriptions = subs;
+        }
+        subs.put(subscription.key(), subscription);
+        subscriptionCount = subs.size();
+        engine.subscriptions().subscribe(subscription);
+    }
+
+    /** An outgoing entry from the store, in entry id order; the session takes over the message reference. */
+    public void restoreOutgoing(io.culex.api.persistence.PersistedOutgoing entry, Message message) {
+        outbound.restore(entry, message);
+    }
+
+    /** An incoming QoS 2 packet id from the store. */
+    public void restoreIncomingQos2(int packetId) {
+        if (incomingQos2 == null) {
+            incomingQos2 = new HashSet<>();
+        }
+        incomingQos2.add(packetId);
+    }
+
+    /**
+     * The last step of a restore: the session is stored, offline since {@code disconnectedAt} (the broker stopped
+     * while it was connected: now), and its expiry and will delay count from then. A session whose expiry has
+     * passed ends now; a will whose delay has passed is published now.
+     *
+     * @param lastClient the client it belonged to, for the will's access check
+     * @param will the will, owned by the session from here, or {@code null}
+     */
+    public void restoreOffline(ClientInfo lastClient, long disconnectedAt, Message will, long willDelaySeconds) {
+        saved = true;
+        client = lastClient;
+        long now = System.currentTimeMillis();
+        disconnectedAtMillis = disconnectedAt == 0 || disconnectedAt > now ? now : disconnectedAt;
+        long offlineSeconds = (now - disconnectedAtMillis) / 1000;
+        if (will != null) {
+            long delay = Math.min(willDelaySeconds, expirySeconds);
+            delayWill(will, lastClient, Math.max(0, delay - offlineSeconds));
+        }
+        if (expirySeconds != NEVER_EXPIRES) {
+            long left = expirySeconds - offlineSeconds;
+            if (left <= 0) {
+                LOG.info("Expiring client {} due to timeout (while the broker was stopped).", clientId);
+                engine.stats().sessionExpired();
+                destroy();
+                return;
+            }
+            expiry = loop.schedule(this::expire, left, TimeUnit.SECONDS);
+        }
     }
 
     // ---------------------------------------------------------------- subscriptions
@@ -267,6 +401,9 @@ public final class Session implements Subscriber {
         boolean existed = subs.put(subscription.key(), subscription) != null;
         subscriptionCount = subs.size();
         engine.subscriptions().subscribe(subscription);
+        if (isStored()) {
+            engine.sessionChanges().subscriptionAdded(clientId, subscription);
+        }
         return existed;
     }
 
@@ -278,6 +415,9 @@ public final class Session implements Subscriber {
         }
         subscriptionCount = subs.size();
         engine.subscriptions().unsubscribe(this, filter);
+        if (isStored()) {
+            engine.sessionChanges().subscriptionRemoved(clientId, filter);
+        }
         return true;
     }
 
@@ -353,7 +493,13 @@ public final class Session implements Subscriber {
         if (incomingQos2 == null) {
             incomingQos2 = new HashSet<>();
         }
-        return incomingQos2.add(packetId);
+        if (!incomingQos2.add(packetId)) {
+            return false;
+        }
+        if (isStored()) {
+            engine.sessionChanges().incomingQos2Added(clientId, packetId);
+        }
+        return true;
     }
 
     /** @return how many incoming QoS 2 messages wait for PUBREL (counted against the broker's Receive Maximum) */
@@ -367,7 +513,13 @@ public final class Session implements Subscriber {
      * @return whether the packet id was known
      */
     public boolean endIncomingQos2(int packetId) {
-        return incomingQos2 != null && incomingQos2.remove(packetId);
+        if (incomingQos2 == null || !incomingQos2.remove(packetId)) {
+            return false;
+        }
+        if (isStored()) {
+            engine.sessionChanges().incomingQos2Removed(clientId, packetId);
+        }
+        return true;
     }
 
     /** @return messages waiting in the queue (on the session's loop) */

@@ -38,6 +38,15 @@ public interface SessionConnection {
     /** Write a PUBLISH as its header and its (shared) payload, one packet (ownership of both passes). */
     void write(ByteBuf publishHeader, ByteBuf payload);
 
+    /**
+     * @return the will the connection publishes if it ends without a normal DISCONNECT, or {@code null} (not
+     *     retained for the caller)
+     */
+    io.culex.core.internal.routing.Message will();
+
+    /** @return the MQTT 5 will delay interval of {@link #will()} */
+    long willDelaySeconds();
+
     /** The session is taken over by a new connection with the same client id: close this one, will included. */
     void takenOver();
 

@@ -97,6 +97,16 @@ public final class SessionRegistry {
         claimant.loop().execute(() -> claimant.sessionReady(session, true));
     }
 
+    /**
+     * Create an offline session from a store, unless the client id has one (the running state wins).
+     *
+     * @return the new session, to be filled on its loop, or {@code null}
+     */
+    public Session restore(String clientId, long expirySeconds, EventLoop loop) {
+        Session fresh = new Session(clientId, expirySeconds, engine, loop);
+        return sessions.putIfAbsent(clientId, fresh) == null ? fresh : null;
+    }
+
     /** Called by a session that destroyed itself. */
     void removed(Session session) {
         sessions.remove(session.clientId(), session);

@@ -38,6 +38,11 @@ public final class BrokerSettings {
      * registered as an SPI service with that {@code culex.provider} property, or the broker fails closed.
      */
     public final java.util.List<String> requiredProviders;
+    /**
+     * Mosquitto's {@code persistence}: the broker's state must survive restarts, so the listeners open only once a
+     * store ({@code PersistenceListener}) has restored it.
+     */
+    public final boolean persistence;
 
     private BrokerSettings(Map<String, ?> p) {
         allowAnonymous = p.get("allow_anonymous") == null ? null : bool(p, "allow_anonymous", false);
@@ -59,6 +64,7 @@ public final class BrokerSettings {
         authenticationTimeoutMillis = longValue(p, "culex.authentication_timeout_ms", 10_000);
         flowControlStallMillis = longValue(p, "culex.flow_control_stall_ms", 1_000);
         requiredProviders = strings(p, "required_providers");
+        persistence = bool(p, "persistence", false);
     }
 
     /** @return settings from configuration properties; absent keys take Mosquitto's defaults */

@@ -68,6 +68,12 @@ public final class EmbeddedBroker implements AutoCloseable {
         return extensions;
     }
 
+    /** Register a store, as the broker component's reference does; it restores and gets the snapshot. */
+    public void addStore(io.culex.api.persistence.PersistenceListener store) {
+        extensions.stores.add(new TestServiceReference<>(), store);
+        engine.persistence().attachNew();
+    }
+
     public void reconfigure(Map<String, Object> brokerSettings) {
         Map<String, Object> settings = withAnonymousDefault(brokerSettings);
         engine.updateSettings(BrokerSettings.from(settings));
