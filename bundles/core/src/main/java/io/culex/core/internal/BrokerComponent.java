@@ -1,5 +1,6 @@
 package io.culex.core.internal;
 
+import io.culex.core.internal.engine.Engine;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -43,7 +44,7 @@ import io.culex.core.internal.extension.Extensions;
 import io.culex.core.internal.messaging.BundlePublish;
 import io.culex.core.internal.messaging.BundleSubscription;
 import io.culex.core.internal.messaging.InternalSubscriber;
-import io.culex.core.internal.protocol.MqttConnection;
+import io.culex.core.internal.engine.ConnectedClient;
 import io.culex.core.internal.routing.Topics;
 import io.culex.core.internal.session.Session;
 import io.culex.core.internal.settings.BrokerSettings;
@@ -241,11 +242,11 @@ public final class BrokerComponent implements Broker {
 
     @Override
     public boolean disconnectClient(String clientId) {
-        MqttConnection connection = engine().connected().get(clientId);
+        ConnectedClient connection = engine().connected().get(clientId);
         if (connection == null) {
             return false;
         }
-        connection.channel().eventLoop().execute(() -> connection.kick("disconnected by the broker"));
+        connection.loop().execute(() -> connection.kick("disconnected by the broker", true));
         return true;
     }
 
@@ -257,10 +258,10 @@ public final class BrokerComponent implements Broker {
     @Override
     public int kickClientsByUsername(String username, boolean publishWill) {
         int count = 0;
-        for (MqttConnection connection : engine().connected().values()) {
+        for (ConnectedClient connection : engine().connected().values()) {
             ClientInfo client = connection.client();
             if (client != null && Objects.equals(username, client.username())) {
-                connection.channel().eventLoop().execute(
+                connection.loop().execute(
                         () -> connection.kick("disconnected by the broker", publishWill));
                 count++;
             }
@@ -270,14 +271,14 @@ public final class BrokerComponent implements Broker {
 
     @Override
     public Optional<ClientInfo> client(String clientId) {
-        MqttConnection connection = engine().connected().get(clientId);
+        ConnectedClient connection = engine().connected().get(clientId);
         return connection == null ? Optional.empty() : Optional.ofNullable(connection.client());
     }
 
     @Override
     public List<ClientInfo> clients() {
         List<ClientInfo> result = new ArrayList<>();
-        for (MqttConnection connection : engine().connected().values()) {
+        for (ConnectedClient connection : engine().connected().values()) {
             ClientInfo client = connection.client();
             if (client != null) {
                 result.add(client);

@@ -1,5 +1,6 @@
 package io.culex.core.internal;
 
+import io.culex.core.internal.engine.Engine;
 import java.util.Map;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ScheduledFuture;
@@ -15,7 +16,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.culex.core.internal.settings.ListenerSettings;
-import io.culex.core.internal.transport.MqttListener;
+import io.culex.core.internal.listener.MqttListener;
 
 /**
  * One listener per {@code io.culex.core.listener} factory configuration. Changing the configuration rebinds the

@@ -11,13 +11,13 @@ import io.culex.api.ListenerInfo;
 import io.culex.api.PublishProperties;
 import io.culex.api.RetainedMessage;
 import io.culex.api.SessionInfo;
-import io.culex.core.internal.Engine;
+import io.culex.core.internal.engine.Engine;
 import io.culex.core.internal.routing.ForwardedProperties;
 import io.culex.core.internal.routing.Message;
 import io.culex.core.internal.routing.Topics;
 import io.culex.core.internal.session.Session;
 import io.culex.core.internal.settings.ListenerSettings;
-import io.culex.core.internal.transport.MqttListener;
+import io.culex.core.internal.engine.ServingListener;
 import io.netty.buffer.ByteBufUtil;
 
 /**
@@ -87,11 +87,8 @@ public final class AdminQueries {
     /** @return the listeners serving now */
     public static List<ListenerInfo> listeners(Engine engine) {
         List<ListenerInfo> result = new ArrayList<>();
-        for (MqttListener l : engine.listeners()) {
-            ListenerSettings s = l.settings();
-            result.add(new ListenerView(s.source, List.copyOf(l.boundAddresses()), s.isUnixSocket() ? -1 : s.port,
-                    s.protocol == ListenerSettings.Protocol.WEBSOCKETS ? "websockets" : "mqtt", s.tls != null,
-                    s.mountPoint, l.connections()));
+        for (ServingListener l : engine.listeners()) {
+            result.add(l.info());
         }
         return Collections.unmodifiableList(result);
     }
@@ -147,34 +144,5 @@ public final class AdminQueries {
         @Override public int qos() { return qos; }
         @Override public long messageExpiryInterval() { return expiry; }
         @Override public PublishProperties properties() { return properties; }
-    }
-
-    private static final class ListenerView implements ListenerInfo {
-        private final String source;
-        private final List<java.net.SocketAddress> addresses;
-        private final int port;
-        private final String protocol;
-        private final boolean tls;
-        private final String mountPoint;
-        private final int connections;
-
-        ListenerView(String source, List<java.net.SocketAddress> addresses, int port, String protocol, boolean tls,
-                     String mountPoint, int connections) {
-            this.source = source;
-            this.addresses = addresses;
-            this.port = port;
-            this.protocol = protocol;
-            this.tls = tls;
-            this.mountPoint = mountPoint;
-            this.connections = connections;
-        }
-
-        @Override public String source() { return source; }
-        @Override public List<java.net.SocketAddress> addresses() { return addresses; }
-        @Override public int port() { return port; }
-        @Override public String protocol() { return protocol; }
-        @Override public boolean tls() { return tls; }
-        @Override public String mountPoint() { return mountPoint; }
-        @Override public int connections() { return connections; }
     }
 }

@@ -7,7 +7,7 @@ import java.util.concurrent.CompletionStage;
 
 import io.culex.api.PublishBuilder;
 import io.culex.api.PublishResult;
-import io.culex.core.internal.Engine;
+import io.culex.core.internal.engine.Engine;
 import io.culex.core.internal.routing.ForwardedProperties;
 import io.culex.core.internal.routing.Message;
 import io.culex.core.internal.routing.MessageProperties;

@@ -5,7 +5,7 @@ import java.util.function.Consumer;
 import io.culex.api.InternalSubscription;
 import io.culex.api.MessageConsumer;
 import io.culex.api.SubscriptionBuilder;
-import io.culex.core.internal.Engine;
+import io.culex.core.internal.engine.Engine;
 import io.culex.core.internal.routing.SharedFilter;
 import io.culex.core.internal.routing.Topics;
 

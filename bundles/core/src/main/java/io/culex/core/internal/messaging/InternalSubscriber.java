@@ -11,7 +11,7 @@ import org.slf4j.LoggerFactory;
 
 import io.culex.api.InternalSubscription;
 import io.culex.api.MessageConsumer;
-import io.culex.core.internal.Engine;
+import io.culex.core.internal.engine.Engine;
 import io.culex.core.internal.routing.Backlog;
 import io.culex.core.internal.routing.Message;
 import io.culex.core.internal.routing.Subscriber;

@@ -12,7 +12,7 @@ import org.slf4j.LoggerFactory;
 
 import io.culex.api.Decision;
 import io.culex.api.ProtocolVersion;
-import io.culex.core.internal.Engine;
+import io.culex.core.internal.engine.Engine;
 import io.culex.core.internal.routing.Message;
 import io.culex.core.internal.routing.MessageProperties;
 import io.culex.core.internal.routing.Topics;

@@ -1,7 +1,7 @@
 package io.culex.core.internal.protocol;
 
 import io.culex.api.ClientInfo;
-import io.culex.core.internal.Engine;
+import io.culex.core.internal.engine.Engine;
 import io.culex.core.internal.routing.Message;
 import io.culex.core.internal.session.Session;
 import io.netty.channel.EventLoop;

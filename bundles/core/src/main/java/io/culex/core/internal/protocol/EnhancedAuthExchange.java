@@ -9,7 +9,7 @@ import org.slf4j.LoggerFactory;
 
 import io.culex.api.Decision;
 import io.culex.api.EnhancedAuthResult;
-import io.culex.core.internal.Engine;
+import io.culex.core.internal.engine.Engine;
 import io.culex.core.internal.extension.EnhancedAuthentication;
 import io.netty.channel.EventLoop;
 import io.netty.handler.codec.mqtt.MqttConnectReturnCode;

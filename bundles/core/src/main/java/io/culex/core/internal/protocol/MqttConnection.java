@@ -1,5 +1,6 @@
 package io.culex.core.internal.protocol;
 
+import io.culex.core.internal.codec.PublishEncoding;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
@@ -11,7 +12,8 @@ import org.slf4j.LoggerFactory;
 
 import io.culex.api.ClientInfo;
 import io.culex.api.ProtocolVersion;
-import io.culex.core.internal.Engine;
+import io.culex.core.internal.engine.ConnectedClient;
+import io.culex.core.internal.engine.Engine;
 import io.culex.core.internal.routing.Backlog;
 import io.culex.core.internal.routing.FlowSource;
 import io.culex.core.internal.routing.Message;
@@ -59,7 +61,7 @@ import io.netty.util.ReferenceCountUtil;
  * connection, logged with the client id, and nothing else.
  */
 public final class MqttConnection extends ChannelInboundHandlerAdapter
-        implements SessionConnection, SessionRegistry.Claimant, FlowSource {
+        implements SessionConnection, SessionRegistry.Claimant, FlowSource, ConnectedClient {
 
     public static final String HANDLER_NAME = "mqtt";
     /** The MQTT 5 reason code for {@link #kick(String, int)} at shutdown. */
@@ -498,7 +500,7 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter
             ctx.pipeline().addBefore(HANDLER_NAME, "keepalive",
                     new IdleStateHandler(keepAliveSeconds * 1500L, 0, 0, TimeUnit.MILLISECONDS));
         }
-        MqttConnection previous = engine.connected().put(client.clientId(), this);
+        ConnectedClient previous = engine.connected().put(client.clientId(), this);
         if (previous != null && previous != this) {
             LOG.debug("Client {}: replaced connection in the directory", client.clientId());
         }
@@ -743,6 +745,12 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter
      * Disconnect at the broker's request (MQTT 5: "administrative action"); without {@code publishWill} the will is
      * discarded, as after a normal DISCONNECT.
      */
+    @Override
+    public void kickForShutdown() {
+        kick("broker shutting down", ReasonCodes.SERVER_SHUTTING_DOWN);
+    }
+
+    @Override
     public void kick(String reason, boolean publishWill) {
         if (!publishWill) {
             discardWill();

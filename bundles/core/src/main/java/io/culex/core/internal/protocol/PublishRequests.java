@@ -1,10 +1,11 @@
 package io.culex.core.internal.protocol;
 
+import io.culex.core.internal.codec.PublishEncoding;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.culex.api.Access;
-import io.culex.core.internal.Engine;
+import io.culex.core.internal.engine.Engine;
 import io.culex.core.internal.routing.Message;
 import io.culex.core.internal.routing.MessageProperties;
 import io.culex.core.internal.routing.Settlement;

@@ -7,7 +7,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.culex.api.Access;
-import io.culex.core.internal.Engine;
+import io.culex.core.internal.engine.Engine;
 import io.culex.core.internal.routing.Message;
 import io.culex.core.internal.routing.SharedFilter;
 import io.culex.core.internal.routing.Subscription;

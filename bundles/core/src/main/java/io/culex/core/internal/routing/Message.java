@@ -3,7 +3,8 @@ package io.culex.core.internal.routing;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.atomic.AtomicReferenceFieldUpdater;
 
-import io.culex.core.internal.protocol.PublishEncoding;
+import io.culex.core.internal.codec.PublishContent;
+import io.culex.core.internal.codec.PublishEncoding;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.util.AbstractReferenceCounted;
@@ -19,7 +20,7 @@ import io.netty.util.ReferenceCounted;
  * <p>The QoS 0 form of the PUBLISH packet (retain flag clear) is the same bytes for every subscriber, so it is
  * encoded once, on first use, and shared as read-only duplicates.
  */
-public final class Message extends AbstractReferenceCounted {
+public final class Message extends AbstractReferenceCounted implements PublishContent {
 
     private static final AtomicReferenceFieldUpdater<Message, ByteBuf> QOS0_PACKET =
             AtomicReferenceFieldUpdater.newUpdater(Message.class, ByteBuf.class, "qos0Packet");
@@ -99,6 +100,11 @@ public final class Message extends AbstractReferenceCounted {
     /** @return the settlement its deliveries count towards, or {@code null} */
     public Settlement settlement() {
         return settlement;
+    }
+
+    @Override
+    public byte[] propertiesWire() {
+        return properties.wire();
     }
 
     public MessageProperties properties() {

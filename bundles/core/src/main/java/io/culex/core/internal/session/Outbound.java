@@ -9,8 +9,7 @@ import org.slf4j.LoggerFactory;
 
 import io.culex.api.persistence.PersistedOutgoing;
 import io.culex.api.persistence.PersistedOutgoing.State;
-import io.culex.core.internal.Engine;
-import io.culex.core.internal.protocol.PublishEncoding;
+import io.culex.core.internal.codec.PublishEncoding;
 import io.culex.core.internal.routing.Backlog;
 import io.culex.core.internal.routing.Message;
 import io.culex.core.internal.settings.BrokerSettings;
@@ -36,7 +35,7 @@ final class Outbound {
 
     private final Session owner;
     private final String clientId;
-    private final Engine engine;
+    private final SessionContext engine;
     private final Backlog backlog;
     private SessionConnection connection;
     private LinkedHashMap<Integer, Outgoing> inflight;
@@ -48,7 +47,7 @@ final class Outbound {
     /** Messages for this client are being dropped (queue full); logged once per episode, as Mosquitto does. */
     private boolean dropping;
 
-    Outbound(Session owner, Engine engine, Backlog backlog) {
+    Outbound(Session owner, SessionContext engine, Backlog backlog) {
         this.owner = owner;
         this.clientId = owner.clientId();
         this.engine = engine;

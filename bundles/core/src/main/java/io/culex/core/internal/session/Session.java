@@ -14,7 +14,6 @@ import org.slf4j.LoggerFactory;
 
 import io.culex.api.Access;
 import io.culex.api.ClientInfo;
-import io.culex.core.internal.Engine;
 import io.culex.core.internal.routing.Backlog;
 import io.culex.core.internal.routing.FlowSource;
 import io.culex.core.internal.routing.Message;
@@ -43,7 +42,8 @@ public final class Session implements Subscriber {
     private static final Logger LOG = LoggerFactory.getLogger(Session.class);
 
     private final String clientId;
-    private final Engine engine;
+    private final SessionContext engine;
+    private final SessionRegistry registry;
     private final Backlog backlog;
     private volatile EventLoop loop;
     /** The newest connection that claimed this session; see {@link SessionRegistry}. */
@@ -68,8 +68,9 @@ public final class Session implements Subscriber {
     /** Epoch ms at which its connection ended; 0 while connected (or never connected). */
     private long disconnectedAtMillis;
 
-    Session(String clientId, long expirySeconds, Engine engine, EventLoop loop) {
+    Session(String clientId, long expirySeconds, SessionContext engine, SessionRegistry registry, EventLoop loop) {
         this.clientId = clientId;
+        this.registry = registry;
         this.expirySeconds = expirySeconds;
         this.engine = engine;
         this.loop = loop;
@@ -276,7 +277,7 @@ public final class Session implements Subscriber {
         outbound.releaseAll();
         backlog.owner(null);
         incomingQos2 = null;
-        engine.sessions().removed(this);
+        registry.removed(this);
         SessionChanges changes = engine.sessionChanges();
         if (saved && changes.isActive()) {
             changes.sessionRemoved(clientId);

@@ -5,7 +5,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import io.culex.core.internal.Engine;
 import io.netty.channel.EventLoop;
 
 /**
@@ -33,9 +32,9 @@ public final class SessionRegistry {
     }
 
     private final ConcurrentHashMap<String, Session> sessions = new ConcurrentHashMap<>();
-    private final Engine engine;
+    private final SessionContext engine;
 
-    public SessionRegistry(Engine engine) {
+    public SessionRegistry(SessionContext engine) {
         this.engine = engine;
     }
 
@@ -51,7 +50,7 @@ public final class SessionRegistry {
         while (true) {
             Session existing = sessions.get(clientId);
             if (existing == null) {
-                Session fresh = new Session(clientId, expirySeconds, engine, claimant.loop());
+                Session fresh = new Session(clientId, expirySeconds, engine, this, claimant.loop());
                 fresh.claimant = claimant;
                 if (sessions.putIfAbsent(clientId, fresh) == null) {
                     claimant.sessionReady(fresh, false);
@@ -103,7 +102,7 @@ public final class SessionRegistry {
      * @return the new session, to be filled on its loop, or {@code null}
      */
     public Session restore(String clientId, long expirySeconds, EventLoop loop) {
-        Session fresh = new Session(clientId, expirySeconds, engine, loop);
+        Session fresh = new Session(clientId, expirySeconds, engine, this, loop);
         return sessions.putIfAbsent(clientId, fresh) == null ? fresh : null;
     }
 

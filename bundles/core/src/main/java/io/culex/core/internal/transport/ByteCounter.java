@@ -1,6 +1,6 @@
 package io.culex.core.internal.transport;
 
-import io.culex.core.internal.Stats;
+import io.culex.core.internal.metrics.Stats;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelHandler;
@@ -11,11 +11,11 @@ import io.netty.channel.ChannelPromise;
  * Counts the bytes that cross the socket, for {@code $SYS/broker/bytes/...}. Shared by all channels.
  */
 @ChannelHandler.Sharable
-final class ByteCounter extends ChannelDuplexHandler {
+public final class ByteCounter extends ChannelDuplexHandler {
 
     private final Stats stats;
 
-    ByteCounter(Stats stats) {
+    public ByteCounter(Stats stats) {
         this.stats = stats;
     }
 

@@ -15,9 +15,9 @@ import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
  * Empty buffers (used only to flush) go on unchanged rather than as empty frames.
  */
 @ChannelHandler.Sharable
-final class BytesToWebSocketFrames extends ChannelOutboundHandlerAdapter {
+public final class BytesToWebSocketFrames extends ChannelOutboundHandlerAdapter {
 
-    static final BytesToWebSocketFrames INSTANCE = new BytesToWebSocketFrames();
+    public static final BytesToWebSocketFrames INSTANCE = new BytesToWebSocketFrames();
 
     private BytesToWebSocketFrames() {
     }

@@ -118,7 +118,7 @@ public final class PeerIdentity {
     }
 
     /** @return {@link #remoteAddress} as the log prints it: {@code 127.0.0.1:53412}, or a socket path */
-    static String printableRemoteAddress(Channel channel) {
+    public static String printableRemoteAddress(Channel channel) {
         SocketAddress address = remoteAddress(channel);
         if (address instanceof java.net.InetSocketAddress) {
             java.net.InetSocketAddress inet = (java.net.InetSocketAddress) address;

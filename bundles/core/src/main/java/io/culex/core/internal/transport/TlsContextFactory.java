@@ -43,14 +43,14 @@ import io.netty.handler.ssl.SslProvider;
  * Builds a listener's server {@link SslContext} (JDK provider) from its Mosquitto TLS options. Every failure is an
  * {@link IllegalStateException} whose message names the option, the file and the configuration source.
  */
-final class TlsContextFactory {
+public final class TlsContextFactory {
 
     private static final Logger LOG = LoggerFactory.getLogger(TlsContextFactory.class);
 
     private TlsContextFactory() {
     }
 
-    static SslContext create(TlsSettings tls) {
+    public static SslContext create(TlsSettings tls) {
         if (tls.dhparamfile != null) {
             LOG.warn("Warning: dhparamfile is ignored: the JDK uses the RFC 7919 Diffie-Hellman groups ({}).",
                     tls.source);

@@ -18,9 +18,9 @@ import io.netty.handler.ssl.SslHandshakeCompletionEvent;
  * exception travelling to the MQTT handler.
  */
 @ChannelHandler.Sharable
-final class TlsFailures extends ChannelInboundHandlerAdapter {
+public final class TlsFailures extends ChannelInboundHandlerAdapter {
 
-    static final TlsFailures INSTANCE = new TlsFailures();
+    public static final TlsFailures INSTANCE = new TlsFailures();
 
     private static final Logger LOG = LoggerFactory.getLogger(TlsFailures.class);
 

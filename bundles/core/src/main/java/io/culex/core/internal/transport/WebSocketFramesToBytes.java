@@ -22,7 +22,7 @@ import io.netty.util.ReferenceCountUtil;
  * <p>Ownership: the content buffer of a binary or continuation frame is passed on (the frame object only holds it
  * and is not released separately); every other frame is released here.
  */
-final class WebSocketFramesToBytes extends ChannelInboundHandlerAdapter {
+public final class WebSocketFramesToBytes extends ChannelInboundHandlerAdapter {
 
     private static final Logger LOG = LoggerFactory.getLogger(WebSocketFramesToBytes.class);
 

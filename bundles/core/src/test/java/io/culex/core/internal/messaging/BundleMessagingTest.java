@@ -23,7 +23,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import io.culex.api.DeliveredMessage;
 import io.culex.api.InternalSubscription;
 import io.culex.api.PublishResult;
-import io.culex.core.internal.Engine;
+import io.culex.core.internal.engine.Engine;
 import io.culex.core.internal.testing.EmbeddedBroker;
 import io.culex.core.internal.testing.LeakDetection;
 import io.culex.core.internal.testing.Mqtt5Raw;

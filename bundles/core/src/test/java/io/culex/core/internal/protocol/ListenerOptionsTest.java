@@ -35,7 +35,7 @@ class ListenerOptionsTest {
     @Test
     void bindInterfaceListensOnTheInterfacesAddresses() throws Exception {
         try (EmbeddedBroker broker = new EmbeddedBroker()) {
-            io.culex.core.internal.transport.MqttListener onLoopback = new io.culex.core.internal.transport.MqttListener(
+            io.culex.core.internal.listener.MqttListener onLoopback = new io.culex.core.internal.listener.MqttListener(
                     ListenerSettings.from(Map.of("port", 0, "bind_interface", "lo", "socket_domain", "ipv4")),
                     broker.engine());
             onLoopback.start();
@@ -44,7 +44,7 @@ class ListenerOptionsTest {
             } finally {
                 onLoopback.stop();
             }
-            io.culex.core.internal.transport.MqttListener unknown = new io.culex.core.internal.transport.MqttListener(
+            io.culex.core.internal.listener.MqttListener unknown = new io.culex.core.internal.listener.MqttListener(
                     ListenerSettings.from(Map.of("port", 0, "bind_interface", "no-such-if0")), broker.engine());
             assertThrows(RuntimeException.class, unknown::start);
         }

@@ -89,7 +89,7 @@ class PerListenerSecurityTest {
     @Test
     void twoListenersOnOnePortWithDifferentAddressesAreToldApart() throws Exception {
         try (EmbeddedBroker broker = new EmbeddedBroker(Map.of("allow_anonymous", true))) {
-            io.culex.core.internal.transport.MqttListener second = new io.culex.core.internal.transport.MqttListener(
+            io.culex.core.internal.listener.MqttListener second = new io.culex.core.internal.listener.MqttListener(
                     io.culex.core.internal.settings.ListenerSettings.from(Map.of("port", broker.port(),
                             "bind_address", "127.0.0.2", "service.pid", "second", "culex.source", "test.conf:2")),
                     broker.engine());

@@ -14,7 +14,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-import io.culex.core.internal.Stats;
+import io.culex.core.internal.metrics.Stats;
 import io.culex.core.internal.session.Session;
 import io.culex.core.internal.testing.EmbeddedBroker;
 import io.culex.core.internal.testing.LeakDetection;

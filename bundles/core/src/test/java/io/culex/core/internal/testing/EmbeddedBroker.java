@@ -4,12 +4,12 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
-import io.culex.core.internal.Engine;
+import io.culex.core.internal.engine.Engine;
 import io.culex.core.internal.extension.Extensions;
 import io.culex.core.internal.settings.BrokerSettings;
 import io.culex.core.internal.settings.ListenerSettings;
 import io.culex.core.internal.transport.EventLoops;
-import io.culex.core.internal.transport.MqttListener;
+import io.culex.core.internal.listener.MqttListener;
 
 /**
  * The real engine and a real listener on a free loopback port, without OSGi: for tests that talk MQTT over a

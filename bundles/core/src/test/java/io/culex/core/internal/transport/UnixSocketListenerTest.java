@@ -1,5 +1,6 @@
 package io.culex.core.internal.transport;
 
+import io.culex.core.internal.listener.MqttListener;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -28,7 +29,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 import io.culex.api.ClientEventListener;
 import io.culex.api.ClientInfo;
-import io.culex.core.internal.Engine;
+import io.culex.core.internal.engine.Engine;
 import io.culex.core.internal.extension.Extensions;
 import io.culex.core.internal.settings.BrokerSettings;
 import io.culex.core.internal.settings.ListenerSettings;

@@ -1,5 +1,6 @@
 package io.culex.core.internal.transport;
 
+import io.culex.core.internal.listener.MqttListener;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 

@@ -1,4 +1,4 @@
-package io.culex.core.internal.transport;
+package io.culex.core.internal.listener;
 
 import java.io.IOException;
 import java.net.Inet6Address;
@@ -20,7 +20,16 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import io.culex.core.internal.Engine;
+import io.culex.core.internal.engine.Engine;
+import io.culex.core.internal.engine.ServingListener;
+import io.culex.api.ListenerInfo;
+import io.culex.core.internal.transport.ByteCounter;
+import io.culex.core.internal.transport.EventLoops;
+import io.culex.core.internal.transport.PeerIdentity;
+import io.culex.core.internal.transport.TlsContextFactory;
+import io.culex.core.internal.transport.TlsFailures;
+import io.culex.core.internal.transport.WebSocketFramesToBytes;
+import io.culex.core.internal.transport.BytesToWebSocketFrames;
 import io.culex.core.internal.protocol.MqttConnection;
 import io.culex.core.internal.settings.ListenerSettings;
 import io.netty.bootstrap.ServerBootstrap;
@@ -52,7 +61,7 @@ import io.netty.util.NetUtil;
  *  → MqttConnection
  * </pre>
  */
-public final class MqttListener {
+public final class MqttListener implements ServingListener {
 
     private static final Logger LOG = LoggerFactory.getLogger(MqttListener.class);
     /** Clients' maximum client id length; MQTT allows up to 65535 bytes. */
@@ -356,5 +365,41 @@ public final class MqttListener {
     @Override
     public String toString() {
         return "listener " + settings;
+    }
+
+    @Override
+    public ListenerInfo info() {
+        return new ListenerView(settings.source, List.copyOf(boundAddresses()), settings.isUnixSocket() ? -1
+                : settings.port, settings.protocol == ListenerSettings.Protocol.WEBSOCKETS ? "websockets" : "mqtt",
+                settings.tls != null, settings.mountPoint, connections());
+    }
+
+    private static final class ListenerView implements ListenerInfo {
+        private final String source;
+        private final List<java.net.SocketAddress> addresses;
+        private final int port;
+        private final String protocol;
+        private final boolean tls;
+        private final String mountPoint;
+        private final int connections;
+
+        ListenerView(String source, List<java.net.SocketAddress> addresses, int port, String protocol, boolean tls,
+                     String mountPoint, int connections) {
+            this.source = source;
+            this.addresses = addresses;
+            this.port = port;
+            this.protocol = protocol;
+            this.tls = tls;
+            this.mountPoint = mountPoint;
+            this.connections = connections;
+        }
+
+        @Override public String source() { return source; }
+        @Override public List<java.net.SocketAddress> addresses() { return addresses; }
+        @Override public int port() { return port; }
+        @Override public String protocol() { return protocol; }
+        @Override public boolean tls() { return tls; }
+        @Override public String mountPoint() { return mountPoint; }
+        @Override public int connections() { return connections; }
     }
 }

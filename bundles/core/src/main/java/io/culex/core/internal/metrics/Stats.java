@@ -1,4 +1,4 @@
-package io.culex.core.internal;
+package io.culex.core.internal.metrics;
 
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;

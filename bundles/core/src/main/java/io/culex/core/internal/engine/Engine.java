@@ -1,7 +1,9 @@
-package io.culex.core.internal;
+package io.culex.core.internal.engine;
 
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+
+import io.culex.core.internal.metrics.Stats;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -15,7 +17,6 @@ import io.culex.core.internal.extension.ControlDispatch;
 import io.culex.core.internal.extension.EnhancedAuthentication;
 import io.culex.core.internal.extension.Extensions;
 import io.culex.core.internal.extension.Interception;
-import io.culex.core.internal.protocol.MqttConnection;
 import io.culex.core.internal.routing.FlowSource;
 import io.culex.core.internal.routing.Message;
 import io.culex.core.internal.routing.RetainedStore;
@@ -24,6 +25,7 @@ import io.culex.core.internal.routing.SubscriptionTree;
 import io.culex.core.internal.routing.Topics;
 import io.culex.core.internal.persistence.Persistence;
 import io.culex.core.internal.session.SessionChanges;
+import io.culex.core.internal.session.SessionContext;
 import io.culex.core.internal.session.SessionRegistry;
 import io.culex.core.internal.settings.BrokerSettings;
 import io.culex.core.internal.transport.EventLoops;
@@ -34,7 +36,7 @@ import io.netty.channel.EventLoop;
  * The running broker: the shared structures every connection works with. One instance per activation of the
  * broker component.
  */
-public final class Engine {
+public final class Engine implements SessionContext {
 
     private static final Logger LOG = LoggerFactory.getLogger(Engine.class);
 
@@ -52,8 +54,8 @@ public final class Engine {
     private final SessionRegistry sessions = new SessionRegistry(this);
     private final Persistence persistence;
     private final Stats stats = new Stats();
-    private final ConcurrentHashMap<String, MqttConnection> connected = new ConcurrentHashMap<>();
-    private final java.util.Set<io.culex.core.internal.transport.MqttListener> listeners =
+    private final ConcurrentHashMap<String, ConnectedClient> connected = new ConcurrentHashMap<>();
+    private final java.util.Set<ServingListener> listeners =
             ConcurrentHashMap.newKeySet();
 
     public Engine(BrokerSettings settings, Extensions extensions, EventLoops eventLoops) {
@@ -121,12 +123,12 @@ public final class Engine {
     }
 
     /** @return the listeners serving now (each adds itself when bound and removes itself when stopped) */
-    public java.util.Set<io.culex.core.internal.transport.MqttListener> listeners() {
+    public java.util.Set<ServingListener> listeners() {
         return listeners;
     }
 
     /** @return connected clients by client id */
-    public ConcurrentHashMap<String, MqttConnection> connected() {
+    public ConcurrentHashMap<String, ConnectedClient> connected() {
         return connected;
     }
 
@@ -216,9 +218,8 @@ public final class Engine {
      * connection, free the retained messages.
      */
     public void shutdown() {
-        for (MqttConnection connection : connected.values()) {
-            connection.channel().eventLoop().execute(() -> connection.kick("broker shutting down",
-                    io.culex.core.internal.protocol.MqttConnection.SERVER_SHUTTING_DOWN));
+        for (ConnectedClient connection : connected.values()) {
+            connection.loop().execute(connection::kickForShutdown);
         }
         for (io.culex.core.internal.session.Session session : sessions.all()) {
             session.loop().execute(session::shutdown);

@@ -1,6 +1,6 @@
-package io.culex.core.internal.protocol;
+package io.culex.core.internal.codec;
 
-import io.culex.core.internal.routing.Message;
+
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 
@@ -25,13 +25,13 @@ public final class PublishEncoding {
     }
 
     /** @return the MQTT 3.1/3.1.1 fixed and variable header of a PUBLISH whose payload follows separately */
-    public static ByteBuf header(ByteBufAllocator alloc, Message message, int qos, boolean retain, boolean dup,
+    public static ByteBuf header(ByteBufAllocator alloc, PublishContent message, int qos, boolean retain, boolean dup,
                                  int packetId) {
         return header(alloc, message, message.topicUtf8(), qos, retain, dup, packetId);
     }
 
     /** @param topic the topic as this client sees it (without a listener's mount point) */
-    public static ByteBuf header(ByteBufAllocator alloc, Message message, byte[] topic, int qos, boolean retain,
+    public static ByteBuf header(ByteBufAllocator alloc, PublishContent message, byte[] topic, int qos, boolean retain,
                                  boolean dup, int packetId) {
         int variable = variableHeaderLength(topic, qos);
         int remaining = variable + message.payloadSize();
@@ -41,13 +41,13 @@ public final class PublishEncoding {
     }
 
     /** @return the whole MQTT 3.1/3.1.1 PUBLISH packet, header and payload, in one buffer */
-    public static ByteBuf completePacket(ByteBufAllocator alloc, Message message, int qos, boolean retain,
+    public static ByteBuf completePacket(ByteBufAllocator alloc, PublishContent message, int qos, boolean retain,
                                          boolean dup, int packetId) {
         return completePacket(alloc, message, message.topicUtf8(), qos, retain, dup, packetId);
     }
 
     /** @param topic the topic as this client sees it (without a listener's mount point) */
-    public static ByteBuf completePacket(ByteBufAllocator alloc, Message message, byte[] topic, int qos,
+    public static ByteBuf completePacket(ByteBufAllocator alloc, PublishContent message, byte[] topic, int qos,
                                          boolean retain, boolean dup, int packetId) {
         ByteBuf buf = header(alloc, message, topic, qos, retain, dup, packetId);
         return appendPayload(buf, message);
@@ -58,13 +58,13 @@ public final class PublishEncoding {
      * @param nowNanos the time the remaining expiry is computed for
      * @return the MQTT 5 fixed and variable header (with properties) of a PUBLISH whose payload follows separately
      */
-    public static ByteBuf headerV5(ByteBufAllocator alloc, Message message, int qos, boolean retain, boolean dup,
+    public static ByteBuf headerV5(ByteBufAllocator alloc, PublishContent message, int qos, boolean retain, boolean dup,
                                    int packetId, int[] subscriptionIds, long nowNanos) {
         return headerV5(alloc, message, message.topicUtf8(), qos, retain, dup, packetId, subscriptionIds, nowNanos);
     }
 
     /** @param topic the topic as this client sees it (without a listener's mount point) */
-    public static ByteBuf headerV5(ByteBufAllocator alloc, Message message, byte[] topic, int qos, boolean retain,
+    public static ByteBuf headerV5(ByteBufAllocator alloc, PublishContent message, byte[] topic, int qos, boolean retain,
                                    boolean dup, int packetId, int[] subscriptionIds, long nowNanos) {
         int propertiesLength = propertiesLength(message, subscriptionIds);
         int variable = variableHeaderLength(topic, qos) + varIntSize(propertiesLength) + propertiesLength;
@@ -72,7 +72,7 @@ public final class PublishEncoding {
         ByteBuf buf = alloc.buffer(1 + varIntSize(remaining) + variable);
         writeHeader(buf, topic, qos, retain, dup, packetId, remaining);
         writeVarInt(buf, propertiesLength);
-        buf.writeBytes(message.properties().wire());
+        buf.writeBytes(message.propertiesWire());
         if (message.hasExpiry()) {
             buf.writeByte(MESSAGE_EXPIRY_INTERVAL);
             buf.writeInt((int) Math.min(0xFFFFFFFFL, message.remainingExpirySeconds(nowNanos)));
@@ -87,14 +87,14 @@ public final class PublishEncoding {
     }
 
     /** @return the whole MQTT 5 PUBLISH packet in one buffer */
-    public static ByteBuf completePacketV5(ByteBufAllocator alloc, Message message, int qos, boolean retain,
+    public static ByteBuf completePacketV5(ByteBufAllocator alloc, PublishContent message, int qos, boolean retain,
                                            boolean dup, int packetId, int[] subscriptionIds, long nowNanos) {
         return completePacketV5(alloc, message, message.topicUtf8(), qos, retain, dup, packetId, subscriptionIds,
                 nowNanos);
     }
 
     /** @param topic the topic as this client sees it (without a listener's mount point) */
-    public static ByteBuf completePacketV5(ByteBufAllocator alloc, Message message, byte[] topic, int qos,
+    public static ByteBuf completePacketV5(ByteBufAllocator alloc, PublishContent message, byte[] topic, int qos,
                                            boolean retain, boolean dup, int packetId, int[] subscriptionIds,
                                            long nowNanos) {
         ByteBuf buf = headerV5(alloc, message, topic, qos, retain, dup, packetId, subscriptionIds, nowNanos);
@@ -102,7 +102,7 @@ public final class PublishEncoding {
     }
 
     /** @return the size on the wire of the PUBLISH packet (MQTT 5 when {@code v5}) */
-    public static long packetSize(Message message, int qos, boolean v5, int[] subscriptionIds) {
+    public static long packetSize(PublishContent message, int qos, boolean v5, int[] subscriptionIds) {
         int variable = variableHeaderLength(message.topicUtf8(), qos);
         if (v5) {
             int propertiesLength = propertiesLength(message, subscriptionIds);
@@ -136,7 +136,7 @@ public final class PublishEncoding {
         return buf;
     }
 
-    private static ByteBuf appendPayload(ByteBuf header, Message message) {
+    private static ByteBuf appendPayload(ByteBuf header, PublishContent message) {
         ByteBuf payload = message.payload();
         int size = message.payloadSize();
         header.ensureWritable(size);
@@ -144,8 +144,8 @@ public final class PublishEncoding {
         return header;
     }
 
-    private static int propertiesLength(Message message, int[] subscriptionIds) {
-        int length = message.properties().wire().length;
+    private static int propertiesLength(PublishContent message, int[] subscriptionIds) {
+        int length = message.propertiesWire().length;
         if (message.hasExpiry()) {
             length += 5;
         }
