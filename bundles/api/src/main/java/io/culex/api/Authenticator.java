@@ -33,4 +33,18 @@ public interface Authenticator {
      * @return the decision, possibly completed later; never {@code null}
      */
     CompletionStage<Decision> authenticate(AuthenticationRequest request);
+
+    /**
+     * Authenticate one connection attempt and say why a denial is one. The broker calls this method; the default
+     * wraps {@link #authenticate}. Override it (and implement {@code authenticate} by delegating to it) to give an
+     * MQTT 5 client a reason code (e.g. 0x86 bad user name or password, 0x8A banned, 0x9F connection rate exceeded)
+     * and a reason string in its CONNACK.
+     *
+     * @param request the client's CONNECT
+     * @return the decision, possibly completed later; never {@code null}
+     * @since 1.5
+     */
+    default CompletionStage<AccessDecision> check(AuthenticationRequest request) {
+        return authenticate(request).thenApply(d -> d == null ? null : AccessDecision.of(d));
+    }
 }

@@ -63,8 +63,12 @@
  * <h2>Versions</h2>
  * 1.1 added {@link io.culex.api.ClientInfo#peerCertificates()}; 1.2 added MQTT 5 enhanced authentication
  * ({@link io.culex.api.EnhancedAuthenticator}, {@link io.culex.api.EnhancedAuthenticationRequest},
- * {@link io.culex.api.EnhancedAuthResult}).
+ * {@link io.culex.api.EnhancedAuthResult}); 1.3 added {@link io.culex.api.Broker#kickClientsByUsername}; 1.4 added
+ * messages from and to bundles, administration queries and {@link io.culex.api.ServiceProperties}; 1.5 added
+ * {@link io.culex.api.AccessDecision} (a denial with an MQTT 5 reason code and string, through
+ * {@link io.culex.api.Authenticator#check} and {@link io.culex.api.Authorizer#check}). The persistence SPI is the
+ * package {@code io.culex.api.persistence}.
  */
 @org.osgi.annotation.bundle.Export
-@org.osgi.annotation.versioning.Version("1.4.0")
+@org.osgi.annotation.versioning.Version("1.5.0")
 package io.culex.api;

@@ -20,6 +20,7 @@ public final class PublishEncoding {
 
     private static final int MESSAGE_EXPIRY_INTERVAL = 0x02;
     private static final int SUBSCRIPTION_IDENTIFIER = 0x0B;
+    private static final int REASON_STRING = 0x1F;
 
     private PublishEncoding() {
     }
@@ -133,6 +134,29 @@ public final class PublishEncoding {
         buf.writeByte(3);
         buf.writeShort(packetId);
         buf.writeByte(reasonCode);
+        return buf;
+    }
+
+    /**
+     * @return an MQTT 5 acknowledgement with a reason code and a Reason String property
+     */
+    public static ByteBuf ack(ByteBufAllocator alloc, int firstByte, int packetId, int reasonCode,
+                              String reasonString) {
+        if (reasonString == null) {
+            return ack(alloc, firstByte, packetId, reasonCode);
+        }
+        byte[] text = reasonString.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        int propertiesLength = 1 + 2 + text.length;
+        int remaining = 2 + 1 + varIntSize(propertiesLength) + propertiesLength;
+        ByteBuf buf = alloc.buffer(1 + varIntSize(remaining) + remaining);
+        buf.writeByte(firstByte);
+        writeVarInt(buf, remaining);
+        buf.writeShort(packetId);
+        buf.writeByte(reasonCode);
+        writeVarInt(buf, propertiesLength);
+        buf.writeByte(REASON_STRING);
+        buf.writeShort(text.length);
+        buf.writeBytes(text);
         return buf;
     }
 

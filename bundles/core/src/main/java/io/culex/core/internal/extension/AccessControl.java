@@ -7,6 +7,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.culex.api.Access;
+import io.culex.api.AccessDecision;
 import io.culex.api.AuthenticationRequest;
 import io.culex.api.Authenticator;
 import io.culex.api.Authorizer;
@@ -38,14 +39,16 @@ public final class AccessControl {
     /**
      * @param request the CONNECT
      * @param anonymousAllowed the effective {@code allow_anonymous}
-     * @return the decision, ALLOW or DENY (never DEFER), possibly completed later on another thread
+     * @return the decision, ALLOW or DENY (never DEFER) with the service's reason, possibly completed later on
+     *     another thread
      */
-    public CompletionStage<Decision> authenticate(AuthenticationRequest request, boolean anonymousAllowed) {
+    public CompletionStage<AccessDecision> authenticate(AuthenticationRequest request, boolean anonymousAllowed) {
         ServiceChain.Entry<Authenticator>[] chain = applicable(extensions.authenticators.snapshot(), request);
         if (chain.length == 0) {
-            return CompletableFuture.completedFuture(anonymousAllowed ? Decision.ALLOW : Decision.DENY);
+            return CompletableFuture.completedFuture(anonymousAllowed ? AccessDecision.ALLOW : AccessDecision.DENY);
         }
-        Decision allDeferred = request.username() == null && anonymousAllowed ? Decision.ALLOW : Decision.DENY;
+        AccessDecision allDeferred = request.username() == null && anonymousAllowed ? AccessDecision.ALLOW
+                : AccessDecision.DENY;
         return ask(chain, 0, request, allDeferred);
     }
 
@@ -70,8 +73,8 @@ public final class AccessControl {
         return result;
     }
 
-    private CompletionStage<Decision> ask(ServiceChain.Entry<Authenticator>[] chain, int index,
-                                          AuthenticationRequest request, Decision allDeferred) {
+    private CompletionStage<AccessDecision> ask(ServiceChain.Entry<Authenticator>[] chain, int index,
+                                                AuthenticationRequest request, AccessDecision allDeferred) {
         if (index == chain.length) {
             return CompletableFuture.completedFuture(allDeferred);
         }
@@ -80,36 +83,36 @@ public final class AccessControl {
             // being unregistered: as if this event had started a moment later, without it
             return ask(chain, index + 1, request, allDeferred);
         }
-        CompletionStage<Decision> answer;
+        CompletionStage<AccessDecision> answer;
         try {
-            answer = entry.service().authenticate(request);
+            answer = entry.service().check(request);
             if (answer == null) {
-                throw new NullPointerException("authenticate returned null");
+                throw new NullPointerException("check returned null");
             }
         } catch (RuntimeException | LinkageError e) {
             LOG.error("Authenticator from {} failed for client {}; denying: {}", entry.origin(), request.clientId(),
                     e.toString(), e);
-            return CompletableFuture.completedFuture(Decision.DENY);
+            return CompletableFuture.completedFuture(AccessDecision.DENY);
         } finally {
             entry.exit();
         }
-        CompletableFuture<Decision> immediate = answer.toCompletableFuture();
+        CompletableFuture<AccessDecision> immediate = answer.toCompletableFuture();
         if (immediate.isDone() && !immediate.isCompletedExceptionally()) {
             // the common, synchronous case: no extra stage, no thread hop
-            Decision d = immediate.join();
-            return d == Decision.DEFER ? ask(chain, index + 1, request, allDeferred)
-                    : CompletableFuture.completedFuture(d == null ? Decision.DENY : d);
+            AccessDecision d = immediate.join();
+            return d != null && d.decision() == Decision.DEFER ? ask(chain, index + 1, request, allDeferred)
+                    : CompletableFuture.completedFuture(d == null ? AccessDecision.DENY : d);
         }
         return answer.handle((d, failure) -> {
             if (failure != null) {
                 LOG.error("Authenticator from {} failed for client {}; denying: {}", entry.origin(),
                         request.clientId(), failure.toString());
-                return CompletableFuture.completedFuture(Decision.DENY);
+                return CompletableFuture.completedFuture(AccessDecision.DENY);
             }
-            if (d == Decision.DEFER) {
+            if (d != null && d.decision() == Decision.DEFER) {
                 return ask(chain, index + 1, request, allDeferred);
             }
-            return CompletableFuture.completedFuture(d == null ? Decision.DENY : d);
+            return CompletableFuture.completedFuture(d == null ? AccessDecision.DENY : d);
         }).thenCompose(stage -> stage);
     }
 
@@ -144,15 +147,23 @@ public final class AccessControl {
      * @return whether the access is allowed; bridges are not checked; no authorizer at all allows
      */
     public boolean isAllowed(ClientInfo client, Access access, String topic, int qos, boolean retain) {
+        return check(client, access, topic, qos, retain).decision() == Decision.ALLOW;
+    }
+
+    /**
+     * @return ALLOW or DENY, with the deciding service's reason for a denial; bridges are not checked; no
+     *     authorizer at all allows
+     */
+    public AccessDecision check(ClientInfo client, Access access, String topic, int qos, boolean retain) {
         if (client.isBridge()) {
-            return true;
+            return AccessDecision.ALLOW;
         }
         if (!requiredProviders.isEmpty()) {
             String missing = missingProvider(requiredProviders);
             if (missing != null) {
                 LOG.warn("Denied {} of {} to {}: the configuration requires {}, which is not running.", access,
                         topic, client.clientId(), missing);
-                return false;
+                return AccessDecision.DENY;
             }
         }
         ServiceChain.Entry<Authorizer>[] chain = extensions.authorizers.snapshot();
@@ -165,25 +176,26 @@ public final class AccessControl {
                 continue; // being unregistered: skipped as if already gone
             }
             anyApplies = true;
-            Decision d;
+            AccessDecision d;
             try {
-                d = entry.service().authorize(client, access, topic, qos, retain);
+                d = entry.service().check(client, access, topic, qos, retain);
             } catch (RuntimeException | LinkageError e) {
                 LOG.error("Authorizer from {} failed for client {} ({} {}); denying: {}", entry.origin(),
                         client.clientId(), access, topic, e.toString(), e);
-                return false;
+                return AccessDecision.DENY;
             } finally {
                 entry.exit();
             }
             if (d == null) {
                 LOG.error("Authorizer from {} returned null for client {}; denying", entry.origin(),
                         client.clientId());
-                return false;
+                return AccessDecision.DENY;
             }
-            if (d != Decision.DEFER) {
-                return d == Decision.ALLOW;
+            if (d.decision() != Decision.DEFER) {
+                return d;
             }
         }
-        return !anyApplies; // none applies to this listener: as if none were registered
+        // none applies to this listener: as if none were registered
+        return anyApplies ? AccessDecision.DENY : AccessDecision.ALLOW;
     }
 }

@@ -10,6 +10,7 @@ import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.culex.api.AccessDecision;
 import io.culex.api.Decision;
 import io.culex.api.ProtocolVersion;
 import io.culex.core.internal.engine.Engine;
@@ -60,6 +61,7 @@ final class ConnectHandshake {
     private long clientMaximumPacketSize;
     private boolean assignedClientId;
     private int serverKeepAlive = -1;
+    private boolean requestProblemInformation = true;
 
     ConnectHandshake(MqttConnection connection, Engine engine, ListenerSettings listener, int listenerPort,
                      EnhancedAuthExchange enhancedAuth) {
@@ -209,15 +211,15 @@ final class ConnectHandshake {
             enhancedAuth.start();
             return;
         }
-        timer = connection.loop().schedule(() -> onAuthenticated(Decision.DENY, "timed out"),
+        timer = connection.loop().schedule(() -> onAuthenticated(AccessDecision.DENY, "timed out"),
                 settings.authenticationTimeoutMillis, TimeUnit.MILLISECONDS);
         ClientContext attempt = connection.clientContext();
         // Mosquitto skips basic authentication when the user name comes from a verified certificate
-        CompletionStage<Decision> authentication = usernameFromCertificate
-                ? CompletableFuture.completedFuture(Decision.ALLOW)
+        CompletionStage<AccessDecision> authentication = usernameFromCertificate
+                ? CompletableFuture.completedFuture(AccessDecision.ALLOW)
                 : engine.access().authenticate(attempt, anonymousAllowed(settings));
         authentication.whenComplete((decision, failure) -> {
-            Decision d = failure != null || decision == null ? Decision.DENY : decision;
+            AccessDecision d = failure != null || decision == null ? AccessDecision.DENY : decision;
             String why = failure != null ? failure.toString() : null;
             EventLoop loop = connection.loop();
             if (loop.inEventLoop()) {
@@ -234,18 +236,18 @@ final class ConnectHandshake {
      *
      * @param problem why there is no real decision (failure, time-out), for the log; {@code null} if there is
      */
-    void onAuthenticated(Decision decision, String problem) {
+    void onAuthenticated(AccessDecision decision, String problem) {
         if (connection.state() != MqttConnection.State.AUTHENTICATING) {
             return; // closed meanwhile, or the time budget ran out
         }
         MqttConnection.cancel(timer);
         ClientContext client = connection.clientContext();
-        if (decision != Decision.ALLOW) {
+        if (decision.decision() != Decision.ALLOW) {
             if (problem != null) {
                 LOG.warn("Client {}: authentication {}; denying.", client.clientId(), problem);
             }
             connection.logConnection("Client {} disconnected, not authorised.", client.clientId());
-            connection.refuse(MqttConnectReturnCode.CONNECTION_REFUSED_NOT_AUTHORIZED);
+            refuseDenied(decision);
             return;
         }
         if (listener.useUsernameAsClientId) {
@@ -259,6 +261,33 @@ final class ConnectHandshake {
             connection.setClientContext(client);
         }
         engine.sessions().open(client.clientId(), cleanSession, sessionExpirySeconds, connection);
+    }
+
+    /**
+     * Refuse a client an extension denied: MQTT 5 hears the extension's reason code and string (0x87 "not
+     * authorized" by default), MQTT 3.x the return code its protocol has for it (5 "not authorized", 4 "bad user
+     * name or password", 3 "server unavailable", 2 "identifier rejected").
+     */
+    private void refuseDenied(AccessDecision decision) {
+        int code = ReasonCodes.connackDenial(decision, ReasonCodes.NOT_AUTHORIZED);
+        if (mqtt5) {
+            connection.refuse(MqttConnectReturnCode.valueOf((byte) code), decision.reasonString());
+            return;
+        }
+        switch (code) {
+            case ReasonCodes.BAD_USER_NAME_OR_PASSWORD:
+                connection.refuse(MqttConnectReturnCode.CONNECTION_REFUSED_BAD_USER_NAME_OR_PASSWORD);
+                break;
+            case 0x85:
+                connection.refuse(MqttConnectReturnCode.CONNECTION_REFUSED_IDENTIFIER_REJECTED);
+                break;
+            case 0x88:
+            case 0x89:
+                connection.refuse(MqttConnectReturnCode.CONNECTION_REFUSED_SERVER_UNAVAILABLE);
+                break;
+            default:
+                connection.refuse(MqttConnectReturnCode.CONNECTION_REFUSED_NOT_AUTHORIZED);
+        }
     }
 
     /**
@@ -285,8 +314,17 @@ final class ConnectHandshake {
             }
             clientMaximumPacketSize = Integer.toUnsignedLong(maximumPacketSize);
         }
-        // Request Problem Information needs nothing: the broker sends no Reason String or User Property outside
-        // PUBLISH, CONNACK and DISCONNECT, which is all a client asking for none may receive.
+        // Request Problem Information 0: no Reason String outside PUBLISH, CONNACK and DISCONNECT (the broker sends
+        // one on PUBACK, PUBREC, SUBACK and UNSUBACK when an extension gave one)
+        Integer problemInformation = Mqtt5Packets.intProperty(properties,
+                MqttProperties.REQUEST_PROBLEM_INFORMATION);
+        if (problemInformation != null) {
+            if (problemInformation > 1) {
+                refuseProtocolError("Request Problem Information " + problemInformation);
+                return false;
+            }
+            requestProblemInformation = problemInformation == 1;
+        }
         String authenticationMethod = Mqtt5Packets.stringProperty(properties, MqttProperties.AUTHENTICATION_METHOD);
         byte[] authenticationData = Mqtt5Packets.binaryProperty(properties, MqttProperties.AUTHENTICATION_DATA);
         if (authenticationData != null && authenticationMethod == null) {
@@ -342,6 +380,11 @@ final class ConnectHandshake {
     }
 
     // ---------------------------------------------------------------- what the CONNECT asked for
+
+    /** @return whether an MQTT 5 client accepts Reason Strings on PUBACK, PUBREC, SUBACK and UNSUBACK */
+    boolean requestProblemInformation() {
+        return mqtt5 && requestProblemInformation;
+    }
 
     /** @return whether the client speaks MQTT 5 (known from the CONNECT on; {@code false} before) */
     boolean isMqtt5() {

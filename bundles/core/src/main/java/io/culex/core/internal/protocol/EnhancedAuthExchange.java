@@ -157,7 +157,7 @@ final class EnhancedAuthExchange {
             connection.writeControl(Mqtt5Packets.auth(ReasonCodes.SUCCESS, authenticationMethod, data));
         } else {
             connackAuthenticationData = data;
-            connection.handshake().onAuthenticated(Decision.ALLOW, null);
+            connection.handshake().onAuthenticated(io.culex.api.AccessDecision.ALLOW, null);
         }
     }
 

@@ -531,12 +531,23 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter
 
     /** Refuse the client: a CONNACK with the code (translated for MQTT 5), then close. The will is discarded. */
     void refuse(MqttConnectReturnCode code) {
+        refuse(code, null);
+    }
+
+    /** @param reasonString an MQTT 5 Reason String for the CONNACK, or {@code null} */
+    void refuse(MqttConnectReturnCode code, String reasonString) {
         state = State.CLOSED;
         discardWill();
         if (isMqtt5()) {
             code = Mqtt5Packets.toMqtt5(code);
         }
-        MqttConnAckMessage connack = MqttMessageBuilders.connAck().returnCode(code).sessionPresent(false).build();
+        MqttProperties properties = MqttProperties.NO_PROPERTIES;
+        if (reasonString != null && isMqtt5()) {
+            properties = new MqttProperties();
+            properties.add(new MqttProperties.StringProperty(MqttProperties.REASON_STRING, reasonString));
+        }
+        MqttConnAckMessage connack = MqttMessageBuilders.connAck().returnCode(code).sessionPresent(false)
+                .properties(properties).build();
         engine.stats().controlPacketSent();
         ctx.writeAndFlush(connack).addListener(f -> ctx.close());
     }
@@ -799,6 +810,11 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter
     @Override
     public long maximumPacketSize() {
         return handshake.clientMaximumPacketSize();
+    }
+
+    /** @return whether the client accepts Reason Strings on acknowledgements (MQTT 5 Request Problem Information) */
+    boolean requestsProblemInformation() {
+        return handshake.requestProblemInformation();
     }
 
     /** @return the channel, for the broker's administration */

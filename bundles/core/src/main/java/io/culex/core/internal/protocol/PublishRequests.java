@@ -5,6 +5,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.culex.api.Access;
+import io.culex.api.AccessDecision;
+import io.culex.api.Decision;
 import io.culex.core.internal.engine.Engine;
 import io.culex.core.internal.routing.Message;
 import io.culex.core.internal.routing.MessageProperties;
@@ -89,6 +91,8 @@ final class PublishRequests {
             return;
         }
         int reason = ReasonCodes.SUCCESS;
+        String reasonString = null;
+        AccessDecision access;
         Settlement settlement = null;
         MessageProperties forwarded = MessageProperties.of(properties);
         if (settings.messageSizeLimit > 0 && size > settings.messageSizeLimit) {
@@ -103,10 +107,12 @@ final class PublishRequests {
         } else if (topic.startsWith(Topics.SYS_PREFIX)) {
             LOG.debug("Denied PUBLISH from {} to read-only topic '{}'", connection.clientContext().clientId(), topic);
             reason = ReasonCodes.NOT_AUTHORIZED;
-        } else if (!engine.access().isAllowed(connection.clientContext(), Access.PUBLISH, topic, qos, retain)) {
+        } else if ((access = engine.access().check(connection.clientContext(), Access.PUBLISH, topic, qos, retain))
+                .decision() != Decision.ALLOW) {
             LOG.info("Denied PUBLISH from {} (q{}, r{}, '{}', {} bytes).", connection.clientContext().clientId(), qos, retain ? 1 : 0,
                     topic, size);
-            reason = ReasonCodes.NOT_AUTHORIZED;
+            reason = ReasonCodes.publishDenial(access);
+            reasonString = access.reasonString();
         } else {
             ByteBuf copy = size == 0 ? Unpooled.EMPTY_BUFFER : connection.alloc().buffer(size, size).writeBytes(payload);
             Integer expiry = Mqtt5Packets.intProperty(properties, MqttProperties.PUBLICATION_EXPIRY_INTERVAL);
@@ -135,25 +141,27 @@ final class PublishRequests {
             return;
         }
         if (settlement == null) {
-            connection.acknowledge(acknowledgement(qos, packetId, reason));
+            connection.acknowledge(acknowledgement(qos, packetId, reason,
+                    connection.requestsProblemInformation() ? reasonString : null));
             return;
         }
         Acknowledgements.Slot slot = connection.reserveAcknowledgement();
         int outcome = reason;
         String t = topic;
         settlement.whenSettled(() -> connection.completeWhenDurable(slot,
-                failure -> failure == null ? acknowledgement(qos, packetId, outcome)
+                failure -> failure == null ? acknowledgement(qos, packetId, outcome, null)
                         : notDurable(qos, packetId, t, failure)));
     }
 
-    private Object acknowledgement(int qos, int packetId, int reason) {
+    /** @param reasonString an MQTT 5 Reason String, or {@code null} */
+    private Object acknowledgement(int qos, int packetId, int reason, String reasonString) {
         if (qos == 1) {
-            return PublishEncoding.ack(connection.alloc(), PublishEncoding.PUBACK, packetId, reason);
+            return PublishEncoding.ack(connection.alloc(), PublishEncoding.PUBACK, packetId, reason, reasonString);
         }
         if (reason >= 0x80) {
             connection.session().endIncomingQos2(packetId); // an error PUBREC ends the exchange
         }
-        return PublishEncoding.ack(connection.alloc(), PublishEncoding.PUBREC, packetId, reason);
+        return PublishEncoding.ack(connection.alloc(), PublishEncoding.PUBREC, packetId, reason, reasonString);
     }
 
     /**
@@ -167,7 +175,7 @@ final class PublishRequests {
                 connection.clientContext().clientId(), topic, failure.toString(),
                 connection.isMqtt5() ? "refused with 0x80" : "disconnecting without acknowledgement");
         if (connection.isMqtt5()) {
-            return acknowledgement(qos, packetId, ReasonCodes.UNSPECIFIED_ERROR);
+            return acknowledgement(qos, packetId, ReasonCodes.UNSPECIFIED_ERROR, null);
         }
         connection.close("store failure", ReasonCodes.UNSPECIFIED_ERROR);
         return null;

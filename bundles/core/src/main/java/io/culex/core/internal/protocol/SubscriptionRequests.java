@@ -7,6 +7,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.culex.api.Access;
+import io.culex.api.AccessDecision;
+import io.culex.api.Decision;
 import io.culex.core.internal.engine.Engine;
 import io.culex.core.internal.routing.Message;
 import io.culex.core.internal.routing.SharedFilter;
@@ -15,7 +17,7 @@ import io.culex.core.internal.routing.Topics;
 import io.culex.core.internal.settings.BrokerSettings;
 import io.culex.core.internal.settings.ListenerSettings;
 import io.netty.handler.codec.mqtt.MqttFixedHeader;
-import io.netty.handler.codec.mqtt.MqttMessageIdVariableHeader;
+import io.netty.handler.codec.mqtt.MqttMessageIdAndPropertiesVariableHeader;
 import io.netty.handler.codec.mqtt.MqttMessageType;
 import io.netty.handler.codec.mqtt.MqttProperties;
 import io.netty.handler.codec.mqtt.MqttQoS;
@@ -77,6 +79,7 @@ final class SubscriptionRequests {
             }
         }
         int[] granted = new int[requested.size()];
+        String reasonString = null;
         List<Message> retained = new ArrayList<>();
         List<Subscription> retainedFor = new ArrayList<>();
         for (int i = 0; i < granted.length; i++) {
@@ -87,9 +90,14 @@ final class SubscriptionRequests {
             SharedFilter shared = SharedFilter.parse(filter);
             // the ACL sees the topic filter a shared subscription matches, without its $share/<group>/ prefix
             String checked = shared == null ? filter : shared.filter();
-            if (!engine.access().isAllowed(connection.clientContext(), Access.SUBSCRIBE, checked, qos, false)) {
+            AccessDecision access = engine.access().check(connection.clientContext(), Access.SUBSCRIBE, checked, qos,
+                    false);
+            if (access.decision() != Decision.ALLOW) {
                 LOG.info("Denied SUBSCRIBE from {} to '{}'.", connection.clientContext().clientId(), filter);
-                granted[i] = connection.isMqtt5() ? ReasonCodes.NOT_AUTHORIZED : MqttQoS.FAILURE.value();
+                granted[i] = connection.isMqtt5() ? ReasonCodes.subscribeDenial(access) : MqttQoS.FAILURE.value();
+                if (reasonString == null) {
+                    reasonString = access.reasonString();
+                }
                 continue;
             }
             Subscription subscription = connection.isMqtt5()
@@ -111,7 +119,7 @@ final class SubscriptionRequests {
         }
         MqttSubAckMessage suback = new MqttSubAckMessage(
                 new MqttFixedHeader(MqttMessageType.SUBACK, false, MqttQoS.AT_MOST_ONCE, false, 0),
-                MqttMessageIdVariableHeader.from(subscribe.variableHeader().messageId()),
+                idAndReason(subscribe.variableHeader().messageId(), reasonString),
                 new MqttSubAckPayload(granted));
         // not held for the store's durability: the retained messages that follow must not overtake it, and every
         // acknowledged PUBLISH after it makes the subscription durable with it (a store is a log in event order)
@@ -147,11 +155,17 @@ final class SubscriptionRequests {
             }
         }
         short[] reasons = new short[filters.size()];
+        String reasonString = null;
         for (int i = 0; i < reasons.length; i++) {
             String filter = connection.mountedFilter(filters.get(i));
-            if (!engine.access().isAllowed(connection.clientContext(), Access.UNSUBSCRIBE, filter, 0, false)) {
+            AccessDecision access = engine.access().check(connection.clientContext(), Access.UNSUBSCRIBE, filter, 0,
+                    false);
+            if (access.decision() != Decision.ALLOW) {
                 LOG.info("Denied UNSUBSCRIBE from {} to '{}'.", connection.clientContext().clientId(), filter);
-                reasons[i] = ReasonCodes.NOT_AUTHORIZED;
+                reasons[i] = (short) ReasonCodes.unsubscribeDenial(access);
+                if (reasonString == null) {
+                    reasonString = access.reasonString();
+                }
             } else if (connection.session().unsubscribe(filter)) {
                 LOG.info(LogMarkers.UNSUBSCRIBE, "{} {}", connection.clientContext().clientId(), filter);
                 engine.events().unsubscribed(connection.clientContext(), filter);
@@ -161,8 +175,21 @@ final class SubscriptionRequests {
         }
         MqttUnsubAckMessage unsuback = new MqttUnsubAckMessage(
                 new MqttFixedHeader(MqttMessageType.UNSUBACK, false, MqttQoS.AT_MOST_ONCE, false, 0),
-                MqttMessageIdVariableHeader.from(unsubscribe.variableHeader().messageId()),
+                idAndReason(unsubscribe.variableHeader().messageId(), reasonString),
                 connection.isMqtt5() ? new MqttUnsubAckPayload(reasons) : null);
         connection.acknowledge(unsuback);
+    }
+
+    /**
+     * @return the packet id, with an MQTT 5 Reason String when an extension gave one and the client did not turn
+     *     off Request Problem Information
+     */
+    private MqttMessageIdAndPropertiesVariableHeader idAndReason(int packetId, String reasonString) {
+        if (reasonString == null || !connection.requestsProblemInformation()) {
+            return new MqttMessageIdAndPropertiesVariableHeader(packetId, MqttProperties.NO_PROPERTIES);
+        }
+        MqttProperties properties = new MqttProperties();
+        properties.add(new MqttProperties.StringProperty(MqttProperties.REASON_STRING, reasonString));
+        return new MqttMessageIdAndPropertiesVariableHeader(packetId, properties);
     }
 }

@@ -261,6 +261,11 @@ public final class Mqtt5Raw {
     /**
      * @return the properties of an MQTT 5 CONNACK: byte, two- and four-byte integers as Long, strings as String
      */
+    /** @return the properties of a packet whose property section starts at {@code start} of its body */
+    public static java.util.Map<Integer, Object> propertiesAt(RawClient.Packet packet, int start) {
+        return properties(packet.body, start);
+    }
+
     public static java.util.Map<Integer, Object> connackProperties(RawClient.Packet connack) {
         return properties(connack.body, 2);
     }
