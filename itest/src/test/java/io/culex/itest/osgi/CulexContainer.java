@@ -74,4 +74,13 @@ final class CulexContainer {
                 mavenBundle("org.eclipse.paho", "org.eclipse.paho.client.mqttv3", "1.2.5"),
                 junitBundles());
     }
+
+    /** Remove every Culex configuration a test made, so the next test starts from none. */
+    static void deleteCulexConfigurations(org.osgi.service.cm.ConfigurationAdmin configurationAdmin)
+            throws Exception {
+        org.osgi.service.cm.Configuration[] ours = configurationAdmin.listConfigurations("(service.pid=io.culex.*)");
+        for (org.osgi.service.cm.Configuration c : ours == null ? new org.osgi.service.cm.Configuration[0] : ours) {
+            c.delete();
+        }
+    }
 }

@@ -99,10 +99,7 @@ public class PersistenceWhiteboardIT {
 
     @After
     public void deleteConfigurations() throws Exception {
-        org.osgi.service.cm.Configuration[] ours = configurationAdmin.listConfigurations("(service.pid=io.culex.*)");
-        for (org.osgi.service.cm.Configuration c : ours == null ? new org.osgi.service.cm.Configuration[0] : ours) {
-            c.delete();
-        }
+        CulexContainer.deleteCulexConfigurations(configurationAdmin);
     }
 
     @Test
