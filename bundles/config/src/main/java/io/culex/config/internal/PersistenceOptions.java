@@ -2,7 +2,12 @@ package io.culex.config.internal;
 
 import static io.culex.config.internal.ConfigContract.PERSISTENCE_PID;
 
-/** Persistence options, kept in {@code io.culex.persistence} for the persistence bundle that does not exist yet. */
+/**
+ * Mosquitto's persistence options, for the io.culex.persistence bundle (PID {@code io.culex.persistence}); with
+ * {@code persistence true} the broker configuration gets {@code persistence=true} too, so that its listeners open
+ * only once the store has restored. {@code persistence_durability} is Culex's own: {@code acknowledged} (default:
+ * every acknowledged QoS 1/2 message is on disk) or {@code autosave} (Mosquitto's snapshots only).
+ */
 final class PersistenceOptions {
 
     private PersistenceOptions() {
@@ -14,24 +19,30 @@ final class PersistenceOptions {
         registry.add("autosave_interval", (state, line) -> {
             int seconds = Values.integer(line, "autosave_interval");
             state.owner(PERSISTENCE_PID).put("autosave_interval", Math.max(0, seconds));
-            state.notYetSupported("autosave_interval", line);
         });
         registry.add("autosave_on_changes", (state, line) -> {
             state.owner(PERSISTENCE_PID).put("autosave_on_changes", Values.bool(line, "autosave_on_changes"));
-            state.notYetSupported("autosave_on_changes", line);
         });
         registry.add("persistence_file", (state, line) -> {
             state.owner(PERSISTENCE_PID).putString("persistence_file", line);
-            state.notYetSupported("persistence_file", line);
         });
         registry.add("persistence_location", (state, line) -> {
             state.owner(PERSISTENCE_PID).putString("persistence_location", line);
-            state.notYetSupported("persistence_location", line);
+        });
+        registry.add("persistence_durability", (state, line) -> {
+            String value = Values.string(line, "persistence_durability",
+                    state.owner(PERSISTENCE_PID).get("persistence_durability"));
+            if (!value.equals("acknowledged") && !value.equals("autosave")) {
+                throw new ConfigException("Error: Invalid persistence_durability value (" + value
+                        + "): use acknowledged or autosave.");
+            }
+            state.owner(PERSISTENCE_PID).put("persistence_durability", value);
         });
     }
 
     private static void persistenceFlag(ParseState state, OptionLine line) throws ConfigException {
-        state.owner(PERSISTENCE_PID).put("persistence", Values.bool(line, line.name()));
-        state.notYetSupported(line.name(), line);
+        boolean on = Values.bool(line, line.name());
+        state.owner(PERSISTENCE_PID).put("persistence", on);
+        state.broker().put("persistence", on);
     }
 }

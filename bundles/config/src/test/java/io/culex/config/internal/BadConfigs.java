@@ -107,6 +107,8 @@ final class BadConfigs {
                         "auto_id_prefix b"),
                 mosquitto("Error: Duplicate persistence_location value in configuration.", 2,
                         "persistence_location /a", "persistence_location /b"),
+                culex("Error: Invalid persistence_durability value (sometimes): use acknowledged or autosave.", 1,
+                        "persistence_durability sometimes"),
                 mosquitto("Error: per_listener_settings must be set before any other security settings.", 2,
                         "allow_anonymous true", "per_listener_settings true"),
                 mosquitto("Error: An auth_opt_ option exists in the config file without an auth_plugin.", 1,

@@ -320,13 +320,15 @@ class ConfParserTest {
         assertEquals("/var/www", listener(config, "*:1883").get("http_dir"));
         assertEquals("hint", listener(config, "*:1883").get("psk_hint"));
 
-        List<String> warnings = diagnostics(
-                "password_file /etc/culex/passwd",
-                "acl_file /etc/culex/acl",
-                "listener 1883",
-                "persistence true");
-        assertEquals(List.of(
-                "Warning: persistence is not yet supported by Culex (" + at(4) + ")"), warnings);
+    }
+
+    @Test
+    void persistenceConfiguresTheStoreAndHoldsTheListenersUntilItRestored() {
+        ParsedConfig config = parse("listener 1883", "persistence true", "persistence_durability autosave");
+        assertEquals(Map.of("persistence", true, "persistence_durability", "autosave"),
+                config.owners().get(ConfigContract.PERSISTENCE_PID));
+        assertEquals(true, config.broker().get("persistence"), "the broker waits for the store's restore");
+        assertEquals(List.of(), diagnostics("listener 1883", "persistence true", "autosave_interval 60"));
     }
 
     @Test
