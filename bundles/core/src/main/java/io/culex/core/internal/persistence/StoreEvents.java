@@ -79,6 +79,7 @@ final class StoreEvents implements SessionChanges, RetainedStore.Observer {
 
     @Override
     public void outgoingAdded(String clientId, PersistedOutgoing entry, Message message) {
+        markStored(message);
         io.culex.api.persistence.PersistedMessage view = MessageView.of(message);
         each("outgoingAdded", store -> store.outgoingAdded(clientId, entry, view));
     }
@@ -106,6 +107,7 @@ final class StoreEvents implements SessionChanges, RetainedStore.Observer {
     @Override
     public void set(Message message) {
         if (!message.topic().startsWith(Topics.SYS_PREFIX)) {
+            markStored(message);
             MessageView view = new MessageView(message);
             each("retainedSet", store -> store.retainedSet(view));
         }
@@ -115,6 +117,13 @@ final class StoreEvents implements SessionChanges, RetainedStore.Observer {
     public void cleared(String topic) {
         if (!topic.startsWith(Topics.SYS_PREFIX)) {
             each("retainedCleared", store -> store.retainedCleared(topic));
+        }
+    }
+
+    /** The publisher's acknowledgement of this message must wait for the stores. */
+    private static void markStored(Message message) {
+        if (message != null && message.settlement() != null) {
+            message.settlement().markStored();
         }
     }
 

@@ -385,6 +385,20 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter
     }
 
     /**
+     * Fill a reserved acknowledgement that need not wait for a store (nothing it acknowledges was stored), on this
+     * connection's loop. Any thread.
+     */
+    void completeNow(Acknowledgements.Slot slot, java.util.function.Supplier<Object> packet) {
+        Runnable fill = () -> acknowledgements.complete(slot, state == State.CLOSED ? null : packet.get());
+        EventLoop loop = ctx.channel().eventLoop();
+        if (loop.inEventLoop()) {
+            fill.run();
+        } else {
+            loop.execute(fill);
+        }
+    }
+
+    /**
      * Fill a reserved acknowledgement once the stores have made durable what they heard so far, on this
      * connection's loop. Any thread.
      *

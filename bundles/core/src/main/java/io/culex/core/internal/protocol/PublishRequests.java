@@ -148,9 +148,17 @@ final class PublishRequests {
         Acknowledgements.Slot slot = connection.reserveAcknowledgement();
         int outcome = reason;
         String t = topic;
-        settlement.whenSettled(() -> connection.completeWhenDurable(slot,
-                failure -> failure == null ? acknowledgement(qos, packetId, outcome, null)
-                        : notDurable(qos, packetId, t, failure)));
+        Settlement s = settlement;
+        // a QoS 2 packet id of a stored session is an event too: PUBREC waits for it
+        boolean storedQos2 = qos == 2 && connection.session().isStored();
+        s.whenSettled(() -> {
+            if (s.isStored() || storedQos2) {
+                connection.completeWhenDurable(slot, failure -> failure == null
+                        ? acknowledgement(qos, packetId, outcome, null) : notDurable(qos, packetId, t, failure));
+            } else {
+                connection.completeNow(slot, () -> acknowledgement(qos, packetId, outcome, null));
+            }
+        });
     }
 
     /** @param reasonString an MQTT 5 Reason String, or {@code null} */

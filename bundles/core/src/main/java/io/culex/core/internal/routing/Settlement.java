@@ -20,6 +20,9 @@ public final class Settlement {
     private final AtomicInteger pending = new AtomicInteger(1);
     /** A retained copy of a settled message can be handed over again later; that must not settle twice. */
     private final java.util.concurrent.atomic.AtomicBoolean settled = new java.util.concurrent.atomic.AtomicBoolean();
+    /** A store was told of something this message made (a queue entry of a stored session, a retained set). */
+    private volatile boolean stored;
+
     /** Written before the publisher's decrement, read after the last one: the counter orders the two. */
     private Runnable onSettled;
 
@@ -27,6 +30,16 @@ public final class Settlement {
     public void whenSettled(Runnable action) {
         onSettled = action;
         done();
+    }
+
+    /** A store heard of something this message made: its acknowledgement must wait for the store. */
+    public void markStored() {
+        stored = true;
+    }
+
+    /** @return whether a store heard of something this message made (read in the settled action) */
+    public boolean isStored() {
+        return stored;
     }
 
     /** A delivery was handed to another loop. */

@@ -256,9 +256,10 @@ class PersistenceSeamTest {
     @Test
     void aPublishTheStoreCannotMakeDurableIsRefused() throws Exception {
         InMemoryStore store = new InMemoryStore();
-        store.syncWith(() -> CompletableFuture.failedFuture(new java.io.IOException("No space left on device")));
         try (EmbeddedBroker broker = new EmbeddedBroker(SETTINGS)) {
             broker.addStore(store);
+            offlineSubscriber(broker, "keeper"); // so that the messages below are stored
+            store.syncWith(() -> CompletableFuture.failedFuture(new java.io.IOException("No space left on device")));
             try (RawClient v5 = new RawClient(broker.port())) {
                 v5.send(Mqtt5Raw.connect("v5", true, 60, Mqtt5Raw.props()));
                 assertEquals(RawClient.CONNACK, v5.read().type);
@@ -271,6 +272,23 @@ class PersistenceSeamTest {
                 assertEquals(0, v3.connect("v3", true, 60));
                 v3.publish("a/1", "lost?", 1, false, 4);
                 assertTrue(v3.awaitClosed(), "an MQTT 3 publisher cannot be told: it is disconnected unacknowledged");
+            }
+        }
+    }
+
+    @Test
+    void aPublishThatNoStoredSessionReceivesDoesNotWaitForTheStore() throws Exception {
+        InMemoryStore store = new InMemoryStore();
+        store.syncWith(CompletableFuture::new); // never durable
+        try (EmbeddedBroker broker = new EmbeddedBroker(SETTINGS)) {
+            broker.addStore(store);
+            try (RawClient online = new RawClient(broker.port()); RawClient publisher = new RawClient(broker.port())) {
+                assertEquals(0, online.connect("online", true, 60));
+                online.subscribe(1, "a/#", 1);
+                assertEquals(0, publisher.connect("publisher", true, 60));
+                publisher.publish("a/1", "transient", 1, false, 1);
+                assertEquals(RawClient.PUBACK, publisher.read().type, "nothing was stored: nothing to wait for");
+                assertEquals("transient", online.read().payloadText());
             }
         }
     }
