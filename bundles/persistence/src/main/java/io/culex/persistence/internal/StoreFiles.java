@@ -25,7 +25,7 @@ import org.slf4j.LoggerFactory;
  * <p>Damage never stops the broker: a torn tail of the log is cut off at the last intact frame, a damaged snapshot
  * gives what precedes the damage (each logged), and a file that is not a store at all is moved aside.
  */
-final class StoreFiles implements Closeable {
+final class StoreFiles implements LogSink, Closeable {
 
     private static final Logger LOG = LoggerFactory.getLogger(StoreFiles.class);
 
@@ -66,11 +66,13 @@ final class StoreFiles implements Closeable {
         }
     }
 
-    Path snapshotFile() {
+    @Override
+    public Path snapshotFile() {
         return snapshot;
     }
 
-    Path logFile() {
+    @Override
+    public Path logFile() {
         return log;
     }
 
@@ -202,8 +204,8 @@ final class StoreFiles implements Closeable {
         return aside;
     }
 
-    /** Append frames to the log (not yet forced). */
-    void append(List<ByteBuffer> frames) throws IOException {
+    @Override
+    public void append(List<ByteBuffer> frames) throws IOException {
         ByteBuffer[] array = frames.toArray(new ByteBuffer[0]);
         long total = 0;
         for (ByteBuffer b : array) {
@@ -214,17 +216,18 @@ final class StoreFiles implements Closeable {
         }
     }
 
-    /** Make what was appended durable. */
-    void force() throws IOException {
+    @Override
+    public void force() throws IOException {
         logChannel.force(false);
     }
 
-    long logSize() throws IOException {
+    @Override
+    public long logSize() throws IOException {
         return logChannel.size();
     }
 
-    /** Undo a partial append: the log ends where it ended before. */
-    void truncateLog(long size) throws IOException {
+    @Override
+    public void truncateLog(long size) throws IOException {
         logChannel.truncate(size);
         logChannel.position(size);
     }
@@ -233,7 +236,8 @@ final class StoreFiles implements Closeable {
      * Write the state as the snapshot of the next generation and start an empty log of it. On failure the old
      * snapshot and log stay in force.
      */
-    void compact(StoreState state) throws IOException {
+    @Override
+    public void compact(StoreState state) throws IOException {
         long next = generation + 1;
         Path temporary = snapshot.resolveSibling(snapshot.getFileName() + ".tmp");
         try (FileChannel c = FileChannel.open(temporary, StandardOpenOption.CREATE, StandardOpenOption.WRITE,

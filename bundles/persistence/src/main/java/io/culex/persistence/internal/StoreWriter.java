@@ -36,7 +36,7 @@ final class StoreWriter implements Runnable {
 
     private final LinkedBlockingQueue<Object> queue = new LinkedBlockingQueue<>();
     private final StoreState state;
-    private final StoreFiles files;
+    private final LogSink files;
     private final Policy policy;
     private final Thread thread;
     private volatile boolean running = true;
@@ -46,7 +46,7 @@ final class StoreWriter implements Runnable {
     private long lastSnapshotNanos = System.nanoTime();
     private boolean failing;
 
-    StoreWriter(StoreState state, StoreFiles files, Policy policy) {
+    StoreWriter(StoreState state, LogSink files, Policy policy) {
         this.state = state;
         this.files = files;
         this.policy = policy;
