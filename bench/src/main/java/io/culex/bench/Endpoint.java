@@ -69,7 +69,7 @@ final class Endpoint extends ByteToMessageDecoder {
     public void channelActive(ChannelHandlerContext context) throws Exception {
         this.ctx = context;
         ByteBuf connect = context.alloc().buffer(64);
-        Wire.connect(connect, clientId, options.protocol, 60);
+        Wire.connect(connect, clientId, options.protocol, 60, options.persistentSubscribers && filter != null);
         context.writeAndFlush(connect);
         super.channelActive(context);
     }

@@ -26,6 +26,8 @@ final class Options {
     /** The broker's process id, to report its CPU use and memory; 0 if unknown. */
     final long brokerPid;
     final String label;
+    /** Subscribers keep persistent sessions, so a broker with persistence stores what it delivers to them. */
+    final boolean persistentSubscribers;
 
     private Options(Map<String, String> v) {
         host = v.remove("host");
@@ -41,6 +43,7 @@ final class Options {
         threads = Integer.parseInt(v.remove("threads"));
         brokerPid = Long.parseLong(v.remove("broker-pid"));
         label = v.remove("label");
+        persistentSubscribers = Boolean.parseBoolean(v.remove("persistent-subscribers"));
         int p = Integer.parseInt(v.remove("publishers"));
         int s = Integer.parseInt(v.remove("subscribers"));
         int pairs = Integer.parseInt(v.remove("pairs"));
@@ -86,6 +89,7 @@ final class Options {
         values.put("threads", "1");
         values.put("broker-pid", "0");
         values.put("label", "broker");
+        values.put("persistent-subscribers", "false");
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
             if (a.equals("-h") || a.equals("--help")) {
@@ -116,6 +120,7 @@ final class Options {
                 "  --warmup 4 --duration 8           seconds",
                 "  --threads 1                       load generator event loops",
                 "  --broker-pid 0                    report the broker's CPU and RSS from /proc",
-                "  --label broker                    name in the RESULT line");
+                "  --label broker                    name in the RESULT line",
+                "  --persistent-subscribers false    subscribers keep sessions (clean session 0 / expiry 1 h)");
     }
 }

@@ -19,17 +19,23 @@ final class Wire {
     private Wire() {
     }
 
-    static void connect(ByteBuf out, String clientId, int protocol, int keepAlive) {
+    /** @param persistent a session that outlives the connection (3.1.1: clean session 0; 5: expiry 1 hour) */
+    static void connect(ByteBuf out, String clientId, int protocol, int keepAlive, boolean persistent) {
         byte[] id = clientId.getBytes(StandardCharsets.UTF_8);
-        int remaining = 2 + 4 + 1 + 1 + 2 + (protocol == 5 ? 1 : 0) + 2 + id.length;
+        int properties = protocol == 5 ? (persistent ? 1 + 5 : 1) : 0;
+        int remaining = 2 + 4 + 1 + 1 + 2 + properties + 2 + id.length;
         out.writeByte(0x10);
         varint(out, remaining);
         out.writeShort(4).writeBytes("MQTT".getBytes(StandardCharsets.US_ASCII));
         out.writeByte(protocol);
-        out.writeByte(0x02); // clean session / clean start
+        out.writeByte(persistent && protocol != 5 ? 0x00 : 0x02); // clean session / clean start
         out.writeShort(keepAlive);
         if (protocol == 5) {
-            out.writeByte(0); // no properties
+            if (persistent) {
+                out.writeByte(5).writeByte(0x11).writeInt(3600); // Session Expiry Interval
+            } else {
+                out.writeByte(0); // no properties
+            }
         }
         out.writeShort(id.length).writeBytes(id);
     }
