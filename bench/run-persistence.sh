@@ -37,7 +37,7 @@ cleanup() {
 trap cleanup EXIT
 
 wait_port() {
-  for _ in $(seq 200); do
+  for _ in $(seq 600); do
     (echo >"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0
     sleep 0.1
   done
@@ -54,11 +54,12 @@ printf 'listener 18841 127.0.0.1\nallow_anonymous true\npersistence true\npersis
   "$work/acked" >"$work/acked.conf"
 taskset -c "$BROKER_CPU" distribution/target/culex/bin/culex -c "$work/acked.conf" >"$work/acked.log" 2>&1 &
 acked_pid=$!; pids+=("$acked_pid")
+wait_port 18841 # one JVM starting at a time on the broker's core
 printf 'listener 18842 127.0.0.1\nallow_anonymous true\npersistence true\npersistence_durability autosave\npersistence_location %s\nmax_queued_messages 100000\n' \
   "$work/autosave" >"$work/autosave.conf"
 taskset -c "$BROKER_CPU" distribution/target/culex/bin/culex -c "$work/autosave.conf" >"$work/autosave.log" 2>&1 &
 autosave_pid=$!; pids+=("$autosave_pid")
-wait_port 18840; wait_port 18841; wait_port 18842
+wait_port 18840; wait_port 18842
 
 BENCH_JAR=$(ls bench/target/culex-bench-*.jar | grep -v sources | head -1)
 bench() {
