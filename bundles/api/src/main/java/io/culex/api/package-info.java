@@ -66,5 +66,5 @@
  * {@link io.culex.api.EnhancedAuthResult}).
  */
 @org.osgi.annotation.bundle.Export
-@org.osgi.annotation.versioning.Version("1.4.0")
+@org.osgi.annotation.versioning.Version("1.5.0")
 package io.culex.api;

@@ -281,6 +281,7 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter
         }
         switch (type) {
             case CONNECT:
+                engine.stats().connectReceived();
                 onConnect((MqttConnectMessage) packet);
                 break;
             case PUBLISH:

@@ -35,6 +35,8 @@ public final class Message extends AbstractReferenceCounted {
     private final MessageProperties properties;
     /** {@link System#nanoTime()} after which the message must not be delivered; {@link Long#MAX_VALUE}: never. */
     private final long expiresAtNanos;
+    /** The payload size when created, which is what {@link StoredMessages} counted. */
+    private final int storedBytes;
     private volatile ByteBuf qos0Packet;
     private volatile ByteBuf qos0PacketV5;
 
@@ -63,6 +65,8 @@ public final class Message extends AbstractReferenceCounted {
         this.publisherId = publisherId;
         this.properties = properties;
         this.expiresAtNanos = expiresAtNanos;
+        this.storedBytes = payload.readableBytes();
+        StoredMessages.added(storedBytes);
     }
 
     /** @return a message expiring the given number of seconds from now (MQTT 5 message expiry interval) */
@@ -176,6 +180,7 @@ public final class Message extends AbstractReferenceCounted {
 
     @Override
     protected void deallocate() {
+        StoredMessages.removed(storedBytes);
         payload.release();
         ByteBuf packet = qos0Packet;
         if (packet != null) {
