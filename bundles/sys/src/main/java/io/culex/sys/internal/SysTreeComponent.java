@@ -1,7 +1,6 @@
 package io.culex.sys.internal;
 
 import java.nio.charset.StandardCharsets;
-import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledFuture;
@@ -51,6 +50,8 @@ public final class SysTreeComponent {
     private final HeapUsage heap = new HeapUsage();
     /** What this component published, to clear when it goes (else {@code $SYS/broker/version} stays forever). */
     private final Set<String> publishedTopics = ConcurrentHashMap.newKeySet();
+    /** Set when deactivated; guarded by {@code tree}. */
+    private boolean closed;
     private volatile long expirySeconds;
     // guarded by this
     private int interval;
@@ -75,9 +76,12 @@ public final class SysTreeComponent {
         synchronized (this) {
             cancel();
         }
-        // At shutdown the retained store goes with the broker; clearing would only send empty messages to clients.
-        if (!frameworkStopping()) {
-            clearPublishedTopics();
+        synchronized (tree) { // a run already under way publishes before the clearing, or not at all
+            closed = true;
+            // At shutdown the retained store goes with the broker; clearing would only send clients empty messages.
+            if (!frameworkStopping()) {
+                clearPublishedTopics();
+            }
         }
     }
 
@@ -85,9 +89,10 @@ public final class SysTreeComponent {
         expirySeconds = Math.max(0, config.culex_message__expiry__interval());
         int requested = config.sys__interval();
         if (requested < 0 || requested > MAX_INTERVAL) {
+            // culex.conf is checked by the config bundle; this is another configuration source (a .cfg file)
             LOG.warn("Invalid sys_interval value ({}) in configuration {}; using {}.", requested, PID,
-                    task == null && interval == 0 ? DEFAULT_INTERVAL : interval);
-            requested = task == null && interval == 0 ? DEFAULT_INTERVAL : interval;
+                    DEFAULT_INTERVAL);
+            requested = DEFAULT_INTERVAL;
         }
         if (requested == interval && (task != null || requested == 0)) {
             return;
@@ -111,12 +116,14 @@ public final class SysTreeComponent {
 
     private void update() {
         try {
-            List<SysMessage> messages;
-            synchronized (tree) { // a cancelled run may overlap the first run of its replacement
+            synchronized (tree) { // a cancelled run may overlap the first run of its replacement, or deactivation
+                if (closed) {
+                    return;
+                }
                 long heapUsed = heap.used();
-                messages = tree.update(new Sample(broker.statistics(), heapUsed, heap.maximum(), System.nanoTime()));
+                tree.update(new Sample(broker.statistics(), heapUsed, heap.maximum(), System.nanoTime()))
+                        .forEach(this::publish); // publishing only hands the messages to the broker's loops
             }
-            messages.forEach(this::publish);
         } catch (RuntimeException e) {
             // a periodic task that throws is not run again: report it and keep the tree alive
             LOG.warn("$SYS update failed: {}", e.toString(), e);
