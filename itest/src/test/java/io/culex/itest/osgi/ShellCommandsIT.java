@@ -61,6 +61,9 @@ public class ShellCommandsIT {
         Files.createDirectories(home.resolve("features"));
         Files.writeString(home.resolve("features/test-features.xml"), String.join("\n",
                 "<features name=\"test\">",
+                "  <feature name=\"engine\" description=\"bundles the container boots\">",
+                "    <bundle>" + CulexContainer.reactorJar("culex.core.jar") + "</bundle>",
+                "  </feature>",
                 "  <feature name=\"sys\" description=\"the $SYS tree\">",
                 "    <bundle>" + CulexContainer.reactorJar("culex.sys.jar") + "</bundle>",
                 "    <config name=\"io.culex.sys\">",
@@ -168,6 +171,9 @@ public class ShellCommandsIT {
         // ---------------------------------------------------------------- features: install and uninstall $SYS
         String features = run("culex:features");
         assertTrue(features, features.lines().anyMatch(l -> l.matches("sys\\s+no\\s+io\\.culex\\.sys")));
+        assertTrue(features, features.lines().anyMatch(l -> l.matches("engine\\s+system\\s+io\\.culex\\.core")));
+        assertEquals("Feature engine is not installed as a feature; nothing to uninstall." + System.lineSeparator(),
+                run("culex:feature-uninstall engine"));
         assertEquals("Feature sys installed." + System.lineSeparator(), run("culex:feature-install sys"));
         assertTrue(run("culex:features").lines().anyMatch(l -> l.matches("sys\\s+yes\\s+io\\.culex\\.sys")));
         awaitOutput("culex:retained '$SYS/broker/version'", "$SYS/broker/version");

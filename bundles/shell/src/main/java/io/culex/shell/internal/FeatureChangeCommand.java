@@ -45,6 +45,9 @@ final class FeatureChangeCommand implements ShellCommand {
         if (install) {
             features.install(name);
             out.println("Feature " + name + " installed.");
+        } else if (!features.installedFeatures().contains(name)) {
+            // the service would do nothing; say so rather than claim an uninstall (bundles from system/ stay)
+            out.println("Feature " + name + " is not installed as a feature; nothing to uninstall.");
         } else {
             features.uninstall(name);
             out.println("Feature " + name + " uninstalled.");

@@ -21,7 +21,7 @@ public final class FeatureCommandsComponent {
 
     @Activate
     public FeatureCommandsComponent(BundleContext context, @Reference(name = "features") FeatureService features) {
-        commands = new GogoCommands(context, List.of(new FeaturesCommand(features),
+        commands = new GogoCommands(context, List.of(new FeaturesCommand(features, context),
                 FeatureChangeCommand.install(features), FeatureChangeCommand.uninstall(features)));
     }
 
