@@ -116,6 +116,13 @@ class SysTreeIT {
             assertEquals(0, MosquittoTools.pub(port, "-q", "1", "-r", "-t", "$SYS/broker/uptime", "-m", "fake")
                     .exitCode);
             assertEquals(0, MosquittoTools.pub(port, "-q", "1", "-t", "$SYS/broker/fake", "-m", "fake").exitCode);
+            // nor through a will
+            MosquittoTools.Sub willing = MosquittoTools.sub(port, "-i", "willing", "-t", "sys-test/will",
+                    "--will-topic", "$SYS/broker/will", "--will-payload", "fake", "--will-retain");
+            culex.awaitLog("Will of client willing to '\\$SYS/broker/will' denied", () -> {
+                willing.process().destroyForcibly().waitFor(); // the connection is lost: the will is due
+            });
+            willing.close();
             // the broker's own messages go on; the clients' never arrive
             sys.awaitUpdates(2);
             try (SysTreeWatcher late = SysTreeWatcher.start(port)) {
