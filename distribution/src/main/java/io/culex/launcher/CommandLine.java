@@ -10,7 +10,7 @@ import java.util.List;
  * Mosquitto 2.0's command line, with its messages and its exit code: {@code -c/--config-file <file>},
  * {@code -d/--daemon}, {@code -h/--help}, {@code -p/--port <port>} (up to 10 times), {@code -v/--verbose}.
  * Arguments are handled in order, as mosquitto does: the first error wins, and {@code -h} exits 3 after the
- * usage text, as in mosquitto 2.0.11.
+ * usage text, as in mosquitto 2.0.11. Culex adds {@code -i/--interactive}: a Gogo console on the terminal.
  */
 final class CommandLine {
     /** Mosquitto's MOSQ_ERR_INVAL: every command line error, including {@code -h}. */
@@ -21,12 +21,14 @@ final class CommandLine {
     final List<Integer> ports;
     final boolean daemon;
     final boolean verbose;
+    final boolean interactive;
 
-    private CommandLine(Path configFile, List<Integer> ports, boolean daemon, boolean verbose) {
+    private CommandLine(Path configFile, List<Integer> ports, boolean daemon, boolean verbose, boolean interactive) {
         this.configFile = configFile;
         this.ports = Collections.unmodifiableList(ports);
         this.daemon = daemon;
         this.verbose = verbose;
+        this.interactive = interactive;
     }
 
     /** Thrown after the error has been printed; carries the exit code. */
@@ -45,6 +47,7 @@ final class CommandLine {
         List<Integer> ports = new ArrayList<>();
         boolean daemon = false;
         boolean verbose = false;
+        boolean interactive = false;
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
             if (a.equals("-c") || a.equals("--config-file")) {
@@ -79,13 +82,20 @@ final class CommandLine {
                 ports.add(port);
             } else if (a.equals("-v") || a.equals("--verbose")) {
                 verbose = true;
+            } else if (a.equals("-i") || a.equals("--interactive")) {
+                interactive = true;
             } else {
                 System.err.println("Error: Unknown option '" + a + "'.");
                 System.out.print(usage(version));
                 throw new Exit(EXIT_INVALID);
             }
         }
-        return new CommandLine(config, ports, daemon, verbose);
+        // bin/culex handles -d itself and tells the launcher through the ready-file property
+        boolean daemonized = daemon || System.getProperty("culex.launcher.readyFile") != null;
+        if (interactive && daemonized) {
+            throw fail("Error: -i and -d cannot be used together (a daemon has no terminal).");
+        }
+        return new CommandLine(config, ports, daemon, verbose, interactive);
     }
 
     private static Exit fail(String message) {
@@ -117,11 +127,13 @@ final class CommandLine {
                 + "\n"
                 + "culex is an MQTT v5.0/v3.1.1/v3.1 broker.\n"
                 + "\n"
-                + "Usage: culex [-c config_file] [-d] [-h] [-p port]\n"
+                + "Usage: culex [-c config_file] [-d] [-h] [-i] [-p port]\n"
                 + "\n"
                 + " -c : specify the broker config file.\n"
                 + " -d : put the broker into the background after starting.\n"
                 + " -h : display this help.\n"
+                + " -i : interactive: a Gogo shell on the terminal (culex:clients, culex:kick, ...).\n"
+                + "      The broker keeps running when the terminal closes.\n"
                 + " -p : start the broker listening on the specified port.\n"
                 + "      Not recommended in conjunction with the -c option.\n"
                 + " -v : verbose mode - enable all logging types. This overrides\n"

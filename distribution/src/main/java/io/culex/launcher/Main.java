@@ -148,7 +148,12 @@ public final class Main {
         // also waits until a file's size and time are unchanged over one poll (it has no other option for this).
         p.put("felix.fileinstall.filter", ".*\\.(jar|cfg|config)");
         p.put("felix.fileinstall.log.level", cmd.verbose ? "4" : "3"); // logback.xml filters
-        p.put("gosh.args", "--nointeractive");
+        // STACK.md pitfall 8: Gogo's shell stops the framework when its input ends, unless told not to. Without -i
+        // it reads no input at all; with -i it reads the terminal, and the end of the input ends only the shell.
+        p.put("gosh.args", cmd.interactive ? "--noshutdown" : "--nointeractive");
+        if (cmd.interactive) {
+            p.put("culex.interactive", "true"); // the config bundle adds the shell feature to the boot features
+        }
         p.put("culex.home", home.toString());
         p.put("culex.version", version);
         if (cmd.configFile != null) {

@@ -85,4 +85,30 @@ public interface BrokerStatistics {
      * @since 1.4
      */
     long sharedSubscriptions();
+
+    /**
+     * @return messages the broker holds now: retained, queued or in flight for sessions (each counted once however
+     *     many sessions hold it), and those being routed ({@code store/messages/count})
+     * @since 1.5
+     */
+    long storedMessages();
+
+    /**
+     * @return payload bytes of the {@link #storedMessages()} ({@code store/messages/bytes})
+     * @since 1.5
+     */
+    long storedMessageBytes();
+
+    /**
+     * @return network connections accepted on the listeners since start ({@code load/sockets/...})
+     * @since 1.5
+     */
+    long socketConnections();
+
+    /**
+     * @return CONNECT packets received since start, whether or not the client was then let in
+     *     ({@code load/connections/...})
+     * @since 1.5
+     */
+    long connectPackets();
 }

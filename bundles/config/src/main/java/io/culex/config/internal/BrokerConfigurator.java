@@ -72,7 +72,7 @@ final class BrokerConfigurator {
                 .map(file -> "Config loaded from " + file + ".")
                 .orElse("Using default config.")));
         try {
-            configurations.apply(ConfigurationPlanner.plan(config, options.ports()));
+            configurations.apply(ConfigurationPlanner.plan(config, options.ports(), options.features()));
         } catch (IOException e) {
             return failStart(configAdminFailure(e));
         }
@@ -109,7 +109,7 @@ final class BrokerConfigurator {
         outcome.diagnostics().forEach(log::report);
         SyncResult result;
         try {
-            result = configurations.apply(ConfigurationPlanner.plan(config, options.ports()));
+            result = configurations.apply(ConfigurationPlanner.plan(config, options.ports(), options.features()));
         } catch (IOException e) {
             reportError(configAdminFailure(e));
             return false;

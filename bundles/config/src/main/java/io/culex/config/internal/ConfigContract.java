@@ -58,6 +58,8 @@ final class ConfigContract {
     static final String CONFIG_FILE_PROPERTY = "culex.config.file";
     static final String PORTS_PROPERTY = "culex.cmd.ports";
     static final String VERBOSE_PROPERTY = "culex.verbose";
+    /** {@code -i}: the launcher starts a Gogo console on the terminal. */
+    static final String INTERACTIVE_PROPERTY = "culex.interactive";
 
     private ConfigContract() {
     }

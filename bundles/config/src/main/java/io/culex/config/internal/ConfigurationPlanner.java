@@ -5,6 +5,7 @@ import static io.culex.config.internal.ConfigContract.BRIDGE_KEY;
 import static io.culex.config.internal.ConfigContract.BROKER_PID;
 import static io.culex.config.internal.ConfigContract.DYNSEC_PID;
 import static io.culex.config.internal.ConfigContract.DYNSEC_PROVIDER;
+import static io.culex.config.internal.ConfigContract.FEATURES_PID;
 import static io.culex.config.internal.ConfigContract.LISTENER_FACTORY_PID;
 import static io.culex.config.internal.ConfigContract.LISTENER_KEY;
 import static io.culex.config.internal.ConfigContract.LOCAL_ONLY;
@@ -32,6 +33,15 @@ final class ConfigurationPlanner {
     }
 
     static List<PlannedConfiguration> plan(ParsedConfig config, List<Integer> commandLinePorts) {
+        return plan(config, commandLinePorts, List.of());
+    }
+
+    /**
+     * @param commandLineFeatures features the command line asks for ({@code -i}: the shell), added to those of the
+     *     file's {@code features} option
+     */
+    static List<PlannedConfiguration> plan(ParsedConfig config, List<Integer> commandLinePorts,
+            List<String> commandLineFeatures) {
         List<PlannedConfiguration> plan = new ArrayList<>();
 
         Map<String, Object> broker = new LinkedHashMap<>(config.broker());
@@ -42,7 +52,11 @@ final class ConfigurationPlanner {
         }
         plan.add(PlannedConfiguration.singleton(BROKER_PID, marked(broker)));
 
-        config.owners().forEach((pid, properties) ->
+        Map<String, Map<String, Object>> owners = new LinkedHashMap<>(config.owners());
+        if (!commandLineFeatures.isEmpty()) {
+            owners.put(FEATURES_PID, withFeatures(owners.get(FEATURES_PID), commandLineFeatures));
+        }
+        owners.forEach((pid, properties) ->
                 plan.add(PlannedConfiguration.singleton(pid, marked(new LinkedHashMap<>(properties)))));
 
         List<ListenerDefinition> listeners =
@@ -109,6 +123,18 @@ final class ConfigurationPlanner {
             required.add(DYNSEC_PROVIDER);
         }
         return required;
+    }
+
+    /** The {@code io.culex.features} properties with these features added to the file's, each once. */
+    private static Map<String, Object> withFeatures(Map<String, Object> fromFile, List<String> more) {
+        Map<String, Object> properties = fromFile == null ? new LinkedHashMap<>() : new LinkedHashMap<>(fromFile);
+        java.util.LinkedHashSet<String> names = new java.util.LinkedHashSet<>();
+        if (properties.get("features") instanceof String[] listed) {
+            names.addAll(List.of(listed));
+        }
+        names.addAll(more);
+        properties.put("features", names.toArray(String[]::new));
+        return properties;
     }
 
     private static Map<String, Object> marked(Map<String, Object> properties) {

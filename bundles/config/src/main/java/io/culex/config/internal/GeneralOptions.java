@@ -84,7 +84,8 @@ final class GeneralOptions {
             if (value < 0 || value > 65535) {
                 throw new ConfigException("Error: Invalid sys_interval value (" + value + ").");
             }
-            state.broker().put("sys_interval", value);
+            // the $SYS bundle's own configuration: the core has nothing to do with it
+            state.owner(ConfigContract.SYS_PID).put("sys_interval", value);
         });
         registry.add("persistent_client_expiration", (state, line) ->
                 state.broker().put("persistent_client_expiration",

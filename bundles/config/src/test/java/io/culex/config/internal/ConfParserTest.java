@@ -78,7 +78,6 @@ class ConfParserTest {
                 "queue_qos0_messages true",
                 "retain_available false",
                 "set_tcp_nodelay true",
-                "sys_interval 5",
                 "upgrade_outgoing_qos true",
                 "listener 1883");
         Map<String, Object> expected = new LinkedHashMap<>();
@@ -98,7 +97,6 @@ class ConfParserTest {
         expected.put("queue_qos0_messages", true);
         expected.put("retain_available", false);
         expected.put("set_tcp_nodelay", true);
-        expected.put("sys_interval", 5);
         expected.put("upgrade_outgoing_qos", true);
         assertEquals(expected, config.broker());
         assertFalse(config.logging().connectionMessages());
@@ -123,7 +121,17 @@ class ConfParserTest {
         assertEquals(0L, parse("max_queued_bytes -1").broker().get("max_queued_bytes"));
         assertEquals(268435455, parse("message_size_limit 268435455").broker().get("message_size_limit"));
         assertEquals(10, parse("max_keepalive 10").broker().get("max_keepalive"));
-        assertEquals(65535, parse("sys_interval 65535").broker().get("sys_interval"));
+    }
+
+    @Test
+    void sysIntervalConfiguresTheSysBundleNotTheBroker() {
+        ParsedConfig config = parse("sys_interval 5", "listener 1883");
+        assertEquals(Map.of("sys_interval", 5), config.owners().get(ConfigContract.SYS_PID));
+        assertFalse(config.broker().containsKey("sys_interval"));
+        assertEquals(0, parse("sys_interval 0").owners().get(ConfigContract.SYS_PID).get("sys_interval"));
+        assertEquals(65535, parse("sys_interval 65535").owners().get(ConfigContract.SYS_PID).get("sys_interval"));
+        assertFalse(parse("listener 1883").owners().containsKey(ConfigContract.SYS_PID),
+                "without the option the bundle keeps its default (10), as Mosquitto");
     }
 
     @Test
@@ -625,7 +633,7 @@ class ConfParserTest {
         assertEquals(List.of("*:1883", "*:1884"), config.listeners().stream().map(ListenerDefinition::key).toList());
         assertEquals(7, listener(config, "*:1883").get("max_connections"));
         assertEquals(100, config.broker().get("max_queued_messages"), "the included file comes after line 1");
-        assertEquals(3, config.broker().get("sys_interval"));
+        assertEquals(3, config.owners().get(ConfigContract.SYS_PID).get("sys_interval"));
         assertEquals(List.of(
                 "Loading config file " + conf.resolve("a.conf"),
                 "Loading config file " + conf.resolve("B.conf"),

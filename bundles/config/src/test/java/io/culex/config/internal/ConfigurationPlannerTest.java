@@ -134,4 +134,18 @@ class ConfigurationPlannerTest {
                 "culex.plugin.order", 0, "culex.source", dir.resolve("culex.conf") + ":2",
                 "culex.origin", "culex.conf"), plugin.properties());
     }
+
+    private static List<String> bootFeatures(List<PlannedConfiguration> plan) {
+        return plan.stream().filter(p -> ConfigContract.FEATURES_PID.equals(p.pid()))
+                .map(p -> List.of((String[]) p.properties().get("features"))).findFirst().orElse(List.of());
+    }
+
+    @Test
+    void theCommandLinesFeaturesJoinThoseOfTheFile() {
+        assertEquals(List.of("shell"), bootFeatures(ConfigurationPlanner.plan(parse("listener 1883"), List.of(),
+                List.of("shell"))));
+        assertEquals(List.of("security", "shell"), bootFeatures(ConfigurationPlanner.plan(
+                parse("listener 1883", "features security,shell"), List.of(), List.of("shell"))));
+        assertEquals(List.of(), bootFeatures(ConfigurationPlanner.plan(parse("listener 1883"), List.of())));
+    }
 }

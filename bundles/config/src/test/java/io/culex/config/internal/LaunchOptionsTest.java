@@ -24,6 +24,15 @@ class LaunchOptionsTest {
         assertEquals(Optional.empty(), options.configFile());
         assertEquals(List.of(), options.ports());
         assertFalse(options.verbose());
+        assertFalse(options.interactive());
+        assertEquals(List.of(), options.features());
+    }
+
+    @Test
+    void interactiveAsksForTheShellFeature() throws ConfigException {
+        LaunchOptions options = from(Map.of("culex.interactive", "true"));
+        assertTrue(options.interactive());
+        assertEquals(List.of("shell"), options.features());
     }
 
     @Test

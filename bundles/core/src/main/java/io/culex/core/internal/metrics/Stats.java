@@ -4,6 +4,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 
 import io.culex.api.BrokerStatistics;
+import io.culex.core.internal.routing.StoredMessages;
 
 /**
  * The broker's counters. Striped adders: each event loop increments without contention.
@@ -22,6 +23,8 @@ public final class Stats {
     private final LongAdder expired = new LongAdder();
     private final LongAdder bytesReceived = new LongAdder();
     private final LongAdder bytesSent = new LongAdder();
+    private final LongAdder socketsAccepted = new LongAdder();
+    private final LongAdder connectsReceived = new LongAdder();
     private final AtomicLong connected = new AtomicLong();
     private final AtomicLong maximumConnected = new AtomicLong();
 
@@ -79,6 +82,16 @@ public final class Stats {
         bytesSent.add(n);
     }
 
+    /** A network connection was accepted on a listener. */
+    public void socketAccepted() {
+        socketsAccepted.increment();
+    }
+
+    /** A CONNECT packet arrived (whether or not the client is then let in). */
+    public void connectReceived() {
+        connectsReceived.increment();
+    }
+
     public void clientConnected() {
         long now = connected.incrementAndGet();
         maximumConnected.accumulateAndGet(now, Math::max);
@@ -114,6 +127,10 @@ public final class Stats {
         private final long packetsSent;
         private final long publishBytesReceived;
         private final long publishBytesSent;
+        private final long storedMessages;
+        private final long storedMessageBytes;
+        private final long socketConnections;
+        private final long connectPackets;
 
         Snapshot(Stats s, long sessions, long retained, long subscriptions, long sharedSubscriptions) {
             this.connected = s.connected.get();
@@ -133,6 +150,10 @@ public final class Stats {
             this.packetsSent = publishSent + s.controlPacketsSent.sum();
             this.publishBytesReceived = s.publishBytesReceived.sum();
             this.publishBytesSent = s.publishBytesSent.sum();
+            this.storedMessages = StoredMessages.count();
+            this.storedMessageBytes = StoredMessages.bytes();
+            this.socketConnections = s.socketsAccepted.sum();
+            this.connectPackets = s.connectsReceived.sum();
         }
 
         @Override public long connectedClients() { return connected; }
@@ -153,6 +174,10 @@ public final class Stats {
         @Override public long publishBytesReceived() { return publishBytesReceived; }
         @Override public long publishBytesSent() { return publishBytesSent; }
         @Override public long sharedSubscriptions() { return sharedSubscriptions; }
+        @Override public long storedMessages() { return storedMessages; }
+        @Override public long storedMessageBytes() { return storedMessageBytes; }
+        @Override public long socketConnections() { return socketConnections; }
+        @Override public long connectPackets() { return connectPackets; }
 
         @Override
         public String toString() {

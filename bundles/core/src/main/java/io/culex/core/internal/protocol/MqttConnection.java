@@ -285,6 +285,7 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter
         }
         switch (type) {
             case CONNECT:
+                engine.stats().connectReceived();
                 onConnect((MqttConnectMessage) packet);
                 break;
             case PUBLISH:

@@ -36,6 +36,8 @@ public final class Message extends AbstractReferenceCounted implements PublishCo
     private final MessageProperties properties;
     /** {@link System#nanoTime()} after which the message must not be delivered; {@link Long#MAX_VALUE}: never. */
     private final long expiresAtNanos;
+    /** The payload size when created, which is what {@link StoredMessages} counted. */
+    private final int storedBytes;
     private volatile ByteBuf qos0Packet;
     private volatile ByteBuf qos0PacketV5;
     /** Unique, growing with time across runs: the key under which a store keeps the payload. */
@@ -78,6 +80,8 @@ public final class Message extends AbstractReferenceCounted implements PublishCo
         this.publisherId = publisherId;
         this.properties = properties;
         this.expiresAtNanos = expiresAtNanos;
+        this.storedBytes = payload.readableBytes();
+        StoredMessages.added(storedBytes);
     }
 
     /** @return a message expiring the given number of seconds from now (MQTT 5 message expiry interval) */
@@ -213,6 +217,7 @@ public final class Message extends AbstractReferenceCounted implements PublishCo
 
     @Override
     protected void deallocate() {
+        StoredMessages.removed(storedBytes);
         payload.release();
         ByteBuf packet = qos0Packet;
         if (packet != null) {

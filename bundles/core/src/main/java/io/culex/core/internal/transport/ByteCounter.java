@@ -8,7 +8,8 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPromise;
 
 /**
- * Counts the bytes that cross the socket, for {@code $SYS/broker/bytes/...}. Shared by all channels.
+ * Counts the bytes that cross the socket, for {@code $SYS/broker/bytes/...}, and the connections accepted, for
+ * {@code $SYS/broker/load/sockets/...}. Shared by all channels.
  */
 @ChannelHandler.Sharable
 public final class ByteCounter extends ChannelDuplexHandler {
@@ -17,6 +18,12 @@ public final class ByteCounter extends ChannelDuplexHandler {
 
     public ByteCounter(Stats stats) {
         this.stats = stats;
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) {
+        stats.socketAccepted();
+        ctx.fireChannelActive();
     }
 
     @Override

@@ -145,4 +145,34 @@ class AdminQueriesTest {
         assertEquals(0, broker.engine().statistics().sharedSubscriptions());
         assertEquals(0, broker.engine().statistics().sessions());
     }
+
+    @Test
+    void storedMessagesSocketsAndConnectsAreCounted() throws Exception {
+        BrokerStatistics before = broker.engine().statistics();
+        try (RawClient away = new RawClient(broker.port())) {
+            assertEquals(0, away.connect("away", false, 60));
+            away.subscribe(1, "stored/#", 1);
+        }
+        EmbeddedBroker.await("offline", () -> !broker.engine().sessions().get("away").isOnline());
+        try (RawClient pub = new RawClient(broker.port())) {
+            pub.connect("pub", true, 60);
+            pub.publish("stored/retained", "12345", 1, true, 1); // retained and queued for "away": one message
+            pub.publish("stored/queued", "123", 1, false, 2);
+            assertEquals(RawClient.PUBACK, pub.read().type);
+            assertEquals(RawClient.PUBACK, pub.read().type);
+        }
+        EmbeddedBroker.await("both messages held and nothing else",
+                () -> broker.engine().statistics().storedMessages() == before.storedMessages() + 2);
+        BrokerStatistics stats = broker.engine().statistics();
+        assertEquals(before.storedMessageBytes() + 8, stats.storedMessageBytes());
+        assertEquals(before.socketConnections() + 2, stats.socketConnections());
+        assertEquals(before.connectPackets() + 2, stats.connectPackets());
+
+        try (RawClient back = new RawClient(broker.port())) {
+            assertEquals(0, back.connect("away", true, 60)); // clean start: the queued messages go
+        }
+        EmbeddedBroker.await("only the retained message held",
+                () -> broker.engine().statistics().storedMessages() == before.storedMessages() + 1);
+        assertEquals(before.storedMessageBytes() + 5, broker.engine().statistics().storedMessageBytes());
+    }
 }
