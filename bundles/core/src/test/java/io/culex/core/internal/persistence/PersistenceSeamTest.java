@@ -321,4 +321,75 @@ class PersistenceSeamTest {
         }
     }
 
+    @Test
+    void aDelayedWillSurvivesARestartAndIsPublishedWhenItsDelayEnds() throws Exception {
+        InMemoryStore store = new InMemoryStore();
+        try (EmbeddedBroker first = new EmbeddedBroker(SETTINGS)) {
+            first.addStore(store);
+            RawClient dying = new RawClient(first.port());
+            dying.send(Mqtt5Raw.connect("dying", true, 60, Mqtt5Raw.props().intProp(0x11, 3600), "wills/dying",
+                    "gone", Mqtt5Raw.props().intProp(0x18, 3), 1));
+            assertEquals(RawClient.CONNACK, dying.read().type);
+            dying.close(); // lost without DISCONNECT: the will waits for its delay
+            EmbeddedBroker.await("the pending will is stored", () -> {
+                synchronized (store) {
+                    InMemoryStore.StoredSession s = store.session("dying");
+                    return s != null && s.record.disconnectedAtMillis() > 0 && s.record.will() != null;
+                }
+            });
+        }
+        assertNotNull(store.session("dying").record.will(), "stopping the broker keeps the will in the store");
+        try (EmbeddedBroker second = new EmbeddedBroker(SETTINGS)) {
+            try (RawClient watcher = new RawClient(second.port())) {
+                assertEquals(0, watcher.connect("watcher", true, 60));
+                watcher.subscribe(1, "wills/#", 1);
+                second.addStore(store);
+                RawClient.Packet will = watcher.read();
+                assertEquals("gone", will.payloadText(), "published once its delay passed, after the restart");
+            }
+            EmbeddedBroker.await("the store forgets the will",
+                    () -> store.session("dying") == null || store.session("dying").record.will() == null);
+        }
+    }
+
+    @Test
+    void aReleasedQos2DeliveryResumesWithPubrelAfterARestart() throws Exception {
+        InMemoryStore store = new InMemoryStore();
+        try (EmbeddedBroker first = new EmbeddedBroker(SETTINGS)) {
+            first.addStore(store);
+            try (RawClient keeper = new RawClient(first.port())) {
+                assertEquals(0, keeper.connect("keeper", false, 60));
+                keeper.subscribe(1, "a/#", 2);
+                try (RawClient publisher = new RawClient(first.port())) {
+                    assertEquals(0, publisher.connect("publisher", true, 60));
+                    publisher.send(RawClient.publishPacket("a/2", "exactly once".getBytes(), 2, false, false, 1));
+                    assertEquals(RawClient.PUBREC, publisher.read().type);
+                }
+                RawClient.Packet m = keeper.read();
+                assertEquals("exactly once", m.payloadText());
+                keeper.ack(RawClient.PUBREC, m.publishPacketId());
+                assertEquals(RawClient.PUBREL, keeper.read().type);
+                EmbeddedBroker.await("the entry is released", () -> {
+                    synchronized (store) {
+                        InMemoryStore.StoredSession s = store.session("keeper");
+                        return s.outgoing.size() == 1 && s.outgoing.firstEntry().getValue().state()
+                                == PersistedOutgoing.State.RELEASED;
+                    }
+                });
+            }
+        }
+        try (EmbeddedBroker second = new EmbeddedBroker(SETTINGS)) {
+            second.addStore(store);
+            second.engine().persistence().restored().toCompletableFuture().get(10, TimeUnit.SECONDS);
+            try (RawClient keeper = new RawClient(second.port())) {
+                keeper.send(RawClient.connectPacket("MQTT", 4, "keeper", false, 60, null, null, 0, false, null,
+                        null));
+                assertEquals(RawClient.CONNACK, keeper.read().type);
+                RawClient.Packet pubrel = keeper.read();
+                assertEquals(RawClient.PUBREL, pubrel.type, "only PUBREL: the message itself was delivered");
+                keeper.ack(RawClient.PUBCOMP, pubrel.u16(0));
+                EmbeddedBroker.await("the exchange is over", () -> outgoing(store, "keeper") == 0);
+            }
+        }
+    }
 }
