@@ -678,6 +678,9 @@ final class Bridge {
         since = Instant.now();
         if (wasConnected) {
             publishLocalState(DISCONNECTED);
+            if (lastError == null) {
+                lastError = "connection closed by the remote broker";
+            }
         }
         connectionLost(address, wasConnected, lastError);
     }
@@ -719,7 +722,7 @@ final class Bridge {
             }
             if (idleSeconds >= settings.idleTimeoutSeconds() && outgoing.size() == 0) {
                 LOG.info("Bridge {}: idle for {} s, disconnecting (start_type lazy)", name(), idleSeconds);
-                lastError = null;
+                lastError = "disconnected after idle_timeout (start_type lazy)";
                 ch.writeAndFlush(new MqttMessage(new MqttFixedHeader(MqttMessageType.DISCONNECT, false,
                         MqttQoS.AT_MOST_ONCE, false, 0))).addListener(ChannelFutureListener.CLOSE);
             } else {
