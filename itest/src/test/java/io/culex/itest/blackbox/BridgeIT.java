@@ -254,6 +254,50 @@ class BridgeIT {
         }
     }
 
+    @Test
+    void aTlsBridgeWithAClientCertificateAndAnotherCaIsRefused() throws Exception {
+        int remotePort = CulexProcess.freePort();
+        int localPort = CulexProcess.freePort();
+        Certificates certs = Certificates.create(dir.resolve("certs"));
+        Path remoteConf = dir.resolve("mosquitto-tls.conf");
+        Files.writeString(remoteConf, MosquittoBroker.userLine() + String.join("\n",
+                "listener " + remotePort + " 127.0.0.1",
+                "allow_anonymous true",
+                "cafile " + certs.path("ca.crt"),
+                "certfile " + certs.path("server.crt"),
+                "keyfile " + certs.path("server.key"),
+                "require_certificate true",
+                "use_identity_as_username true", ""));
+        try (MosquittoBroker mosquitto = MosquittoBroker.start(remoteConf, remotePort);
+                CulexProcess culex = CulexProcess.install()) {
+            culex.startAndAwait(culex.writeConfig("bridge.conf", culexConf(localPort,
+                    "connection secure",
+                    "address 127.0.0.1:" + remotePort,
+                    "remote_clientid culex-it",
+                    "topic tls/# out 1",
+                    "bridge_cafile " + certs.path("ca.crt"),
+                    "bridge_certfile " + certs.path("client.crt"),
+                    "bridge_keyfile " + certs.path("client.key"),
+                    "bridge_tls_version tlsv1.2",
+                    "connection untrusted",
+                    "address 127.0.0.1:" + remotePort,
+                    "remote_clientid culex-untrusted",
+                    "topic nothing/# out 1",
+                    "bridge_cafile " + certs.path("other-ca.crt"),
+                    "restart_timeout 1")), localPort);
+            culex.awaitLog("Bridge secure connected to 127.0.0.1:" + remotePort);
+            try (MosquittoTools.Sub remote = MosquittoTools.sub(remotePort, "--cafile", certs.path("ca.crt"),
+                    "--cert", certs.path("client.crt"), "--key", certs.path("client.key"), "-q", "1", "-t", "tls/#")) {
+                assertEquals(0, MosquittoTools.pub(localPort, "-q", "1", "-t", "tls/a", "-m", "sealed").exitCode);
+                assertEquals("tls/a 1 0 sealed", remote.next());
+            }
+            culex.awaitLog("Bridge untrusted could not connect to 127.0.0.1:" + remotePort + " \\(.*\\); retrying");
+            assertTrue(mosquitto.log().contains("as culex-it"), mosquitto.log());
+            assertTrue(!mosquitto.log().contains("as culex-untrusted"), "the server was not trusted, so the bridge "
+                    + "never sent its CONNECT:\n" + mosquitto.log());
+        }
+    }
+
     private static int count(String text, String regex) {
         Matcher matcher = Pattern.compile(regex).matcher(text);
         int count = 0;
