@@ -109,6 +109,8 @@ final class Bridge {
     private boolean privateRefused;
     private int addressIndex;
     private int window = MAX_IN_FLIGHT;
+    private RemoteLimits limits = RemoteLimits.NONE;
+    private boolean flushScheduled;
     private ScheduledFuture<?> restart;
     private ScheduledFuture<?> connAckTimeout;
     private ScheduledFuture<?> idleCheck;
@@ -234,13 +236,16 @@ final class Bridge {
         }
         lastMessageNanos = System.nanoTime();
         if (message.qos == 0) {
-            if (connected && channel.isWritable()) {
-                channel.writeAndFlush(publishPacket(message, 0, false));
+            if (connected && limits.fits(message)) {
+                // completed once written: until then it counts against the local subscription, which bounds it
+                channel.write(publishPacket(message, 0, false)).addListener(written -> message.finish());
                 sent.incrementAndGet();
+                flushSoon();
             } else {
+                // as Mosquitto: QoS 0 is not queued while the bridge is down
                 dropped.incrementAndGet();
+                message.finish();
             }
-            message.finish();
             return;
         }
         outgoing.add(message);
@@ -260,12 +265,43 @@ final class Bridge {
         boolean wrote = false;
         for (OutgoingMessage message = outgoing.nextToSend(window); message != null;
                 message = outgoing.nextToSend(window)) {
+            if (!limits.fits(message)) {
+                outgoing.acknowledge(message.packetId);
+                LOG.warn("Bridge {}: a message on {} is larger than the remote broker's maximum packet size ({} "
+                        + "bytes); dropped", name(), message.topic, limits.maximumPacketSize());
+                dropped.incrementAndGet();
+                message.finish();
+                continue;
+            }
             channel.write(publishPacket(message, message.packetId, false));
+            if (limits.qosFor(message) == 0) {
+                // the remote broker's Maximum QoS is 0: nothing will acknowledge it
+                outgoing.acknowledge(message.packetId);
+                delivered(message, 0);
+            }
             wrote = true;
         }
+        queuedView.set(outgoing.size());
         if (wrote) {
-            channel.flush();
+            flushSoon();
         }
+    }
+
+    /**
+     * One flush for everything written by the tasks already queued on the loop: local messages arrive as one task
+     * each, and a flush per message would cost a system call each.
+     */
+    private void flushSoon() {
+        if (flushScheduled) {
+            return;
+        }
+        flushScheduled = true;
+        loop.execute(() -> {
+            flushScheduled = false;
+            if (channel != null) {
+                channel.flush();
+            }
+        });
     }
 
     private void publishLocalState(byte[] state) {
@@ -446,11 +482,8 @@ final class Bridge {
         lastError = null;
         lastMessageNanos = System.nanoTime();
         backoff.reset();
-        window = MAX_IN_FLIGHT;
-        if (connAck.variableHeader().properties().getProperty(MqttProperties.RECEIVE_MAXIMUM)
-                instanceof MqttProperties.IntegerProperty receiveMaximum && receiveMaximum.value() > 0) {
-            window = Math.min(window, receiveMaximum.value());
-        }
+        limits = RemoteLimits.of(connAck);
+        window = Math.max(1, Math.min(MAX_IN_FLIGHT, limits.receiveMaximum()));
         LOG.info("Bridge {} connected to {} as {}", name(), addressView, settings.remoteClientId());
         boolean sessionPresent = connAck.variableHeader().isSessionPresent();
         if (!sessionPresent) {
@@ -676,6 +709,8 @@ final class Bridge {
         cancel(connAckTimeout);
         cancel(idleCheck);
         since = Instant.now();
+        outgoing.removeBridgeState();
+        queuedView.set(outgoing.size());
         if (wasConnected) {
             publishLocalState(DISCONNECTED);
             if (lastError == null) {
@@ -733,10 +768,13 @@ final class Bridge {
 
     // ---------------------------------------------------------------- packets
 
+    /** The PUBLISH for a message, within the remote's limits; the payload buffer is the encoder's to release. */
     private MqttPublishMessage publishPacket(OutgoingMessage message, int packetId, boolean duplicate) {
+        int qos = limits.qosFor(message);
         return new MqttPublishMessage(
-                new MqttFixedHeader(MqttMessageType.PUBLISH, duplicate, MqttQoS.valueOf(message.qos), message.retain, 0),
-                new MqttPublishVariableHeader(message.topic, packetId, message.properties),
+                new MqttFixedHeader(MqttMessageType.PUBLISH, duplicate && qos > 0, MqttQoS.valueOf(qos),
+                        limits.retainFor(message), 0),
+                new MqttPublishVariableHeader(message.topic, qos == 0 ? -1 : packetId, message.properties),
                 Unpooled.wrappedBuffer(message.payload));
     }
 

@@ -82,6 +82,20 @@ final class OutgoingQueue {
         return delivered;
     }
 
+    /**
+     * Removes the bridge's own state notifications (QoS 1, so dropping one in flight breaks no protocol state): a
+     * connection that ended makes them stale, and the next connection sends its own.
+     */
+    void removeBridgeState() {
+        waiting.removeIf(message -> message.bridgeState);
+        inFlight.values().removeIf(message -> {
+            if (message.bridgeState) {
+                packetIds.release(message.packetId);
+            }
+            return message.bridgeState;
+        });
+    }
+
     /** @return every message, waiting or in flight, now removed (the bridge stops) */
     List<OutgoingMessage> drain() {
         List<OutgoingMessage> all = new ArrayList<>(inFlight.values());

@@ -57,6 +57,21 @@ class OutgoingQueueTest {
     }
 
     @Test
+    void staleStateNotificationsAreRemovedWaitingOrInFlight() {
+        OutgoingMessage inFlight = message("$SYS/state");
+        inFlight.bridgeState = true;
+        OutgoingMessage waiting = message("$SYS/state");
+        waiting.bridgeState = true;
+        queue.add(inFlight);
+        queue.add(message("a"));
+        queue.nextToSend(1);
+        queue.add(waiting);
+        queue.removeBridgeState();
+        assertEquals(1, queue.size());
+        assertEquals("a", queue.nextToSend(1).topic);
+    }
+
+    @Test
     void drainingGivesBackEverythingOnce() {
         queue.add(message("a"));
         queue.add(message("b"));
