@@ -204,7 +204,8 @@ class BridgeIT {
             culex.startAndAwait(conf, localPort);
             awaitState(remotePort, "$SYS/broker/connection/first-bridge/state", "1");
 
-            try (MosquittoTools.Sub remote = MosquittoTools.sub(remotePort, "-q", "1", "-t", "one/#", "-t", "two/#")) {
+            try (MosquittoTools.Sub remote = MosquittoTools.sub(remotePort, "-q", "1", "-t", "one/#", "-t", "two/#");
+                    MosquittoTools.Sub bystander = MosquittoTools.sub(localPort, "-q", "1", "-t", "one/#")) {
                 culex.writeConfig("bridge.conf", culexConf(localPort, first, second));
                 culex.signal("HUP");
                 awaitState(remotePort, "$SYS/broker/connection/second-bridge/state", "1");
@@ -218,10 +219,64 @@ class BridgeIT {
                 assertEquals(0, MosquittoTools.pub(localPort, "-q", "1", "-t", "two/b", "-m", "removed").exitCode);
                 assertEquals(0, MosquittoTools.pub(localPort, "-q", "1", "-t", "one/a", "-m", "still").exitCode);
                 assertEquals("one/a 1 0 still", remote.next(), "the first bridge still runs; two/b did not cross");
+                assertEquals("one/a 1 0 still", bystander.next());
+                assertEquals(1, count(bystander.output(), "received CONNACK"),
+                        "a local client stayed connected through both reloads:\n" + bystander.output());
             }
             assertEquals(1, count(mosquitto.log(), "New bridge connected from .* as first-bridge"),
                     "the first bridge was never restarted:\n" + mosquitto.log());
             assertEquals(1, count(culex.log(), "Bridge first started"), culex.log());
+        }
+    }
+
+    @Test
+    void aFailedAddressMovesOnToTheNextOne() throws Exception {
+        int remotePort = CulexProcess.freePort();
+        int localPort = CulexProcess.freePort();
+        int nobody = CulexProcess.freePort();
+        try (MosquittoBroker mosquitto = MosquittoBroker.start(mosquittoConf(remotePort), remotePort);
+                CulexProcess culex = CulexProcess.install()) {
+            culex.startAndAwait(culex.writeConfig("bridge.conf", culexConf(localPort,
+                    "connection it",
+                    "addresses 127.0.0.1:" + nobody + " 127.0.0.1:" + remotePort,
+                    "remote_clientid culex-it",
+                    "topic a/# out 1",
+                    "restart_timeout 1")), localPort);
+            culex.awaitLog("Bridge it could not connect to 127.0.0.1:" + nobody);
+            culex.awaitLog("Bridge it connected to 127.0.0.1:" + remotePort);
+            try (MosquittoTools.Sub remote = MosquittoTools.sub(remotePort, "-q", "1", "-t", "a/#")) {
+                assertEquals(0, MosquittoTools.pub(localPort, "-q", "1", "-t", "a/b", "-m", "via-second").exitCode);
+                assertEquals("a/b 1 0 via-second", remote.next());
+            }
+        }
+    }
+
+    @Test
+    void aLazyBridgeConnectsAtTheThresholdAndLeavesWhenIdle() throws Exception {
+        int remotePort = CulexProcess.freePort();
+        int localPort = CulexProcess.freePort();
+        try (MosquittoBroker mosquitto = MosquittoBroker.start(mosquittoConf(remotePort), remotePort);
+                CulexProcess culex = CulexProcess.install()) {
+            culex.startAndAwait(culex.writeConfig("bridge.conf", culexConf(localPort,
+                    "connection lazy",
+                    "address 127.0.0.1:" + remotePort,
+                    "remote_clientid culex-it",
+                    "topic a/# out 1",
+                    "start_type lazy",
+                    "threshold 3",
+                    "idle_timeout 2")), localPort);
+            culex.awaitLog("Bridge lazy started");
+            try (MosquittoTools.Sub remote = MosquittoTools.sub(remotePort, "-q", "1", "-t", "a/#")) {
+                assertEquals(0, MosquittoTools.pub(localPort, "-q", "1", "-t", "a/1", "-m", "one").exitCode);
+                assertEquals(0, MosquittoTools.pub(localPort, "-q", "1", "-t", "a/2", "-m", "two").exitCode);
+                assertTrue(!culex.log().contains("Bridge lazy connected"), "below the threshold:\n" + culex.log());
+                assertEquals(0, MosquittoTools.pub(localPort, "-q", "1", "-t", "a/3", "-m", "three").exitCode);
+                assertEquals("a/1 1 0 one", remote.next(), "the threshold started the connection");
+                assertEquals("a/2 1 0 two", remote.next());
+                assertEquals("a/3 1 0 three", remote.next());
+            }
+            culex.awaitLog("Bridge lazy: idle for \\d+ s, disconnecting");
+            awaitState(remotePort, STATE_TOPIC, "0");
         }
     }
 

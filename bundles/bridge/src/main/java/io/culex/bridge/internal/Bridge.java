@@ -758,6 +758,11 @@ final class Bridge {
             if (idleSeconds >= settings.idleTimeoutSeconds() && outgoing.size() == 0) {
                 LOG.info("Bridge {}: idle for {} s, disconnecting (start_type lazy)", name(), idleSeconds);
                 lastError = "disconnected after idle_timeout (start_type lazy)";
+                if (settings.notifications() && !settings.notificationsLocalOnly()) {
+                    // a DISCONNECT discards the will, so the remote side is told the state first
+                    ch.write(publishPacket(new OutgoingMessage(settings.notificationTopic(), DISCONNECTED, 0, true,
+                            MqttProperties.NO_PROPERTIES, () -> { }), 0, false));
+                }
                 ch.writeAndFlush(new MqttMessage(new MqttFixedHeader(MqttMessageType.DISCONNECT, false,
                         MqttQoS.AT_MOST_ONCE, false, 0))).addListener(ChannelFutureListener.CLOSE);
             } else {
