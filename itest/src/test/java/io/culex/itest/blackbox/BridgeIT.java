@@ -281,6 +281,43 @@ class BridgeIT {
     }
 
     @Test
+    void culexBridgesToCulex() throws Exception {
+        int remotePort = CulexProcess.freePort();
+        int localPort = CulexProcess.freePort();
+        try (CulexProcess upstream = CulexProcess.install(); CulexProcess culex = CulexProcess.install()) {
+            upstream.startAndAwait(upstream.writeConfig("upstream.conf", culexConf(remotePort)), remotePort);
+            culex.startAndAwait(culex.writeConfig("bridge.conf", culexConf(localPort,
+                    "connection v5",
+                    "address 127.0.0.1:" + remotePort,
+                    "remote_clientid culex-v5",
+                    "bridge_protocol_version mqttv50",
+                    "topic both/# both 1",
+                    "connection v311",
+                    "address 127.0.0.1:" + remotePort,
+                    "remote_clientid culex-v311",
+                    "topic up/# out 1")), localPort);
+            culex.awaitLog("Bridge v5 connected to 127.0.0.1:" + remotePort);
+            // a Culex upstream does not know Mosquitto's bridge bit: the MQTT 3.1.1 bridge falls back to plain MQTT
+            culex.awaitLog("Bridge v311: 127.0.0.1:" + remotePort + " refused the bridge protocol flag");
+            culex.awaitLog("Bridge v311 connected to 127.0.0.1:" + remotePort);
+            try (MosquittoTools.Sub remote = MosquittoTools.sub(remotePort, "-q", "1", "-t", "both/#", "-t", "up/#");
+                    MosquittoTools.Sub local = MosquittoTools.sub(localPort, "-q", "1", "-t", "both/#")) {
+                assertEquals(0, MosquittoTools.pub(localPort, "-q", "1", "-t", "up/x", "-m", "plain").exitCode);
+                assertEquals("up/x 1 0 plain", remote.next());
+                assertEquals(0, MosquittoTools.pub(localPort, "-q", "1", "-t", "both/a", "-m", "down-up").exitCode);
+                assertEquals("both/a 1 0 down-up", local.next());
+                assertEquals("both/a 1 0 down-up", remote.next());
+                assertEquals(0, MosquittoTools.pub(remotePort, "-q", "1", "-t", "both/b", "-m", "up-down").exitCode);
+                assertEquals("both/b 1 0 up-down", remote.next());
+                assertEquals("both/b 1 0 up-down", local.next());
+                assertEquals(0, MosquittoTools.pub(localPort, "-q", "0", "-t", "both/end", "-m", "end").exitCode);
+                assertEquals("both/end 0 0 end", local.next(), "nothing echoed back to Culex (MQTT 5 no local)");
+                assertEquals("both/end 0 0 end", remote.next(), "QoS 0 crosses too");
+            }
+        }
+    }
+
+    @Test
     void aBadBridgeOptionNamesFileAndLine() throws Exception {
         try (CulexProcess culex = CulexProcess.install()) {
             Path conf = culex.writeConfig("bad.conf", culexConf(CulexProcess.freePort(),

@@ -91,7 +91,8 @@ final class Bridge {
     private final SslContext sslContext;
     private final RestartBackoff backoff;
 
-    private final List<InternalSubscription> localSubscriptions = new ArrayList<>();
+    /** written once by start(), read by state() from any thread */
+    private final List<InternalSubscription> localSubscriptions = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final PacketIds packetIds = new PacketIds();
     private final OutgoingQueue outgoing = new OutgoingQueue(packetIds);
     /** QoS 2 messages received from the remote broker whose PUBREL has not come yet (exactly once) */
@@ -208,9 +209,11 @@ final class Bridge {
 
     BridgeState state() {
         RemoteAddress address = addressView;
+        // the local subscriptions drop what arrives while max_queued_messages are pending (an outage outlasting it)
+        long droppedLocally = localSubscriptions.stream().mapToLong(InternalSubscription::dropped).sum();
         return new BridgeState(name(), settings.remoteClientId(), connectedView, since,
-                address == null ? null : address.toString(), sent.get(), received.get(), dropped.get(),
-                queuedView.get(), attempts.get(), lastError);
+                address == null ? null : address.toString(), sent.get(), received.get(),
+                dropped.get() + droppedLocally, queuedView.get(), attempts.get(), lastError);
     }
 
     // ---------------------------------------------------------------- local side
@@ -394,7 +397,11 @@ final class Bridge {
         if (ch != channel) {
             return;
         }
-        ch.writeAndFlush(connectPacket());
+        ch.writeAndFlush(connectPacket()).addListener(written -> {
+            if (!written.isSuccess()) {
+                onProtocolError(ch, "cannot send CONNECT: " + written.cause());
+            }
+        });
         connAckTimeout = loop.schedule(() -> {
             if (ch == channel && !connected) {
                 lastError = "no CONNACK from " + addressView + " within " + settings.keepaliveSeconds() + " s";

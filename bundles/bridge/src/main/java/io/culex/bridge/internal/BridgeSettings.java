@@ -94,6 +94,12 @@ record BridgeSettings(
             throw new IllegalArgumentException("Invalid bridge configuration: no topics defined");
         }
         String remoteClientId = values.string("remote_clientid", hostName + "." + name);
+        MqttVersion version = protocolVersion(values.string("bridge_protocol_version", "mqttv311"));
+        if (version == MqttVersion.MQTT_3_1 && remoteClientId.length() > 23) {
+            // MQTT 3.1 allows 23 characters; Netty's encoder would refuse the CONNECT at every attempt
+            throw new IllegalArgumentException("Invalid bridge configuration: remote_clientid " + remoteClientId
+                    + " is longer than the 23 characters MQTT 3.1 (mqttv31) allows");
+        }
         boolean cleanSession = values.bool("cleansession", false);
 
         int keepalive = values.integer("keepalive_interval", DEFAULT_KEEPALIVE);
@@ -118,7 +124,7 @@ record BridgeSettings(
                 values.string("remote_password", null),
                 cleanSession,
                 values.bool("local_cleansession", cleanSession),
-                protocolVersion(values.string("bridge_protocol_version", "mqttv311")),
+                version,
                 values.bool("try_private", true),
                 values.bool("notifications", true),
                 values.string("notification_topic", "$SYS/broker/connection/" + remoteClientId + "/state"),
