@@ -252,6 +252,31 @@ class BridgeIT {
     }
 
     @Test
+    void withoutRoundRobinTheBridgeReturnsToTheMainAddressWhenItIsBack() throws Exception {
+        int mainPort = CulexProcess.freePort();
+        int backupPort = CulexProcess.freePort();
+        int localPort = CulexProcess.freePort();
+        try (MosquittoBroker backup = MosquittoBroker.start(mosquittoConf(backupPort), backupPort);
+                CulexProcess culex = CulexProcess.install()) {
+            culex.startAndAwait(culex.writeConfig("bridge.conf", culexConf(localPort,
+                    "connection it",
+                    "addresses 127.0.0.1:" + mainPort + " 127.0.0.1:" + backupPort,
+                    "remote_clientid culex-it",
+                    "topic a/# out 1",
+                    "restart_timeout 1")), localPort);
+            culex.awaitLog("Bridge it connected to 127.0.0.1:" + backupPort);
+            try (MosquittoBroker main = MosquittoBroker.start(mosquittoConf(mainPort), mainPort)) {
+                culex.awaitLog("Bridge it: the main address 127.0.0.1:" + mainPort + " answers again");
+                culex.awaitLog("Bridge it connected to 127.0.0.1:" + mainPort);
+                try (MosquittoTools.Sub remote = MosquittoTools.sub(mainPort, "-q", "1", "-t", "a/#")) {
+                    assertEquals(0, MosquittoTools.pub(localPort, "-q", "1", "-t", "a/b", "-m", "main").exitCode);
+                    assertEquals("a/b 1 0 main", remote.next());
+                }
+            }
+        }
+    }
+
+    @Test
     void aLazyBridgeConnectsAtTheThresholdAndLeavesWhenIdle() throws Exception {
         int remotePort = CulexProcess.freePort();
         int localPort = CulexProcess.freePort();

@@ -77,6 +77,8 @@ import io.netty.util.concurrent.ScheduledFuture;
 final class Bridge {
 
     private static final Logger LOG = LoggerFactory.getLogger(Bridge.class);
+    /** How often a bridge on a secondary address checks whether the main one is back (Mosquitto: 5 s). */
+    private static final int PRIMARY_PROBE_SECONDS = 5;
     /** Mosquitto's max_inflight_messages default, which its bridges use; an MQTT 5 remote may ask for fewer. */
     static final int MAX_IN_FLIGHT = 20;
     /** MQTT's largest packet, used when bridge_max_packet_size is not set (Netty's own default is 8092 bytes). */
@@ -108,6 +110,8 @@ final class Bridge {
     private boolean pingOutstanding;
     /** the remote refused the try_private protocol level; connect with the standard one from now on */
     private boolean privateRefused;
+    /** the next attempt starts without waiting: the main address is back, or the remote refused try_private */
+    private boolean reconnectAtOnce;
     private int addressIndex;
     private int window = MAX_IN_FLIGHT;
     private RemoteLimits limits = RemoteLimits.NONE;
@@ -115,6 +119,7 @@ final class Bridge {
     private ScheduledFuture<?> restart;
     private ScheduledFuture<?> connAckTimeout;
     private ScheduledFuture<?> idleCheck;
+    private ScheduledFuture<?> primaryProbe;
     private long lastMessageNanos;
 
     private volatile boolean connectedView;
@@ -187,6 +192,7 @@ final class Bridge {
         cancel(restart);
         cancel(connAckTimeout);
         cancel(idleCheck);
+        cancel(primaryProbe);
         if (channel != null) {
             Channel closing = channel;
             if (connected && !(settings.notifications() && !settings.notificationsLocalOnly())) {
@@ -474,6 +480,7 @@ final class Bridge {
                     && settings.marksConnectPrivate() && !privateRefused) {
                 // Mosquitto does the same: a remote that does not know try_private gets a standard CONNECT.
                 privateRefused = true;
+                reconnectAtOnce = true;
                 LOG.info("Bridge {}: {} refused the bridge protocol flag (try_private); connecting without it",
                         name(), addressView);
                 lastError = null;
@@ -523,6 +530,9 @@ final class Bridge {
         ch.flush();
         if (settings.startType() == BridgeSettings.StartType.LAZY) {
             scheduleIdleCheck(ch);
+        }
+        if (!settings.roundRobin() && addressIndex % settings.addresses().size() != 0) {
+            schedulePrimaryProbe(ch);
         }
     }
 
@@ -715,6 +725,7 @@ final class Bridge {
         pingOutstanding = false;
         cancel(connAckTimeout);
         cancel(idleCheck);
+        cancel(primaryProbe);
         since = Instant.now();
         outgoing.removeBridgeState();
         queuedView.set(outgoing.size());
@@ -732,6 +743,8 @@ final class Bridge {
         if (stopped) {
             return;
         }
+        boolean immediately = reconnectAtOnce;
+        reconnectAtOnce = false;
         if (settings.addresses().size() > 1) {
             // a failed attempt tries the next address; a lost connection goes back to the first unless round_robin
             addressIndex = !wasConnected || settings.roundRobin() ? (addressIndex + 1) % settings.addresses().size() : 0;
@@ -746,13 +759,62 @@ final class Bridge {
                     address, settings.threshold());
             return;
         }
-        int delay = privateRefused && error == null ? 0 : backoff.nextDelaySeconds();
+        int delay = immediately ? 0 : backoff.nextDelaySeconds();
         if (wasConnected) {
             LOG.warn("Bridge {} lost its connection to {} ({}); reconnecting in {} s", name(), address, error, delay);
         } else if (delay > 0) {
             LOG.warn("Bridge {} could not connect to {} ({}); retrying in {} s", name(), address, error, delay);
         }
         restart = loop.schedule(this::connect, delay, TimeUnit.SECONDS);
+    }
+
+    /**
+     * Mosquitto's {@code round_robin false}: the first address is the main one, so while connected to another the
+     * bridge tries a TCP connection to the first every {@link #PRIMARY_PROBE_SECONDS}; once it answers, the bridge
+     * leaves the secondary and connects to the first again.
+     */
+    private void schedulePrimaryProbe(Channel ch) {
+        primaryProbe = loop.schedule(() -> {
+            if (ch != channel || !connected) {
+                return;
+            }
+            RemoteAddress primary = settings.addresses().get(0);
+            CompletableFuture.supplyAsync(() -> resolve(primary), resolver).whenComplete((resolved, failure) -> {
+                try {
+                    loop.execute(() -> probe(ch, primary, resolved, failure));
+                } catch (RejectedExecutionException loopGone) {
+                    // the bundle is stopping
+                }
+            });
+        }, PRIMARY_PROBE_SECONDS, TimeUnit.SECONDS);
+    }
+
+    private void probe(Channel ch, RemoteAddress primary, InetSocketAddress resolved, Throwable failure) {
+        if (ch != channel || !connected || stopped) {
+            return;
+        }
+        if (failure != null) {
+            schedulePrimaryProbe(ch);
+            return;
+        }
+        new Bootstrap().group(loop).channel(NioSocketChannel.class)
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) TimeUnit.SECONDS.toMillis(PRIMARY_PROBE_SECONDS))
+                .handler(new io.netty.channel.ChannelInboundHandlerAdapter())
+                .connect(resolved).addListener((ChannelFutureListener) probing -> {
+                    probing.channel().close();
+                    if (ch != channel || !connected) {
+                        return;
+                    }
+                    if (probing.isSuccess()) {
+                        LOG.info("Bridge {}: the main address {} answers again; leaving {}", name(), primary,
+                                addressView);
+                        lastError = "moving back to the main address " + primary;
+                        reconnectAtOnce = true;
+                        ch.close();
+                    } else {
+                        schedulePrimaryProbe(ch);
+                    }
+                });
     }
 
     /** start_type lazy: disconnect after idle_timeout without messages either way. */
