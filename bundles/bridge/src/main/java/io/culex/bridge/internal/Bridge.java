@@ -206,9 +206,9 @@ final class Bridge {
         List<OutgoingMessage> abandoned = outgoing.drain();
         abandoned.forEach(OutgoingMessage::finish);
         queuedView.set(0);
-        if (!abandoned.isEmpty()) {
-            LOG.warn("Bridge {} stopped with {} message(s) not delivered to the remote broker", name(),
-                    abandoned.size());
+        long lost = abandoned.stream().filter(message -> !message.bridgeState).count();
+        if (lost > 0) {
+            LOG.warn("Bridge {} stopped with {} message(s) not delivered to the remote broker", name(), lost);
         }
         publishLocalState(DISCONNECTED);
     }
@@ -502,9 +502,10 @@ final class Bridge {
         boolean sessionPresent = connAck.variableHeader().isSessionPresent();
         if (!sessionPresent) {
             incomingQos2.clear();
-            pendingSubscribes.keySet().forEach(packetIds::release);
-            pendingSubscribes.clear();
         }
+        // a SUBSCRIBE/UNSUBSCRIBE of the previous connection gets no acknowledgement now; its id is free again
+        pendingSubscribes.keySet().forEach(packetIds::release);
+        pendingSubscribes.clear();
         subscribeRemote(ch);
         if (sessionPresent) {
             for (OutgoingMessage message : outgoing.inFlight()) {
@@ -616,22 +617,31 @@ final class Bridge {
         if (qos == 2) {
             incomingQos2.add(packetId);
         }
-        local.publish().whenComplete((result, failure) -> {
-            if (failure != null) {
-                // not routed (the broker is stopping): no acknowledgement, so the remote broker sends it again
+        java.util.concurrent.CompletionStage<?> routed;
+        try {
+            routed = local.publish();
+        } catch (IllegalStateException brokerStopping) {
+            routed = CompletableFuture.failedFuture(brokerStopping);
+        }
+        routed.whenComplete((result, failure) -> {
+            if (failure == null) {
+                received.incrementAndGet();
+            }
+            if (qos == 0) {
                 return;
             }
-            received.incrementAndGet();
-            if (qos > 0) {
-                try {
-                    loop.execute(() -> {
-                        if (ch == channel && ch.isActive()) {
-                            acknowledgeIncoming(ch, qos, packetId);
-                        }
-                    });
-                } catch (RejectedExecutionException loopGone) {
-                    // the bundle is stopping; the remote broker sends it again to the next connection
-                }
+            try {
+                loop.execute(() -> {
+                    if (failure != null) {
+                        // not routed (the broker is stopping): no acknowledgement, so the remote broker sends it
+                        // again, and then it must be published, not taken for a duplicate
+                        incomingQos2.remove(packetId);
+                    } else if (ch == channel && ch.isActive()) {
+                        acknowledgeIncoming(ch, qos, packetId);
+                    }
+                });
+            } catch (RejectedExecutionException loopGone) {
+                // the bundle is stopping; the remote broker sends it again to the next connection
             }
         });
     }
