@@ -498,6 +498,11 @@ final class Bridge {
         backoff.reset();
         limits = RemoteLimits.of(connAck);
         window = Math.max(1, Math.min(MAX_IN_FLIGHT, limits.receiveMaximum()));
+        if (limits.serverKeepAlive() > 0 && limits.serverKeepAlive() != settings.keepaliveSeconds()) {
+            // MQTT 5: the server's keep alive replaces the one the bridge asked for
+            ch.pipeline().replace("keepalive", "keepalive", new IdleStateHandler(limits.serverKeepAlive(),
+                    limits.serverKeepAlive(), 0, TimeUnit.SECONDS));
+        }
         LOG.info("Bridge {} connected to {} as {}", name(), addressView, settings.remoteClientId());
         boolean sessionPresent = connAck.variableHeader().isSessionPresent();
         if (!sessionPresent) {

@@ -10,13 +10,15 @@ import io.netty.handler.codec.mqtt.MqttProperties.StringPair;
 
 /**
  * What an MQTT 5 remote broker said in its CONNACK that limits what the bridge may send it: Receive Maximum,
- * Maximum QoS, Retain Available and Maximum Packet Size. Breaking one is a protocol error that closes the
+ * Maximum QoS, Retain Available and Maximum Packet Size, and the Server Keep Alive the bridge must use instead of
+ * its own ({@code -1}: none given). Breaking one is a protocol error that closes the
  * connection, and a message that always breaks it would be sent again after every reconnection, so the bridge
  * adapts (lower QoS, no retain) or gives the message up. An MQTT 3 remote announces none of these.
  */
-record RemoteLimits(int receiveMaximum, int maximumQos, boolean retainAvailable, long maximumPacketSize) {
+record RemoteLimits(int receiveMaximum, int maximumQos, boolean retainAvailable, long maximumPacketSize,
+        int serverKeepAlive) {
 
-    static final RemoteLimits NONE = new RemoteLimits(65535, 2, true, Long.MAX_VALUE);
+    static final RemoteLimits NONE = new RemoteLimits(65535, 2, true, Long.MAX_VALUE, -1);
 
     static RemoteLimits of(MqttConnAckMessage connAck) {
         MqttProperties properties = connAck.variableHeader().properties();
@@ -27,7 +29,8 @@ record RemoteLimits(int receiveMaximum, int maximumQos, boolean retainAvailable,
                 intProperty(properties, MqttProperties.RECEIVE_MAXIMUM, 65535),
                 intProperty(properties, MqttProperties.MAXIMUM_QOS, 2),
                 intProperty(properties, MqttProperties.RETAIN_AVAILABLE, 1) == 1,
-                Integer.toUnsignedLong(intProperty(properties, MqttProperties.MAXIMUM_PACKET_SIZE, -1)));
+                Integer.toUnsignedLong(intProperty(properties, MqttProperties.MAXIMUM_PACKET_SIZE, -1)),
+                intProperty(properties, MqttProperties.SERVER_KEEP_ALIVE, -1));
     }
 
     private static int intProperty(MqttProperties properties, int id, int fallback) {
