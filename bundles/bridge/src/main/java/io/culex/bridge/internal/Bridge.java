@@ -6,10 +6,14 @@ import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
@@ -26,7 +30,6 @@ import io.culex.api.InternalSubscription;
 import io.culex.api.PublishBuilder;
 import io.culex.bridge.BridgeState;
 import io.netty.bootstrap.Bootstrap;
-import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelInitializer;
@@ -39,15 +42,11 @@ import io.netty.handler.codec.mqtt.MqttConnAckMessage;
 import io.netty.handler.codec.mqtt.MqttConnectReturnCode;
 import io.netty.handler.codec.mqtt.MqttDecoder;
 import io.netty.handler.codec.mqtt.MqttEncoder;
-import io.netty.handler.codec.mqtt.MqttFixedHeader;
 import io.netty.handler.codec.mqtt.MqttMessage;
 import io.netty.handler.codec.mqtt.MqttMessageBuilders;
-import io.netty.handler.codec.mqtt.MqttMessageIdVariableHeader;
 import io.netty.handler.codec.mqtt.MqttMessageType;
 import io.netty.handler.codec.mqtt.MqttProperties;
-import io.netty.handler.codec.mqtt.MqttPubReplyMessageVariableHeader;
 import io.netty.handler.codec.mqtt.MqttPublishMessage;
-import io.netty.handler.codec.mqtt.MqttPublishVariableHeader;
 import io.netty.handler.codec.mqtt.MqttQoS;
 import io.netty.handler.codec.mqtt.MqttSubAckMessage;
 import io.netty.handler.codec.mqtt.MqttSubscriptionOption;
@@ -94,13 +93,13 @@ final class Bridge {
     private final RestartBackoff backoff;
 
     /** written once by start(), read by state() from any thread */
-    private final List<InternalSubscription> localSubscriptions = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final List<InternalSubscription> localSubscriptions = new CopyOnWriteArrayList<>();
     private final PacketIds packetIds = new PacketIds();
     private final OutgoingQueue outgoing = new OutgoingQueue(packetIds);
     /** QoS 2 messages received from the remote broker whose PUBREL has not come yet (exactly once) */
     private final Set<Integer> incomingQos2 = new HashSet<>();
     /** SUBSCRIBE/UNSUBSCRIBE packet ids awaiting their acknowledgement, with the filters for the log */
-    private final java.util.Map<Integer, List<String>> pendingSubscribes = new java.util.HashMap<>();
+    private final Map<Integer, List<String>> pendingSubscribes = new HashMap<>();
 
     private Channel channel;
     private boolean connected;
@@ -196,8 +195,7 @@ final class Bridge {
         if (channel != null) {
             Channel closing = channel;
             if (connected && !(settings.notifications() && !settings.notificationsLocalOnly())) {
-                closing.writeAndFlush(new MqttMessage(new MqttFixedHeader(MqttMessageType.DISCONNECT, false,
-                        MqttQoS.AT_MOST_ONCE, false, 0))).addListener(ChannelFutureListener.CLOSE);
+                closing.writeAndFlush(Packets.disconnect()).addListener(ChannelFutureListener.CLOSE);
             } else {
                 // Without DISCONNECT, so that the remote broker publishes the bridge's will: state 0 there too.
                 closing.close();
@@ -247,7 +245,7 @@ final class Bridge {
         if (message.qos == 0) {
             if (connected && limits.fits(message)) {
                 // completed once written: until then it counts against the local subscription, which bounds it
-                channel.write(publishPacket(message, 0, false)).addListener(written -> message.finish());
+                channel.write(Packets.publish(limits, message, 0, false)).addListener(written -> message.finish());
                 sent.incrementAndGet();
                 flushSoon();
             } else {
@@ -282,7 +280,7 @@ final class Bridge {
                 message.finish();
                 continue;
             }
-            channel.write(publishPacket(message, message.packetId, false));
+            channel.write(Packets.publish(limits, message, message.packetId, false));
             if (limits.qosFor(message) == 0) {
                 // the remote broker's Maximum QoS is 0: nothing will acknowledge it
                 outgoing.acknowledge(message.packetId);
@@ -403,7 +401,7 @@ final class Bridge {
         if (ch != channel) {
             return;
         }
-        ch.writeAndFlush(connectPacket()).addListener(written -> {
+        ch.writeAndFlush(Packets.connect(settings, DISCONNECTED)).addListener(written -> {
             if (!written.isSuccess()) {
                 onProtocolError(ch, "cannot send CONNECT: " + written.cause());
             }
@@ -416,36 +414,6 @@ final class Bridge {
         }, settings.keepaliveSeconds(), TimeUnit.SECONDS);
     }
 
-    private MqttMessage connectPacket() {
-        MqttMessageBuilders.ConnectBuilder connect = MqttMessageBuilders.connect()
-                .protocolVersion(settings.protocolVersion())
-                .clientId(settings.remoteClientId())
-                .cleanSession(settings.cleanSession())
-                .keepAlive(settings.keepaliveSeconds());
-        if (settings.remoteUsername() != null) {
-            connect.hasUser(true).username(settings.remoteUsername());
-        }
-        if (settings.remotePassword() != null) {
-            connect.hasPassword(true).password(settings.remotePassword().getBytes(StandardCharsets.UTF_8));
-        }
-        if (settings.notifications() && !settings.notificationsLocalOnly()) {
-            connect.willFlag(true).willTopic(settings.notificationTopic()).willMessage(DISCONNECTED)
-                    .willQoS(MqttQoS.AT_LEAST_ONCE).willRetain(true);
-        }
-        if (settings.isV5()) {
-            MqttProperties properties = new MqttProperties();
-            // cleansession false: the remote keeps the bridge's session (subscriptions, queued messages) for good
-            properties.add(new MqttProperties.IntegerProperty(MqttProperties.SESSION_EXPIRY_INTERVAL,
-                    settings.cleanSession() ? 0 : -1));
-            if (settings.maxPacketSize() > 0) {
-                properties.add(new MqttProperties.IntegerProperty(MqttProperties.MAXIMUM_PACKET_SIZE,
-                        settings.maxPacketSize()));
-            }
-            connect.properties(properties);
-        }
-        return connect.build();
-    }
-
     // ---------------------------------------------------------------- remote packets
 
     void onPacket(Channel ch, MqttMessage message) {
@@ -456,17 +424,17 @@ final class Bridge {
         switch (message.fixedHeader().messageType()) {
             case CONNACK -> onConnAck(ch, (MqttConnAckMessage) message);
             case PUBLISH -> onPublish(ch, (MqttPublishMessage) message);
-            case PUBACK -> onPubAck(packetId(message), reasonCode(message));
-            case PUBREC -> onPubRec(ch, packetId(message), reasonCode(message));
+            case PUBACK -> onPubAck(Packets.packetId(message), Packets.reasonCode(message));
+            case PUBREC -> onPubRec(ch, Packets.packetId(message), Packets.reasonCode(message));
             case PUBREL -> {
-                incomingQos2.remove(packetId(message));
-                ch.writeAndFlush(reply(MqttMessageType.PUBCOMP, packetId(message)));
+                incomingQos2.remove(Packets.packetId(message));
+                ch.writeAndFlush(Packets.reply(MqttMessageType.PUBCOMP, Packets.packetId(message)));
             }
-            case PUBCOMP -> onPubComp(packetId(message));
+            case PUBCOMP -> onPubComp(Packets.packetId(message));
             case SUBACK -> onSubAck((MqttSubAckMessage) message);
-            case UNSUBACK -> pendingSubscribes.remove(packetId(message));
+            case UNSUBACK -> pendingSubscribes.remove(Packets.packetId(message));
             case PINGRESP -> { }
-            case DISCONNECT -> lastError = "the remote broker disconnected the bridge" + disconnectReason(message);
+            case DISCONNECT -> lastError = "the remote broker disconnected the bridge" + Packets.disconnectReason(message);
             default -> onProtocolError(ch, "unexpected " + message.fixedHeader().messageType()
                     + " from the remote broker");
         }
@@ -514,8 +482,8 @@ final class Bridge {
         subscribeRemote(ch);
         if (sessionPresent) {
             for (OutgoingMessage message : outgoing.inFlight()) {
-                ch.write(message.released ? reply(MqttMessageType.PUBREL, message.packetId)
-                        : publishPacket(message, message.packetId, true));
+                ch.write(message.released ? Packets.reply(MqttMessageType.PUBREL, message.packetId)
+                        : Packets.publish(limits, message, message.packetId, true));
             }
         } else {
             for (OutgoingMessage delivered : outgoing.restartWithoutSession()) {
@@ -594,7 +562,7 @@ final class Bridge {
         int packetId = publish.variableHeader().packetId();
         lastMessageNanos = System.nanoTime();
         if (qos == 2 && incomingQos2.contains(packetId)) {
-            ch.writeAndFlush(reply(MqttMessageType.PUBREC, packetId)); // a resend: routed once already
+            ch.writeAndFlush(Packets.reply(MqttMessageType.PUBREC, packetId)); // a resend: routed once already
             return;
         }
         TopicMapping mapping = settings.topics().stream().filter(m -> m.matchesRemote(remoteTopic)).findFirst()
@@ -622,7 +590,7 @@ final class Bridge {
         if (qos == 2) {
             incomingQos2.add(packetId);
         }
-        java.util.concurrent.CompletionStage<?> routed;
+        CompletionStage<?> routed;
         try {
             routed = local.publish();
         } catch (IllegalStateException brokerStopping) {
@@ -653,9 +621,9 @@ final class Bridge {
 
     private void acknowledgeIncoming(Channel ch, int qos, int packetId) {
         if (qos == 1) {
-            ch.writeAndFlush(reply(MqttMessageType.PUBACK, packetId));
+            ch.writeAndFlush(Packets.reply(MqttMessageType.PUBACK, packetId));
         } else if (qos == 2) {
-            ch.writeAndFlush(reply(MqttMessageType.PUBREC, packetId));
+            ch.writeAndFlush(Packets.reply(MqttMessageType.PUBREC, packetId));
         }
     }
 
@@ -670,7 +638,7 @@ final class Bridge {
     private void onPubRec(Channel ch, int packetId, int reasonCode) {
         OutgoingMessage message = outgoing.inFlight(packetId);
         if (message == null) {
-            ch.writeAndFlush(reply(MqttMessageType.PUBREL, packetId));
+            ch.writeAndFlush(Packets.reply(MqttMessageType.PUBREL, packetId));
             return;
         }
         if (reasonCode >= 0x80) {
@@ -680,7 +648,7 @@ final class Bridge {
             return;
         }
         message.released = true;
-        ch.writeAndFlush(reply(MqttMessageType.PUBREL, packetId));
+        ch.writeAndFlush(Packets.reply(MqttMessageType.PUBREL, packetId));
     }
 
     private void onPubComp(int packetId) {
@@ -717,8 +685,7 @@ final class Bridge {
         }
         if (!pingOutstanding) {
             pingOutstanding = true;
-            ch.writeAndFlush(new MqttMessage(new MqttFixedHeader(MqttMessageType.PINGREQ, false,
-                    MqttQoS.AT_MOST_ONCE, false, 0)));
+            ch.writeAndFlush(Packets.pingReq());
         }
     }
 
@@ -844,48 +811,14 @@ final class Bridge {
                 lastError = "disconnected after idle_timeout (start_type lazy)";
                 if (settings.notifications() && !settings.notificationsLocalOnly()) {
                     // a DISCONNECT discards the will, so the remote side is told the state first
-                    ch.write(publishPacket(new OutgoingMessage(settings.notificationTopic(), DISCONNECTED, 0, true,
+                    ch.write(Packets.publish(limits, new OutgoingMessage(settings.notificationTopic(), DISCONNECTED, 0, true,
                             MqttProperties.NO_PROPERTIES, () -> { }), 0, false));
                 }
-                ch.writeAndFlush(new MqttMessage(new MqttFixedHeader(MqttMessageType.DISCONNECT, false,
-                        MqttQoS.AT_MOST_ONCE, false, 0))).addListener(ChannelFutureListener.CLOSE);
+                ch.writeAndFlush(Packets.disconnect()).addListener(ChannelFutureListener.CLOSE);
             } else {
                 scheduleIdleCheck(ch);
             }
         }, 1, TimeUnit.SECONDS);
-    }
-
-    // ---------------------------------------------------------------- packets
-
-    /** The PUBLISH for a message, within the remote's limits; the payload buffer is the encoder's to release. */
-    private MqttPublishMessage publishPacket(OutgoingMessage message, int packetId, boolean duplicate) {
-        int qos = limits.qosFor(message);
-        return new MqttPublishMessage(
-                new MqttFixedHeader(MqttMessageType.PUBLISH, duplicate && qos > 0, MqttQoS.valueOf(qos),
-                        limits.retainFor(message), 0),
-                new MqttPublishVariableHeader(message.topic, qos == 0 ? -1 : packetId, message.properties),
-                Unpooled.wrappedBuffer(message.payload));
-    }
-
-    private static MqttMessage reply(MqttMessageType type, int packetId) {
-        MqttQoS qos = type == MqttMessageType.PUBREL ? MqttQoS.AT_LEAST_ONCE : MqttQoS.AT_MOST_ONCE;
-        return new MqttMessage(new MqttFixedHeader(type, false, qos, false, 2), MqttMessageIdVariableHeader.from(packetId));
-    }
-
-    private static int packetId(MqttMessage message) {
-        return ((MqttMessageIdVariableHeader) message.variableHeader()).messageId();
-    }
-
-    private static int reasonCode(MqttMessage message) {
-        return message.variableHeader() instanceof MqttPubReplyMessageVariableHeader reply ? reply.reasonCode() & 0xFF : 0;
-    }
-
-    private static String disconnectReason(MqttMessage message) {
-        Object header = message.variableHeader();
-        if (header instanceof io.netty.handler.codec.mqtt.MqttReasonCodeAndPropertiesVariableHeader reason) {
-            return " (reason 0x" + Integer.toHexString(reason.reasonCode() & 0xFF) + ")";
-        }
-        return "";
     }
 
     private static void cancel(ScheduledFuture<?> future) {
