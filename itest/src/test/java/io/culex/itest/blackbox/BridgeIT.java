@@ -343,6 +343,43 @@ class BridgeIT {
     }
 
     @Test
+    void remoteCredentialsAreSentAndARefusalIsLogged() throws Exception {
+        int remotePort = CulexProcess.freePort();
+        int localPort = CulexProcess.freePort();
+        Path passwords = dir.resolve("passwords");
+        assertEquals(0, MosquittoTools.exec("mosquitto_passwd", "-b", "-c", passwords.toString(), "edge", "s3cret")
+                .exitCode);
+        Path remoteConf = dir.resolve("mosquitto-auth.conf");
+        Files.writeString(remoteConf, MosquittoBroker.userLine() + "listener " + remotePort + " 127.0.0.1\n"
+                + "allow_anonymous false\npassword_file " + passwords + "\n");
+        try (MosquittoBroker mosquitto = MosquittoBroker.start(remoteConf, remotePort);
+                CulexProcess culex = CulexProcess.install()) {
+            culex.startAndAwait(culex.writeConfig("bridge.conf", culexConf(localPort,
+                    "connection good",
+                    "address 127.0.0.1:" + remotePort,
+                    "remote_clientid culex-good",
+                    "remote_username edge",
+                    "remote_password s3cret",
+                    "topic a/# out 1",
+                    "connection bad",
+                    "address 127.0.0.1:" + remotePort,
+                    "remote_clientid culex-bad",
+                    "username edge",
+                    "password wrong",
+                    "topic b/# out 1",
+                    "restart_timeout 1")), localPort);
+            culex.awaitLog("Bridge good connected to 127.0.0.1:" + remotePort);
+            culex.awaitLog("Bridge bad could not connect to 127.0.0.1:" + remotePort
+                    + " \\(connection refused by 127.0.0.1:" + remotePort + ": CONNECTION_REFUSED_NOT_AUTHORIZED\\)");
+            try (MosquittoTools.Sub remote = MosquittoTools.sub(remotePort, "-u", "edge", "-P", "s3cret", "-q", "1",
+                    "-t", "a/#")) {
+                assertEquals(0, MosquittoTools.pub(localPort, "-q", "1", "-t", "a/x", "-m", "authenticated").exitCode);
+                assertEquals("a/x 1 0 authenticated", remote.next());
+            }
+        }
+    }
+
+    @Test
     void aBadBridgeOptionNamesFileAndLine() throws Exception {
         try (CulexProcess culex = CulexProcess.install()) {
             Path conf = culex.writeConfig("bad.conf", culexConf(CulexProcess.freePort(),

@@ -251,7 +251,7 @@ final class BridgeOptions {
 
     /**
      * {@code local_username}/{@code local_password}: kept, but the bridge's local side is inside the broker, where,
-     * as in Mosquitto, a bridge is not checked by the security plugins, so they change nothing; said once.
+     * as in Mosquitto, a bridge is not checked by the security plugins, so they change nothing; a notice says so.
      */
     private static void localCredential(ParseState state, OptionLine line, String displayName)
             throws ConfigException {
