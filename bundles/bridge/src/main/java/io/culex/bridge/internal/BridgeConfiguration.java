@@ -42,6 +42,13 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
     @AttributeDefinition(type = AttributeType.PASSWORD, required = false)
     String remote__password();
 
+    @AttributeDefinition(description = "Accepted for Mosquitto compatibility; no effect (the bridge's local side "
+            + "runs inside the broker and is not authenticated)", required = false)
+    String local__username();
+
+    @AttributeDefinition(type = AttributeType.PASSWORD, description = "As local_username", required = false)
+    String local__password();
+
     @AttributeDefinition(description = "Clean session on the remote broker", required = false)
     boolean cleansession() default false;
 
