@@ -57,6 +57,16 @@ final class BridgeDraft {
         if (properties.has("bridge_identity") && !properties.has("bridge_psk")) {
             throw invalid("Error: Invalid bridge configuration: missing bridge_psk.");
         }
+        if (properties.has("bridge_certfile") != properties.has("bridge_keyfile")) {
+            throw invalid("Error: Invalid bridge configuration: bridge_certfile and bridge_keyfile go together.");
+        }
+        boolean tls = properties.has("bridge_cafile") || properties.has("bridge_capath");
+        for (String option : List.of("bridge_certfile", "bridge_insecure", "bridge_tls_version", "bridge_alpn")) {
+            if (properties.has(option) && !tls) {
+                throw invalid("Error: Invalid bridge configuration: " + option
+                        + " needs bridge_cafile or bridge_capath (TLS).");
+            }
+        }
     }
 
     private ConfigException invalid(String message) {

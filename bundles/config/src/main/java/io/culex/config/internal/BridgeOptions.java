@@ -6,9 +6,11 @@ import java.util.Locale;
 
 /**
  * Bridges: a {@code connection} line starts one and the bridge options below it configure it, until the next
- * {@code connection}. The bridge bundle does not exist yet; each bridge becomes one {@code io.culex.bridge}
- * factory configuration, with Mosquitto's option names and aliases resolved ({@code clientid} is stored as
- * {@code remote_clientid}, {@code addresses} as {@code address}, ...).
+ * {@code connection}. Each bridge becomes one {@code io.culex.bridge} factory configuration for the bridge bundle,
+ * with Mosquitto's option names and aliases resolved ({@code clientid} is stored as {@code remote_clientid},
+ * {@code addresses} as {@code address}, ...). Options the bridge bundle cannot honour are errors naming the line:
+ * TLS-PSK ({@code bridge_identity}/{@code bridge_psk}: Java's TLS has no PSK cipher suites) and
+ * {@code bridge_require_ocsp}.
  */
 final class BridgeOptions {
 
@@ -24,7 +26,6 @@ final class BridgeOptions {
         registry.add("connection", (state, line) -> {
             String name = Values.token(line, "connection");
             state.startBridge(name, line.location());
-            state.notYetSupported("connection", line);
         });
         registry.add("address", BridgeOptions::addresses);
         registry.add("addresses", BridgeOptions::addresses);
@@ -37,12 +38,19 @@ final class BridgeOptions {
         bridgeString(registry, "password", "remote_password", "bridge remote_password");
         bridgeString(registry, "remote_password", "remote_password", "bridge remote_password");
         bridgeString(registry, "local_clientid", "local_clientid", "bridge local clientd"); // sic: Mosquitto's text
-        bridgeString(registry, "local_username", "local_username", "bridge local_username");
-        bridgeString(registry, "local_password", "local_password", "bridge local_password");
+        registry.add("local_username", (state, line) -> localCredential(state, line, "bridge local_username"));
+        registry.add("local_password", (state, line) -> localCredential(state, line, "bridge local_password"));
         bridgeString(registry, "notification_topic", "notification_topic", "notification_topic");
         bridgeString(registry, "bridge_bind_address", "bridge_bind_address", "bridge_bind_address");
         bridgeString(registry, "bridge_alpn", "bridge_alpn", "bridge_alpn");
-        bridgeString(registry, "bridge_tls_version", "bridge_tls_version", "bridge_tls_version");
+        registry.add("bridge_tls_version", (state, line) -> {
+            BridgeDraft bridge = state.currentBridge();
+            bridge.properties().putString("bridge_tls_version", line);
+            Object version = bridge.properties().get("bridge_tls_version");
+            if (!List.of("tlsv1.3", "tlsv1.2", "tlsv1.1").contains(version)) {
+                throw new ConfigException("Error: Invalid bridge_tls_version value (" + version + ").");
+            }
+        });
 
         bridgeBoolean(registry, "cleansession");
         bridgeBoolean(registry, "local_cleansession");
@@ -52,7 +60,10 @@ final class BridgeOptions {
         bridgeBoolean(registry, "try_private");
         bridgeBoolean(registry, "bridge_attempt_unsubscribe");
         bridgeBoolean(registry, "bridge_outgoing_retain");
-        bridgeBoolean(registry, "bridge_require_ocsp");
+        registry.add("bridge_require_ocsp", (state, line) -> {
+            state.currentBridge();
+            throw new ConfigException("Error: bridge_require_ocsp is not supported by Culex.");
+        });
         registry.add("bridge_insecure", (state, line) -> {
             BridgeDraft bridge = state.currentBridge();
             boolean insecure = Values.bool(line, "bridge_insecure");
@@ -225,6 +236,7 @@ final class BridgeOptions {
         bridge.properties().put("restart_timeout", new Integer[] {base, cap});
     }
 
+    /** Mosquitto's checks first (so a file it rejects fails with its words), then Culex's refusal of TLS-PSK. */
     private static void pskOption(ParseState state, OptionLine line, String conflictMessage) throws ConfigException {
         BridgeDraft bridge = state.currentBridge();
         for (String certificateOption : CERTIFICATE_OPTIONS) {
@@ -233,6 +245,21 @@ final class BridgeOptions {
             }
         }
         bridge.properties().putString(line.name(), line);
+        throw new ConfigException("Error: " + line.name() + " is not supported by Culex: Java's TLS has no "
+                + "pre-shared key cipher suites; use certificates (bridge_cafile).");
+    }
+
+    /**
+     * {@code local_username}/{@code local_password}: kept, but the bridge's local side is inside the broker, where,
+     * as in Mosquitto, a bridge is not checked by the security plugins, so they change nothing; a notice says so.
+     */
+    private static void localCredential(ParseState state, OptionLine line, String displayName)
+            throws ConfigException {
+        BridgeDraft bridge = state.currentBridge();
+        bridge.properties().putString(line.name(), line, displayName);
+        state.report(Diagnostic.notice("Bridge " + bridge.name() + ": " + line.name() + " has no effect in Culex "
+                + "(the bridge's local side runs inside the broker and is not authenticated) (" + line.location()
+                + ")"));
     }
 
     private static void atLeastOne(ParseState state, OptionLine line, String name, String correctionNote)

@@ -494,14 +494,11 @@ class ConfParserTest {
                 "bridge_certfile /etc/c.pem",
                 "bridge_keyfile /etc/k.pem",
                 "bridge_insecure false",
-                "bridge_require_ocsp true",
                 "bridge_tls_version tlsv1.3",
                 "bridge_alpn mqtt",
                 "connection second",
                 "addresses 10.0.0.1:1884",
                 "topic # in",
-                "bridge_identity id",
-                "bridge_psk 0123abcd",
                 "restart_timeout 30");
         assertEquals(2, config.bridges().size());
         Map<String, Object> upstream = config.bridges().get(0).properties();
@@ -541,28 +538,28 @@ class ConfParserTest {
         assertEquals("/etc/c.pem", upstream.get("bridge_certfile"));
         assertEquals("/etc/k.pem", upstream.get("bridge_keyfile"));
         assertEquals(false, upstream.get("bridge_insecure"));
-        assertEquals(true, upstream.get("bridge_require_ocsp"));
         assertEquals("tlsv1.3", upstream.get("bridge_tls_version"));
         assertEquals("mqtt", upstream.get("bridge_alpn"));
 
         Map<String, Object> second = config.bridges().get(1).properties();
         assertArrayEquals(new String[] {"10.0.0.1:1884"}, (String[]) second.get("address"));
         assertArrayEquals(new String[] {"# in 0 \"\" \"\""}, (String[]) second.get("topic"));
-        assertEquals("id", second.get("bridge_identity"));
-        assertEquals("0123abcd", second.get("bridge_psk"));
         assertArrayEquals(new Integer[] {30}, (Integer[]) second.get("restart_timeout"));
     }
 
     @Test
     void bridgeCorrectionsAreNoted() {
         List<String> notes = diagnostics("connection b", "address h", "topic t", "keepalive_interval 1",
-                "idle_timeout 0", "threshold 0", "restart_timeout 0", "bridge_insecure true");
+                "idle_timeout 0", "threshold 0", "restart_timeout 0", "bridge_cafile /ca.pem", "bridge_insecure true",
+                "local_username me");
         assertTrue(notes.contains("keepalive interval too low, using 5 seconds."));
         assertTrue(notes.contains("idle_timeout interval too low, using 1 second."));
         assertTrue(notes.contains("threshold too low, using 1 message."));
         assertTrue(notes.contains("restart_timeout interval too low, using 1 second."));
         assertTrue(notes.contains("Warning: Bridge b using insecure mode."));
-        assertTrue(notes.contains("Warning: connection is not yet supported by Culex (" + at(1) + ")"));
+        assertTrue(notes.contains("Bridge b: local_username has no effect in Culex (the bridge's local side runs "
+                + "inside the broker and is not authenticated) (" + at(10) + ")"), notes.toString());
+        assertTrue(notes.stream().noneMatch(n -> n.contains("not yet supported")), notes.toString());
     }
 
     @Test
