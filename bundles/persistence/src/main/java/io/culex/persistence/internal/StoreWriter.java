@@ -75,8 +75,9 @@ final class StoreWriter implements Runnable {
 
     /** Write what is queued, write a final snapshot, and stop (bounded wait). */
     void stop() throws InterruptedException {
+        // no interrupt: an interrupted thread in FileChannel I/O closes the channel (ClosedByInterruptException)
+        // and the final writes would be lost; the writer looks at the flag at least every 100 ms
         running = false;
-        thread.interrupt();
         thread.join(TimeUnit.SECONDS.toMillis(30));
     }
 
@@ -94,11 +95,8 @@ final class StoreWriter implements Runnable {
                 }
                 compactIfDue(false);
             } catch (InterruptedException e) {
-                if (running) {
-                    Thread.currentThread().interrupt();
-                    return;
-                }
-                Thread.interrupted(); // stopping: finish what is queued
+                // nobody interrupts this thread on purpose (see stop()); finish what is queued and end
+                running = false;
             } catch (RuntimeException e) {
                 LOG.error("Persistence writer: {}", e.toString(), e);
             }
