@@ -60,13 +60,13 @@ public final class Bench {
             List<Endpoint> subscribers = new ArrayList<>();
             List<Endpoint> publishers = new ArrayList<>();
             for (int i = 0; i < o.subscribers; i++) {
-                Endpoint e = Endpoint.subscriber(o, runId, i, filterFor(o, i), window);
+                Endpoint e = Endpoint.subscriber(o, runId, i, filterFor(o, runId, i), window);
                 subscribers.add(e);
                 connect(bootstrap, o, e);
             }
             await(subscribers, "subscribers");
             for (int i = 0; i < o.publishers; i++) {
-                Endpoint e = Endpoint.publisher(o, runId, i, topicFor(o, i), window);
+                Endpoint e = Endpoint.publisher(o, runId, i, topicFor(o, runId, i), window);
                 publishers.add(e);
                 connect(bootstrap, o, e);
             }
@@ -107,19 +107,27 @@ public final class Bench {
         }
     }
 
-    private static String filterFor(Options o, int subscriber) {
+    private static String filterFor(Options o, String runId, int subscriber) {
         switch (o.scenario) {
             case FANIN:
-                return "bench/#";
+                return prefix(o, runId) + "#";
             case FANOUT:
-                return "bench/0";
+                return prefix(o, runId) + "0";
             default:
-                return "bench/" + subscriber;
+                return prefix(o, runId) + subscriber;
         }
     }
 
-    private static String topicFor(Options o, int publisher) {
-        return "bench/" + publisher;
+    private static String topicFor(Options o, String runId, int publisher) {
+        return prefix(o, runId) + publisher;
+    }
+
+    /**
+     * Persistent subscribers outlive a run: each run has topics of its own, so that the sessions of earlier runs
+     * (offline, still subscribed) do not queue this run's messages.
+     */
+    private static String prefix(Options o, String runId) {
+        return o.persistentSubscribers ? "bench/" + runId + "/" : "bench/";
     }
 
     /** @return which publisher's messages subscriber {@code s} gets */

@@ -50,7 +50,9 @@ public final class Settlement {
     /** A delivery handed over has been made. */
     void done() {
         if (pending.decrementAndGet() == 0 && settled.compareAndSet(false, true)) {
-            onSettled.run();
+            Runnable action = onSettled;
+            onSettled = null; // a queued or retained message keeps its settlement: not the publisher with it
+            action.run();
         }
     }
 }
