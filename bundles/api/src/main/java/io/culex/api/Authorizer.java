@@ -9,8 +9,9 @@ import org.osgi.annotation.versioning.ConsumerType;
  * <h2>Chain</h2>
  * Authorizers are consulted in {@code service.ranking} order; the first answer that is not {@link Decision#DEFER}
  * decides. If every registered authorizer defers, access is denied. If no authorizer is registered at all (and the
- * configuration requires none), access is allowed. Bridge connections ({@link ClientInfo#isBridge()}) are not
- * checked.
+ * configuration requires none), access is allowed. Clients that announce themselves as bridges
+ * ({@link ClientInfo#isBridge()}) are checked too; the broker's own bridges (the bridge bundle) run inside it on the
+ * {@link Broker} service and are not clients.
  *
  * <h2>Answering</h2>
  * The call is synchronous because it sits on the message path (once per publish and once per delivery): it runs on

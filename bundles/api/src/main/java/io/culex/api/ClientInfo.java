@@ -41,8 +41,10 @@ public interface ClientInfo {
     ProtocolVersion protocolVersion();
 
     /**
-     * @return {@code true} if the client announced itself as a bridge (the high bit of the protocol level,
-     *     Mosquitto's {@code try_private}); bridges are not subject to ACL checks
+     * @return {@code true} if the client announced itself as a bridge from another broker (the high bit of the MQTT
+     *     3.x protocol level, Mosquitto's {@code try_private}): the broker does not send its own messages back to
+     *     it and gives it the retain flag as published. It is authenticated and authorized like every client
+     *     (since 1.5; as Mosquitto does for incoming bridges): the bit is the client's claim, not a credential
      */
     boolean isBridge();
 

@@ -1,6 +1,7 @@
 package io.culex.itest.blackbox;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -320,11 +321,12 @@ class BridgeIT {
                     "connection v311",
                     "address 127.0.0.1:" + remotePort,
                     "remote_clientid culex-v311",
-                    "topic up/# out 1")), localPort);
+                    "topic up/# out 1",
+                    "topic both311/# both 1")), localPort);
             culex.awaitLog("Bridge v5 connected to 127.0.0.1:" + remotePort);
-            // a Culex upstream does not know Mosquitto's bridge bit: the MQTT 3.1.1 bridge falls back to plain MQTT
-            culex.awaitLog("Bridge v311: 127.0.0.1:" + remotePort + " refused the bridge protocol flag");
+            // a Culex upstream knows Mosquitto's bridge bit (try_private) as Mosquitto does
             culex.awaitLog("Bridge v311 connected to 127.0.0.1:" + remotePort);
+            assertFalse(culex.log().contains("refused the bridge protocol flag"), culex.log());
             try (MosquittoTools.Sub remote = MosquittoTools.sub(remotePort, "-q", "1", "-t", "both/#", "-t", "up/#");
                     MosquittoTools.Sub local = MosquittoTools.sub(localPort, "-q", "1", "-t", "both/#")) {
                 assertEquals(0, MosquittoTools.pub(localPort, "-q", "1", "-t", "up/x", "-m", "plain").exitCode);
@@ -338,6 +340,13 @@ class BridgeIT {
                 assertEquals(0, MosquittoTools.pub(localPort, "-q", "0", "-t", "both/end", "-m", "end").exitCode);
                 assertEquals("both/end 0 0 end", local.next(), "nothing echoed back to Culex (MQTT 5 no local)");
                 assertEquals("both/end 0 0 end", remote.next(), "QoS 0 crosses too");
+            }
+            try (MosquittoTools.Sub local = MosquittoTools.sub(localPort, "-q", "1", "-t", "both311/#")) {
+                assertEquals(0, MosquittoTools.pub(localPort, "-q", "1", "-t", "both311/a", "-m", "once").exitCode);
+                assertEquals("both311/a 1 0 once", local.next());
+                assertEquals(0, MosquittoTools.pub(localPort, "-q", "1", "-t", "both311/z", "-m", "marker").exitCode);
+                assertEquals("both311/z 1 0 marker", local.next(),
+                        "no echo through the MQTT 3.1.1 bridge: the upstream knows it is a bridge");
             }
         }
     }

@@ -190,7 +190,7 @@ public final class Engine implements SessionContext {
      * read-only, the PUBLISH access check). Runs on an event loop; the caller keeps its reference.
      */
     public void publishWill(Message will, ClientInfo client, EventLoop current) {
-        if (will.topic().startsWith(Topics.SYS_PREFIX)
+        if (Topics.isReadOnlyForClients(will.topic())
                 || !access.isAllowed(client, io.culex.api.Access.PUBLISH, will.topic(), will.qos(), will.isRetain())) {
             LOG.info("Will of client {} to '{}' denied.", client.clientId(), will.topic());
             return;

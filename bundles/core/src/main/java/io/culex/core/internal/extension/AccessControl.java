@@ -151,13 +151,11 @@ public final class AccessControl {
     }
 
     /**
-     * @return ALLOW or DENY, with the deciding service's reason for a denial; bridges are not checked; no
-     *     authorizer at all allows
+     * @return ALLOW or DENY, with the deciding service's reason for a denial; no authorizer at all allows. A client
+     *     that announced itself as a bridge is checked like any other (as Mosquitto checks incoming bridges): the
+     *     bit is the client's claim, not a credential
      */
     public AccessDecision check(ClientInfo client, Access access, String topic, int qos, boolean retain) {
-        if (client.isBridge()) {
-            return AccessDecision.ALLOW;
-        }
         if (!requiredProviders.isEmpty()) {
             String missing = missingProvider(requiredProviders);
             if (missing != null) {

@@ -30,6 +30,7 @@ import io.culex.core.internal.transport.TlsContextFactory;
 import io.culex.core.internal.transport.TlsFailures;
 import io.culex.core.internal.transport.WebSocketFramesToBytes;
 import io.culex.core.internal.transport.BytesToWebSocketFrames;
+import io.culex.core.internal.protocol.BridgeProtocolLevel;
 import io.culex.core.internal.protocol.MqttConnection;
 import io.culex.core.internal.settings.ListenerSettings;
 import io.netty.bootstrap.ServerBootstrap;
@@ -272,7 +273,8 @@ public final class MqttListener implements ServingListener {
                     .addLast("websocket-in", new WebSocketFramesToBytes())
                     .addLast("websocket-out", BytesToWebSocketFrames.INSTANCE);
         }
-        pipeline.addLast("decoder", new MqttDecoder(maxBytes, MAX_CLIENT_ID_LENGTH))
+        pipeline.addLast("bridge-level", new BridgeProtocolLevel())
+                .addLast("decoder", new MqttDecoder(maxBytes, MAX_CLIENT_ID_LENGTH))
                 .addLast("encoder", MqttEncoder.INSTANCE)
                 .addLast(MqttConnection.HANDLER_NAME, new MqttConnection(engine, settings, boundPortOf(ch)));
     }

@@ -20,9 +20,12 @@ final class ClientContext implements AuthenticationRequest {
     private final String listener;
     private final ProtocolVersion protocolVersion;
     private final List<X509Certificate> peerCertificates;
+    private final boolean bridge;
 
     ClientContext(String clientId, String username, byte[] password, SocketAddress remoteAddress, int listenerPort,
-                  String listener, ProtocolVersion protocolVersion, List<X509Certificate> peerCertificates) {
+                  String listener, ProtocolVersion protocolVersion, List<X509Certificate> peerCertificates,
+                  boolean bridge) {
+        this.bridge = bridge;
         this.clientId = clientId;
         this.username = username;
         this.password = password;
@@ -75,20 +78,20 @@ final class ClientContext implements AuthenticationRequest {
 
     @Override
     public boolean isBridge() {
-        return false;
+        return bridge;
     }
 
     /** @return the same client under another client id */
     ClientContext withClientId(String newClientId) {
         return new ClientContext(newClientId, username, password, remoteAddress, listenerPort, listener, protocolVersion,
-                peerCertificates);
+                peerCertificates, bridge);
     }
 
     /** @return the same client without the password, kept for the life of the session */
     ClientContext withoutPassword() {
         return password == null ? this
                 : new ClientContext(clientId, username, null, remoteAddress, listenerPort, listener, protocolVersion,
-                peerCertificates);
+                peerCertificates, bridge);
     }
 
     @Override

@@ -146,8 +146,9 @@ final class ConnectHandshake {
             username = identity.username();
             password = null;
         }
+        boolean bridge = Boolean.TRUE.equals(connection.channel().attr(BridgeProtocolLevel.BRIDGE).get());
         connection.setClientContext(new ClientContext(clientId, username, password, connection.remote(), listenerPort,
-                listener.id, version, identity.certificates()));
+                listener.id, version, identity.certificates(), bridge));
         cleanSession = header.isCleanSession();
         keepAliveSeconds = serverKeepAlive >= 0 ? serverKeepAlive : header.keepAliveTimeSeconds();
         if (!mqtt5) {

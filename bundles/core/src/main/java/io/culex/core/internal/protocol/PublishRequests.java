@@ -104,7 +104,7 @@ final class PublishRequests {
             LOG.info("Dropped PUBLISH from {} to '{}': payload format indicator says UTF-8, the payload is not.",
                     connection.clientContext().clientId(), topic);
             reason = ReasonCodes.PAYLOAD_FORMAT_INVALID;
-        } else if (topic.startsWith(Topics.SYS_PREFIX)) {
+        } else if (Topics.isReadOnlyForClients(topic)) {
             LOG.debug("Denied PUBLISH from {} to read-only topic '{}'", connection.clientContext().clientId(), topic);
             reason = ReasonCodes.NOT_AUTHORIZED;
         } else if ((access = engine.access().check(connection.clientContext(), Access.PUBLISH, topic, qos, retain))

@@ -57,6 +57,14 @@ public interface Subscriber {
         return true;
     }
 
+    /**
+     * @return whether the subscriber is a bridge from another broker (Mosquitto's {@code try_private}): its own
+     *     messages are not sent back to it, and it receives the retain flag as published
+     */
+    default boolean isBridge() {
+        return false;
+    }
+
     /** @return how many subscriptions the subscriber has; more than one means a message may match it twice */
     int subscriptionCount();
 }

@@ -108,7 +108,8 @@ public final class Subscription {
 
     /** @return whether a message from this publisher may be delivered through this subscription */
     public boolean accepts(Message message) {
-        return !(noLocal && message.publisherId() != null && message.publisherId().equals(subscriber.clientId()));
+        boolean own = message.publisherId() != null && message.publisherId().equals(subscriber.clientId());
+        return !(own && (noLocal || subscriber.isBridge()));
     }
 
     /** @return one subscription standing for this and another matching one of the same subscriber */

@@ -7,6 +7,17 @@ public final class Topics {
 
     /** Topics under this prefix are published by the broker only. */
     public static final String SYS_PREFIX = "$SYS/";
+    /** The one {@code $SYS} topic clients may write, as in Mosquitto: a bridge's connection state. */
+    private static final String BRIDGE_STATE = "$SYS/broker/connection/+/state";
+
+    /**
+     * @return whether clients may not publish to the topic: {@code $SYS/...} is the broker's, except
+     *     {@code $SYS/broker/connection/<id>/state}, where bridges report their state (Mosquitto's rule; the ACL
+     *     still decides)
+     */
+    public static boolean isReadOnlyForClients(String topic) {
+        return topic.startsWith(SYS_PREFIX) && !io.culex.api.Topics.matches(BRIDGE_STATE, topic);
+    }
 
     /** Topics under this prefix go to their {@code ControlHandler} and are never routed. */
     public static final String CONTROL_PREFIX = "$CONTROL/";

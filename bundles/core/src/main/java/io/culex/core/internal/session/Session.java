@@ -50,6 +50,8 @@ public final class Session implements Subscriber {
     volatile Object claimant;
 
     private volatile SessionConnection connection;
+    /** The attached client is a bridge (read by the router on other loops). */
+    private volatile boolean bridge;
     private ClientInfo client;
     /** Seconds the session outlives its connection; 0 ends it with the connection. */
     private long expirySeconds;
@@ -109,6 +111,11 @@ public final class Session implements Subscriber {
     }
 
     @Override
+    public boolean isBridge() {
+        return bridge;
+    }
+
+    @Override
     public Backlog backlog() {
         return backlog;
     }
@@ -164,6 +171,7 @@ public final class Session implements Subscriber {
     public void attach(SessionConnection newConnection) {
         connection = newConnection;
         client = newConnection.client();
+        bridge = client != null && client.isBridge();
         backlog.owner(newConnection instanceof FlowSource ? (FlowSource) newConnection : null);
         BrokerSettings settings = engine.settings();
         backlog.limits(settings.maxQueuedMessages, settings.maxQueuedBytes);
@@ -445,7 +453,8 @@ public final class Session implements Subscriber {
         if (client != null && !engine.access().isAllowed(client, Access.DELIVER, message.topic(), qos, false)) {
             return;
         }
-        boolean retainFlag = subscription.retainAsPublished() && message.isRetain();
+        // a bridge receives the retain flag as published (Mosquitto's try_private), so retained state crosses it
+        boolean retainFlag = (subscription.retainAsPublished() || bridge) && message.isRetain();
         outbound.send(message, qos, retainFlag, subscription.subscriptionIds(), settings);
     }
 
