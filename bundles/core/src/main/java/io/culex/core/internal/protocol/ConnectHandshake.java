@@ -155,8 +155,17 @@ final class ConnectHandshake {
             long expiration = settings.persistentClientExpirationSeconds;
             sessionExpirySeconds = cleanSession ? 0 : expiration > 0 ? expiration : Session.NEVER_EXPIRES;
         }
+        byte[] willBytes = header.isWillFlag() ? payload.willMessageInBytes() : null;
+        if (willBytes != null && settings.messageSizeLimit > 0 && willBytes.length > settings.messageSizeLimit) {
+            // as Mosquitto: refused at once rather than accepted and dropped when the will is due
+            LOG.info("Client {} rejected: will payload of {} bytes is above message_size_limit {}.", clientId,
+                    willBytes.length, settings.messageSizeLimit);
+            connection.refuse(mqtt5 ? MqttConnectReturnCode.CONNECTION_REFUSED_PACKET_TOO_LARGE
+                    : MqttConnectReturnCode.CONNECTION_REFUSED_NOT_AUTHORIZED);
+            return;
+        }
         if (header.isWillFlag()) {
-            byte[] willPayload = payload.willMessageInBytes();
+            byte[] willPayload = willBytes;
             MqttProperties willProperties = payload.willProperties();
             long willDelaySeconds = 0;
             long expiresAt = Long.MAX_VALUE;

@@ -232,6 +232,18 @@ public final class Session implements Subscriber {
         pendingWillTask = loop.schedule(this::publishPendingWill, delaySeconds, TimeUnit.SECONDS);
     }
 
+    /** The client came back (also with a clean start) before its will delay passed: the will is not sent. */
+    public void discardPendingWill() {
+        if (pendingWill == null) {
+            return;
+        }
+        cancel(pendingWillTask);
+        pendingWill.release();
+        pendingWill = null;
+        pendingWillClient = null;
+        save(); // without the will
+    }
+
     private void publishPendingWill() {
         Message will = pendingWill;
         if (will == null) {

@@ -87,6 +87,8 @@ public final class SessionRegistry {
             old.takenOver();
         }
         if (cleanSession || !session.isPersistent()) {
+            // a new connection came for the client id before its will delay passed: no will [MQTT-3.1.3-9]
+            session.discardPendingWill();
             session.destroy();
             claimant.loop().execute(() -> open(clientId, cleanSession, expirySeconds, claimant));
             return;
