@@ -19,14 +19,12 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
-import org.eclipse.paho.client.mqttv3.IMqttDeliveryToken;
-import org.eclipse.paho.client.mqttv3.MqttCallback;
 import org.eclipse.paho.client.mqttv3.MqttClient;
 import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
 import org.eclipse.paho.client.mqttv3.MqttException;
-import org.eclipse.paho.client.mqttv3.MqttMessage;
-import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
 import org.junit.jupiter.api.Test;
+
+import io.culex.itest.osgi.MqttProbe;
 
 /**
  * Persistence of the assembled broker, as a user runs it: a clean restart restores sessions, subscriptions,
@@ -53,23 +51,7 @@ class PersistenceIT {
     /** A client whose received messages land in a queue as {@code topic payload}. */
     private static MqttClient client(int port, String id, MqttConnectOptions options, BlockingQueue<String> into)
             throws MqttException {
-        MqttClient c = new MqttClient("tcp://127.0.0.1:" + port, id, new MemoryPersistence());
-        c.setCallback(new MqttCallback() {
-            @Override
-            public void connectionLost(Throwable cause) {
-            }
-
-            @Override
-            public void messageArrived(String topic, MqttMessage message) {
-                into.add(topic + " " + new String(message.getPayload(), StandardCharsets.UTF_8));
-            }
-
-            @Override
-            public void deliveryComplete(IMqttDeliveryToken token) {
-            }
-        });
-        c.connect(options);
-        return c;
+        return new MqttProbe(port).client(id, options, into);
     }
 
     private static String next(BlockingQueue<String> queue) throws InterruptedException {

@@ -62,10 +62,7 @@ public class AclFileBundleLifecycleIT {
         Dictionary<String, Object> aclConfig = new Hashtable<>();
         aclConfig.put("acl_file", acl.toString());
         configurationAdmin.getConfiguration("io.culex.acl.file", "?").update(aclConfig);
-        Dictionary<String, Object> listener = new Hashtable<>();
-        listener.put("port", mqtt.port());
-        listener.put("bind_address", "127.0.0.1");
-        configurationAdmin.createFactoryConfiguration("io.culex.core.listener", "?").update(listener);
+        mqtt.configureListener(configurationAdmin);
         mqtt.awaitListening();
 
         Bundle aclBundle = installAclBundle();

@@ -104,10 +104,7 @@ public class DynsecBundleLifecycleIT {
         Dictionary<String, Object> dynsec = new Hashtable<>();
         dynsec.put("config_file", file.toString());
         configurationAdmin.getConfiguration("io.culex.dynsec", "?").update(dynsec);
-        Dictionary<String, Object> listener = new Hashtable<>();
-        listener.put("port", mqtt.port());
-        listener.put("bind_address", "127.0.0.1");
-        configurationAdmin.createFactoryConfiguration("io.culex.core.listener", "?").update(listener);
+        mqtt.configureListener(configurationAdmin);
         mqtt.awaitListening();
 
         // ---------------------------------------------------------------- not installed yet: fail closed

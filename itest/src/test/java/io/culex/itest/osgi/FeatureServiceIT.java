@@ -13,8 +13,6 @@ import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Dictionary;
-import java.util.Hashtable;
 import java.util.List;
 
 import javax.inject.Inject;
@@ -79,14 +77,7 @@ public class FeatureServiceIT {
     @Test
     public void installAndUninstallAFeatureWithClientsConnected() throws Exception {
         MqttProbe mqtt = new MqttProbe();
-        Dictionary<String, Object> listener = new Hashtable<>();
-        listener.put("port", mqtt.port());
-        listener.put("bind_address", "127.0.0.1");
-        Dictionary<String, Object> broker = new Hashtable<>();
-        broker.put("allow_anonymous", true);
-        configurationAdmin.getConfiguration("io.culex.core.broker", "?").update(broker);
-        configurationAdmin.createFactoryConfiguration("io.culex.core.listener", "?").update(listener);
-        mqtt.awaitListening();
+        mqtt.startAnonymousBroker(configurationAdmin);
 
         assertEquals(List.of("rewrite"), features.availableFeatures());
         assertEquals(List.of(), features.installedFeatures());

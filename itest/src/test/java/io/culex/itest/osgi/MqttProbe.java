@@ -17,10 +17,11 @@ import org.eclipse.paho.client.mqttv3.MqttMessage;
 import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
 
 /**
- * Paho MQTT 3.1.1 clients against the broker in the container, on one free loopback port; every message any of
- * them receives lands in one queue as {@code "<topic> <payload>"}.
+ * Paho MQTT 3.1.1 clients against the broker in the container (or a broker process, for the black-box tests), on
+ * one loopback port; every message any of them receives lands in one queue as {@code "<topic> <payload>"}, or in
+ * the queue a client was given.
  */
-final class MqttProbe {
+public final class MqttProbe {
 
     private final int port;
     private final BlockingQueue<String> received = new LinkedBlockingQueue<>();
@@ -29,6 +30,11 @@ final class MqttProbe {
         try (ServerSocket probe = new ServerSocket(0)) {
             port = probe.getLocalPort();
         }
+    }
+
+    /** @param port a broker's port on 127.0.0.1 */
+    public MqttProbe(int port) {
+        this.port = port;
     }
 
     int port() {
@@ -52,7 +58,8 @@ final class MqttProbe {
     }
 
     /** @return a connected client whose messages land in {@code into} instead of the shared queue */
-    MqttClient client(String id, MqttConnectOptions options, BlockingQueue<String> into) throws MqttException {
+    public MqttClient client(String id, MqttConnectOptions options, BlockingQueue<String> into)
+            throws MqttException {
         MqttClient c = new MqttClient("tcp://127.0.0.1:" + port, id, new MemoryPersistence());
         c.setCallback(new MqttCallback() {
             @Override
@@ -88,6 +95,24 @@ final class MqttProbe {
             throw new AssertionError("no message within 10 s");
         }
         return m;
+    }
+
+    /** Configure a listener on this probe's port, on loopback (not yet open: see {@link #awaitListening()}). */
+    void configureListener(org.osgi.service.cm.ConfigurationAdmin configurationAdmin) throws IOException {
+        java.util.Dictionary<String, Object> listener = new java.util.Hashtable<>();
+        listener.put("port", port);
+        listener.put("bind_address", "127.0.0.1");
+        configurationAdmin.createFactoryConfiguration("io.culex.core.listener", "?").update(listener);
+    }
+
+    /** The common start: a broker allowing anonymous clients and this probe's listener, open. */
+    void startAnonymousBroker(org.osgi.service.cm.ConfigurationAdmin configurationAdmin)
+            throws IOException, InterruptedException {
+        java.util.Dictionary<String, Object> broker = new java.util.Hashtable<>();
+        broker.put("allow_anonymous", true);
+        configurationAdmin.getConfiguration("io.culex.core.broker", "?").update(broker);
+        configureListener(configurationAdmin);
+        awaitListening();
     }
 
     /** Wait until the listener accepts connections (Config Admin configures it asynchronously). */

@@ -57,14 +57,7 @@ public class PersistenceBundleLifecycleIT {
     @Test
     public void aStoreTurnedOnAtRunTimeWritesTheRunningStateAndStoppingItKeepsTheBrokerGoing() throws Exception {
         MqttProbe mqtt = new MqttProbe();
-        Dictionary<String, Object> broker = new Hashtable<>();
-        broker.put("allow_anonymous", true);
-        configurationAdmin.getConfiguration("io.culex.core.broker", "?").update(broker);
-        Dictionary<String, Object> listener = new Hashtable<>();
-        listener.put("port", mqtt.port());
-        listener.put("bind_address", "127.0.0.1");
-        configurationAdmin.createFactoryConfiguration("io.culex.core.listener", "?").update(listener);
-        mqtt.awaitListening();
+        mqtt.startAnonymousBroker(configurationAdmin);
 
         MqttConnectOptions persistent = mqtt.options();
         persistent.setCleanSession(false);

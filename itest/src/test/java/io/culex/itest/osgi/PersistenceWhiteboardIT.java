@@ -110,10 +110,7 @@ public class PersistenceWhiteboardIT {
         configurationAdmin.getConfiguration("io.culex.core.broker", "?").update(brokerSettings);
         awaitBrokerSetting("persistence", Boolean.TRUE);
         MqttProbe mqtt = new MqttProbe();
-        Dictionary<String, Object> listener = new Hashtable<>();
-        listener.put("port", mqtt.port());
-        listener.put("bind_address", "127.0.0.1");
-        configurationAdmin.createFactoryConfiguration("io.culex.core.listener", "?").update(listener);
+        mqtt.configureListener(configurationAdmin);
         awaitListenerComponent();
         assertFalse("no store has restored: the listener is closed", accepts(mqtt.port()));
 

@@ -16,8 +16,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Dictionary;
-import java.util.Hashtable;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -111,14 +109,7 @@ public class ShellCommandsIT {
     @Test
     public void theCommandsShowAndOperateTheBroker() throws Exception {
         MqttProbe mqtt = new MqttProbe();
-        Dictionary<String, Object> broker = new Hashtable<>();
-        broker.put("allow_anonymous", true);
-        configurationAdmin.getConfiguration("io.culex.core.broker", "?").update(broker);
-        Dictionary<String, Object> listener = new Hashtable<>();
-        listener.put("port", mqtt.port());
-        listener.put("bind_address", "127.0.0.1");
-        configurationAdmin.createFactoryConfiguration("io.culex.core.listener", "?").update(listener);
-        mqtt.awaitListening();
+        mqtt.startAnonymousBroker(configurationAdmin);
 
         BlockingQueue<String> toAlice = new LinkedBlockingQueue<>();
         MqttClient alice = mqtt.client("alice", mqtt.options(), toAlice);

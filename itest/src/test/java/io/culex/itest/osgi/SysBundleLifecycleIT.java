@@ -68,14 +68,7 @@ public class SysBundleLifecycleIT {
     @Test
     public void theTreeFollowsItsConfigurationAndLeavesWithItsBundle() throws Exception {
         MqttProbe mqtt = new MqttProbe();
-        Dictionary<String, Object> brokerConfig = new Hashtable<>();
-        brokerConfig.put("allow_anonymous", true);
-        configurationAdmin.getConfiguration("io.culex.core.broker", "?").update(brokerConfig);
-        Dictionary<String, Object> listener = new Hashtable<>();
-        listener.put("port", mqtt.port());
-        listener.put("bind_address", "127.0.0.1");
-        configurationAdmin.createFactoryConfiguration("io.culex.core.listener", "?").update(listener);
-        mqtt.awaitListening();
+        mqtt.startAnonymousBroker(configurationAdmin);
 
         BlockingQueue<String> sys = new LinkedBlockingQueue<>();
         watcher = mqtt.client("sys-watcher", mqtt.options(), sys);
