@@ -22,7 +22,6 @@ import io.culex.core.internal.settings.BrokerSettings;
 import io.culex.core.internal.settings.ListenerSettings;
 import io.culex.core.internal.transport.PeerIdentity;
 import io.netty.buffer.Unpooled;
-import io.netty.channel.EventLoop;
 import io.netty.handler.codec.mqtt.MqttConnectMessage;
 import io.netty.handler.codec.mqtt.MqttConnectPayload;
 import io.netty.handler.codec.mqtt.MqttConnectReturnCode;
@@ -231,12 +230,7 @@ final class ConnectHandshake {
         authentication.whenComplete((decision, failure) -> {
             AccessDecision d = failure != null || decision == null ? AccessDecision.DENY : decision;
             String why = failure != null ? failure.toString() : null;
-            EventLoop loop = connection.loop();
-            if (loop.inEventLoop()) {
-                onAuthenticated(d, why);
-            } else {
-                loop.execute(() -> onAuthenticated(d, why));
-            }
+            connection.onLoop(() -> onAuthenticated(d, why));
         });
     }
 

@@ -7,11 +7,10 @@ import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import io.culex.api.Decision;
+import io.culex.api.AccessDecision;
 import io.culex.api.EnhancedAuthResult;
 import io.culex.core.internal.engine.Engine;
 import io.culex.core.internal.extension.EnhancedAuthentication;
-import io.netty.channel.EventLoop;
 import io.netty.handler.codec.mqtt.MqttConnectReturnCode;
 import io.netty.handler.codec.mqtt.MqttMessage;
 import io.netty.handler.codec.mqtt.MqttMessageType;
@@ -99,12 +98,7 @@ final class EnhancedAuthExchange {
                 ? authentication.start(request) : authentication.proceed(continuation, request);
         answer.whenComplete((a, failure) -> {
             String why = failure != null ? failure.toString() : null;
-            EventLoop loop = connection.loop();
-            if (loop.inEventLoop()) {
-                onEnhancedAnswer(step, a, why);
-            } else {
-                loop.execute(() -> onEnhancedAnswer(step, a, why));
-            }
+            connection.onLoop(() -> onEnhancedAnswer(step, a, why));
         });
     }
 
@@ -157,7 +151,7 @@ final class EnhancedAuthExchange {
             connection.writeControl(Mqtt5Packets.auth(ReasonCodes.SUCCESS, authenticationMethod, data));
         } else {
             connackAuthenticationData = data;
-            connection.handshake().onAuthenticated(io.culex.api.AccessDecision.ALLOW, null);
+            connection.handshake().onAuthenticated(AccessDecision.ALLOW, null);
         }
     }
 

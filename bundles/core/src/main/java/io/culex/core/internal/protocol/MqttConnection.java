@@ -390,13 +390,7 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter
      * connection's loop. Any thread.
      */
     void completeNow(Acknowledgements.Slot slot, java.util.function.Supplier<Object> packet) {
-        Runnable fill = () -> acknowledgements.complete(slot, state == State.CLOSED ? null : packet.get());
-        EventLoop loop = ctx.channel().eventLoop();
-        if (loop.inEventLoop()) {
-            fill.run();
-        } else {
-            loop.execute(fill);
-        }
+        onLoop(() -> acknowledgements.complete(slot, state == State.CLOSED ? null : packet.get()));
     }
 
     /**
@@ -408,21 +402,17 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter
      */
     void completeWhenDurable(Acknowledgements.Slot slot,
                              java.util.function.Function<Throwable, Object> packet) {
-        engine.persistence().sync().whenComplete((v, failure) -> {
-            Runnable fill = () -> {
-                if (state == State.CLOSED) {
-                    acknowledgements.complete(slot, null);
-                } else {
-                    acknowledgements.complete(slot, packet.apply(failure));
-                }
-            };
-            EventLoop loop = ctx.channel().eventLoop();
-            if (loop.inEventLoop()) {
-                fill.run();
-            } else {
-                loop.execute(fill);
-            }
-        });
+        engine.persistence().sync().whenComplete((v, failure) -> completeNow(slot, () -> packet.apply(failure)));
+    }
+
+    /** Run a task on this connection's loop: now if the caller is on it, else handed over. Any thread. */
+    void onLoop(Runnable task) {
+        EventLoop loop = ctx.channel().eventLoop();
+        if (loop.inEventLoop()) {
+            task.run();
+        } else {
+            loop.execute(task);
+        }
     }
 
     private void writeAcknowledgement(Object packet) {

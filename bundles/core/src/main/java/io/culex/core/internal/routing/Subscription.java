@@ -108,8 +108,10 @@ public final class Subscription {
 
     /** @return whether a message from this publisher may be delivered through this subscription */
     public boolean accepts(Message message) {
-        boolean own = message.publisherId() != null && message.publisherId().equals(subscriber.clientId());
-        return !(own && (noLocal || subscriber.isBridge()));
+        if (!noLocal && !subscriber.isBridge()) {
+            return true; // the common case: no client id comparison per delivery
+        }
+        return message.publisherId() == null || !message.publisherId().equals(subscriber.clientId());
     }
 
     /** @return one subscription standing for this and another matching one of the same subscriber */

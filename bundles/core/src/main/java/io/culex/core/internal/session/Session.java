@@ -177,13 +177,7 @@ public final class Session implements Subscriber {
         backlog.limits(settings.maxQueuedMessages, settings.maxQueuedBytes);
         cancel(expiry);
         expiry = null;
-        if (pendingWill != null) {
-            // MQTT 5: reconnecting within the will delay cancels the will
-            cancel(pendingWillTask);
-            pendingWill.release();
-            pendingWill = null;
-            pendingWillClient = null;
-        }
+        dropPendingWill(); // MQTT 5: reconnecting within the will delay cancels the will
         disconnectedAtMillis = 0;
         save();
         outbound.attach(newConnection);
@@ -234,14 +228,20 @@ public final class Session implements Subscriber {
 
     /** The client came back (also with a clean start) before its will delay passed: the will is not sent. */
     public void discardPendingWill() {
-        if (pendingWill == null) {
-            return;
+        if (pendingWill != null) {
+            dropPendingWill();
+            save(); // without the will
         }
-        cancel(pendingWillTask);
-        pendingWill.release();
-        pendingWill = null;
-        pendingWillClient = null;
-        save(); // without the will
+    }
+
+    /** Forget the delayed will without publishing it. */
+    private void dropPendingWill() {
+        if (pendingWill != null) {
+            cancel(pendingWillTask);
+            pendingWill.release();
+            pendingWill = null;
+            pendingWillClient = null;
+        }
     }
 
     private void publishPendingWill() {
@@ -267,11 +267,8 @@ public final class Session implements Subscriber {
      * session is not removed there.
      */
     public void shutdown() {
-        if (isStored() && pendingWill != null) {
-            // the session goes on in the store: its will is due after the restart, not now
-            cancel(pendingWillTask);
-            pendingWill.release();
-            pendingWill = null;
+        if (isStored()) {
+            dropPendingWill(); // the session goes on in the store: its will is due after the restart, not now
         }
         saved = false;
         destroy();
