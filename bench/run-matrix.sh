@@ -10,41 +10,11 @@
 # Needs: Java 17, Maven, taskset (util-linux), python3, and Debian's mosquitto (installed with apt-get if missing).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-RUNS=${RUNS:-3}
-WARMUP=${WARMUP:-4}
-DURATION=${DURATION:-8}
 CULEX_PORT=${CULEX_PORT:-18831}
 MOSQUITTO_PORT=${MOSQUITTO_PORT:-18830}
-BROKER_CPU=${BROKER_CPU:-0}
-BENCH_CPU=${BENCH_CPU:-1}
-
-if [ "${1:-}" != "--no-build" ]; then
-  mvn -B -q -ntp install -DskipTests
-fi
-if ! command -v mosquitto >/dev/null 2>&1 && ! test -x /usr/sbin/mosquitto; then
-  sudo=""; [ "$(id -u)" -ne 0 ] && sudo=sudo
-  $sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends mosquitto >/dev/null
-fi
-MOSQUITTO=$(command -v mosquitto || echo /usr/sbin/mosquitto)
-
-work=$(mktemp -d)
+# shellcheck source=bench/common.sh
+. bench/common.sh
 results="bench/target/results-$(date +%Y%m%d-%H%M%S).txt"
-pids=()
-cleanup() {
-  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
-  wait 2>/dev/null || true
-  rm -rf "$work"
-}
-trap cleanup EXIT
-
-wait_port() {
-  for _ in $(seq 100); do
-    (echo >"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0
-    sleep 0.1
-  done
-  echo "run-matrix: nothing listens on port $1" >&2
-  return 1
-}
 
 printf 'listener %s 127.0.0.1\nallow_anonymous true\n' "$MOSQUITTO_PORT" >"$work/mosquitto.conf"
 taskset -c "$BROKER_CPU" "$MOSQUITTO" -c "$work/mosquitto.conf" >"$work/mosquitto.log" 2>&1 &
@@ -58,11 +28,6 @@ pids+=("$culex_pid")
 wait_port "$MOSQUITTO_PORT"
 wait_port "$CULEX_PORT"
 
-bench() {
-  taskset -c "$BENCH_CPU" java -cp "$BENCH_JAR:bench/target/lib/*" io.culex.bench.Bench \
-    --warmup "$WARMUP" --duration "$DURATION" "$@"
-}
-BENCH_JAR=$(ls bench/target/culex-bench-*.jar | grep -v sources | head -1)
 VERSION=$(basename "$BENCH_JAR" .jar | sed 's/^culex-bench-//')
 
 scenarios=(

@@ -11,39 +11,9 @@
 #   RUNS=5 bench/run-persistence.sh --no-build
 set -euo pipefail
 cd "$(dirname "$0")/.."
-RUNS=${RUNS:-3}
-WARMUP=${WARMUP:-4}
-DURATION=${DURATION:-8}
-BROKER_CPU=${BROKER_CPU:-0}
-BENCH_CPU=${BENCH_CPU:-1}
-
-if [ "${1:-}" != "--no-build" ]; then
-  mvn -B -q -ntp install -DskipTests
-fi
-if ! command -v mosquitto >/dev/null 2>&1 && ! test -x /usr/sbin/mosquitto; then
-  sudo=""; [ "$(id -u)" -ne 0 ] && sudo=sudo
-  $sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends mosquitto >/dev/null
-fi
-MOSQUITTO=$(command -v mosquitto || echo /usr/sbin/mosquitto)
-
-work=$(mktemp -d)
+# shellcheck source=bench/common.sh
+. bench/common.sh
 results="bench/target/persistence-$(date +%Y%m%d-%H%M%S).txt"
-pids=()
-cleanup() {
-  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
-  wait 2>/dev/null || true
-  rm -rf "$work"
-}
-trap cleanup EXIT
-
-wait_port() {
-  for _ in $(seq 600); do
-    (echo >"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0
-    sleep 0.1
-  done
-  echo "run-persistence: nothing listens on port $1" >&2
-  return 1
-}
 
 mkdir -p "$work/mosquitto" "$work/acked" "$work/autosave"
 printf 'listener 18840 127.0.0.1\nallow_anonymous true\npersistence true\npersistence_location %s/\nmax_queued_messages 100000\n' \
@@ -61,10 +31,8 @@ taskset -c "$BROKER_CPU" distribution/target/culex/bin/culex -c "$work/autosave.
 autosave_pid=$!; pids+=("$autosave_pid")
 wait_port 18840; wait_port 18842
 
-BENCH_JAR=$(ls bench/target/culex-bench-*.jar | grep -v sources | head -1)
-bench() {
-  taskset -c "$BENCH_CPU" java -cp "$BENCH_JAR:bench/target/lib/*" io.culex.bench.Bench \
-    --warmup "$WARMUP" --duration "$DURATION" --persistent-subscribers true "$@"
+persistent() {
+  bench --persistent-subscribers true "$@"
 }
 scenarios=(
   "--scenario pairs --pairs 8 --qos 1 --size 256"
@@ -74,11 +42,11 @@ echo "# $(date -u +%FT%TZ) $(nproc) cores, $("$MOSQUITTO" -h 2>&1 | head -1), pe
 for run in $(seq "$RUNS"); do
   for s in "${scenarios[@]}"; do
     # shellcheck disable=SC2086
-    bench --port 18841 --broker-pid "$acked_pid" --label culex-acked $s | tee -a "$results" | grep -v '^RESULT'
+    persistent --port 18841 --broker-pid "$acked_pid" --label culex-acked $s | tee -a "$results" | grep -v '^RESULT'
     # shellcheck disable=SC2086
-    bench --port 18842 --broker-pid "$autosave_pid" --label culex-autosave $s | tee -a "$results" | grep -v '^RESULT'
+    persistent --port 18842 --broker-pid "$autosave_pid" --label culex-autosave $s | tee -a "$results" | grep -v '^RESULT'
     # shellcheck disable=SC2086
-    bench --port 18840 --broker-pid "$mosquitto_pid" --label mosquitto $s | tee -a "$results" | grep -v '^RESULT'
+    persistent --port 18840 --broker-pid "$mosquitto_pid" --label mosquitto $s | tee -a "$results" | grep -v '^RESULT'
   done
 done
 kill -0 "$acked_pid" "$autosave_pid" "$mosquitto_pid" || { echo "run-persistence: a broker died" >&2; exit 1; }
