@@ -131,11 +131,12 @@ public interface PersistenceListener {
     void retainedCleared(String topic);
 
     /**
-     * Durability: the broker calls this before it acknowledges a QoS 1 or 2 PUBLISH (PUBACK, PUBREC) and before
-     * PUBCOMP of a stored session, once every delivery of the message has been made (so the events of every queue
-     * entry it made came first), and sends the acknowledgement when the stage completes. SUBACK and UNSUBACK do not
-     * wait: the retained messages that follow a SUBACK must not overtake it; a subscription is durable with the
-     * first acknowledged PUBLISH after it. Must not block.
+     * Durability: the broker calls this before it acknowledges a QoS 1 or 2 PUBLISH (PUBACK, PUBREC) that made
+     * something the store keeps, and before PUBCOMP of a stored session, once every delivery of the message has
+     * been made (so the events of every queue entry it made came first), and sends the acknowledgement when the
+     * stage completes. SUBACK and UNSUBACK do not wait: the retained messages that follow a SUBACK must not
+     * overtake it; a subscription is durable with the next {@code sync()} (the events before it are covered).
+     * Must not block.
      *
      * @return completes once every event this listener received before the call is durable by the store's policy
      *     (e.g. written and fsync'ed, with many callers sharing one fsync); completes exceptionally if they cannot

@@ -14,8 +14,10 @@
  *   <li>tells it of every change from then on: sessions saved and removed, subscriptions added and removed,
  *       outgoing messages queued, sent, released and removed, incoming QoS 2 packet identifiers, retained messages
  *       set and cleared;</li>
- *   <li>and, before it acknowledges a QoS 1 or 2 PUBLISH (PUBACK, PUBREC), waits for
- *       {@link io.culex.api.persistence.PersistenceListener#sync()}: what the broker acknowledged is durable.</li>
+ *   <li>and, before it acknowledges a QoS 1 or 2 PUBLISH (PUBACK, PUBREC) that made something the store keeps (a
+ *       queue entry of a stored session, a retained message, a stored QoS 2 packet id), waits for
+ *       {@link io.culex.api.persistence.PersistenceListener#sync()}: what the broker acknowledged is durable. A
+ *       PUBLISH that made nothing the store keeps is acknowledged without waiting.</li>
  * </ol>
  *
  * <h2>What is persisted</h2>
