@@ -87,7 +87,9 @@ public final class Main {
             return EXIT_ERROR;
         }
         int beginning = Math.max(2, levels.keySet().stream().max(Integer::compare).orElse(2));
-        Framework fw = newFramework(frameworkProperties(beginning));
+        Path storage = FrameworkStorage.claim(home.resolve("data").resolve("felix-cache"));
+        Console.debug("Bundle cache " + storage);
+        Framework fw = newFramework(frameworkProperties(beginning, storage));
         framework = fw;
         Runtime.getRuntime().addShutdownHook(new Thread(() -> stop("signal"), "culex-shutdown"));
         Signals.handle("TERM", () -> System.exit(EXIT_OK));
@@ -134,9 +136,9 @@ public final class Main {
         }
     }
 
-    private Map<String, Object> frameworkProperties(int beginningStartLevel) {
+    private Map<String, Object> frameworkProperties(int beginningStartLevel, Path storage) {
         Map<String, Object> p = new HashMap<>();
-        p.put(Constants.FRAMEWORK_STORAGE, home.resolve("data").resolve("felix-cache").toString());
+        p.put(Constants.FRAMEWORK_STORAGE, storage.toString());
         p.put(Constants.FRAMEWORK_STORAGE_CLEAN, Constants.FRAMEWORK_STORAGE_CLEAN_ONFIRSTINIT);
         p.put(Constants.FRAMEWORK_BEGINNING_STARTLEVEL, Integer.toString(beginningStartLevel));
         p.put("felix.startlevel.bundle", Integer.toString(beginningStartLevel)); // plugins, installed later

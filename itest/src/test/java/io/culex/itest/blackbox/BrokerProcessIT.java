@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.net.Socket;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 
@@ -36,6 +37,39 @@ class BrokerProcessIT {
             }
             culex.signal("TERM");
             assertEquals(0, culex.awaitExit(), culex.log());
+        }
+    }
+
+    /**
+     * Mosquitto users run several brokers from one installation with different configurations: each process has
+     * its own bundle cache, so one starting (and cleaning its cache) does not pull the bundles from under another.
+     */
+    @Test
+    void twoBrokersRunFromOneInstallation() throws Exception {
+        int portA = CulexProcess.freePort();
+        int portB = CulexProcess.freePort();
+        try (CulexProcess a = CulexProcess.install(); CulexProcess b = a.anotherProcess("second")) {
+            Path confA = a.writeConfig("a.conf", "listener " + portA + "\nallow_anonymous true\n");
+            Path confB = a.writeConfig("b.conf", "listener " + portB + "\nallow_anonymous true\n");
+            a.startAndAwait(confA, portA);
+            b.startAndAwait(confB, portB);
+            roundTrip(portA);
+            roundTrip(portB);
+            a.signal("TERM");
+            assertEquals(0, a.awaitExit(), a.log());
+            a.startAndAwait(confA, portA); // cleans its own cache at start, not the running one's
+            roundTrip(portA);
+            roundTrip(portB);
+            Path caches = a.home().resolve("data/felix-cache");
+            assertTrue(Files.isDirectory(caches.resolve("instance-0")) && Files.isDirectory(caches.resolve(
+                    "instance-1")), "one cache per process");
+        }
+    }
+
+    private static void roundTrip(int port) throws Exception {
+        try (MosquittoTools.Sub sub = MosquittoTools.sub(port, "-t", "two/brokers")) {
+            assertEquals(0, MosquittoTools.pub(port, "-t", "two/brokers", "-m", "on " + port).exitCode);
+            assertEquals("two/brokers 0 0 on " + port, sub.next());
         }
     }
 

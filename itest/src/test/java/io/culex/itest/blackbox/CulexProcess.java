@@ -26,11 +26,14 @@ public final class CulexProcess implements AutoCloseable {
 
     private final Path home;
     private final Path log;
+    /** Whether {@link #close()} deletes the installation: not for another process started from it. */
+    private final boolean ownsHome;
     private Process process;
 
-    private CulexProcess(Path home) {
+    private CulexProcess(Path home, Path log, boolean ownsHome) {
         this.home = home;
-        this.log = home.resolve("culex.log");
+        this.log = log;
+        this.ownsHome = ownsHome;
     }
 
     /** A fresh copy of the distribution, not started. */
@@ -50,7 +53,12 @@ public final class CulexProcess implements AutoCloseable {
                 }
             }
         }
-        return new CulexProcess(home);
+        return new CulexProcess(home, home.resolve("culex.log"), true);
+    }
+
+    /** Another broker process from this same installation, with its own log; the installation stays this one's. */
+    public CulexProcess anotherProcess(String name) {
+        return new CulexProcess(home, home.resolve(name + ".log"), false);
     }
 
     /** @return a TCP port that was free a moment ago */
@@ -193,6 +201,9 @@ public final class CulexProcess implements AutoCloseable {
             if (!process.waitFor(15, TimeUnit.SECONDS)) {
                 process.destroyForcibly().waitFor();
             }
+        }
+        if (!ownsHome) {
+            return;
         }
         try (Stream<Path> files = Files.walk(home)) {
             files.sorted((a, b) -> b.getNameCount() - a.getNameCount()).forEach(p -> p.toFile().delete());

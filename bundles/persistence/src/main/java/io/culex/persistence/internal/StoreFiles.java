@@ -4,6 +4,7 @@ import java.io.Closeable;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.channels.OverlappingFileLockException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
@@ -38,6 +39,8 @@ final class StoreFiles implements LogSink, Closeable {
     private final Path directory;
     private final Path snapshot;
     private final Path log;
+    private final Path lockFile;
+    private FileChannel lockChannel;
     private FileChannel logChannel;
     private long generation;
 
@@ -45,6 +48,7 @@ final class StoreFiles implements LogSink, Closeable {
         this.directory = directory;
         this.snapshot = directory.resolve(fileName);
         this.log = directory.resolve(fileName + ".log");
+        this.lockFile = directory.resolve(fileName + ".lock");
     }
 
     /**
@@ -58,11 +62,32 @@ final class StoreFiles implements LogSink, Closeable {
         StoreFiles files = new StoreFiles(directory, fileName);
         try {
             Files.createDirectories(directory);
+            files.lock();
             files.load(state, report);
             return files;
         } catch (IOException e) {
             files.closeQuietly();
             throw new StoreException("Error: cannot use the persistence store in " + directory + ": " + e, e);
+        }
+    }
+
+    /**
+     * Two brokers writing one store would corrupt it (two Culex processes started from one installation share its
+     * data directory): the first holds an OS file lock for as long as it runs (released even if it is killed), and
+     * the second is refused with the way out.
+     */
+    private void lock() throws IOException, StoreException {
+        lockChannel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+        boolean locked;
+        try {
+            locked = lockChannel.tryLock() != null;
+        } catch (OverlappingFileLockException sameProcess) {
+            locked = false;
+        }
+        if (!locked) {
+            throw new StoreException("Error: the persistence store " + snapshot + " is in use by another broker "
+                    + "process (locked through " + lockFile.getFileName() + "). Give each broker its own "
+                    + "persistence_location.");
         }
     }
 
@@ -311,9 +336,16 @@ final class StoreFiles implements LogSink, Closeable {
 
     @Override
     public void close() throws IOException {
-        if (logChannel != null) {
-            logChannel.close();
-            logChannel = null;
+        try {
+            if (logChannel != null) {
+                logChannel.close();
+                logChannel = null;
+            }
+        } finally {
+            if (lockChannel != null) {
+                lockChannel.close(); // releases the lock
+                lockChannel = null;
+            }
         }
     }
 }

@@ -257,6 +257,19 @@ class StoreFilesTest {
     }
 
     @Test
+    void aStoreInUseIsRefusedUntilItsOwnerClosesIt() throws Exception {
+        try (OpenStore first = new OpenStore(dir, DURABLE)) {
+            StoreException e = assertThrows(StoreException.class,
+                    () -> StoreFiles.open(dir, "culex.db", new StoreState(), new LoadReport()));
+            assertTrue(e.getMessage().contains("in use by another broker process")
+                    && e.getMessage().contains("persistence_location"), e.getMessage());
+        }
+        try (OpenStore second = new OpenStore(dir, DURABLE)) {
+            assertEquals(0, second.state.sessions(), "opened once the first closed");
+        }
+    }
+
+    @Test
     void autosaveModeWritesNoLogAndSnapshotsOnStop() throws Exception {
         try (OpenStore store = new OpenStore(dir, new StoreWriter.Policy(false, 1800, false, 1 << 20))) {
             history(store.store);

@@ -31,6 +31,7 @@ import io.culex.core.internal.transport.TlsFailures;
 import io.culex.core.internal.transport.WebSocketFramesToBytes;
 import io.culex.core.internal.transport.BytesToWebSocketFrames;
 import io.culex.core.internal.protocol.BridgeProtocolLevel;
+import io.culex.core.internal.validation.InboundValidator;
 import io.culex.core.internal.protocol.MqttConnection;
 import io.culex.core.internal.settings.ListenerSettings;
 import io.netty.bootstrap.ServerBootstrap;
@@ -58,7 +59,8 @@ import io.netty.util.NetUtil;
  *  → [TLS: SslHandler → TlsFailures]
  *  → [WebSockets: HttpServerCodec → HttpObjectAggregator → WebSocketServerProtocolHandler
  *                 → WebSocketFramesToBytes / BytesToWebSocketFrames]
- *  → MqttDecoder (maximum size from the configuration) → MqttEncoder → (keepalive timer, added after CONNECT)
+ *  → BridgeProtocolLevel (first packet only) → InboundValidator (framing, maximum size, the specification's
+ *    rules per packet) → MqttDecoder → MqttEncoder → (keepalive timer, added after CONNECT)
  *  → MqttConnection
  * </pre>
  */
@@ -274,6 +276,7 @@ public final class MqttListener implements ServingListener {
                     .addLast("websocket-out", BytesToWebSocketFrames.INSTANCE);
         }
         pipeline.addLast("bridge-level", new BridgeProtocolLevel())
+                .addLast("validator", new InboundValidator(maxBytes))
                 .addLast("decoder", new MqttDecoder(maxBytes, MAX_CLIENT_ID_LENGTH))
                 .addLast("encoder", MqttEncoder.INSTANCE)
                 .addLast(MqttConnection.HANDLER_NAME, new MqttConnection(engine, settings, boundPortOf(ch)));

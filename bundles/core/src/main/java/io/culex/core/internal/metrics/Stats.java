@@ -25,6 +25,7 @@ public final class Stats {
     private final LongAdder bytesSent = new LongAdder();
     private final LongAdder socketsAccepted = new LongAdder();
     private final LongAdder connectsReceived = new LongAdder();
+    private final LongAdder internalErrors = new LongAdder();
     private final AtomicLong connected = new AtomicLong();
     private final AtomicLong maximumConnected = new AtomicLong();
 
@@ -53,6 +54,15 @@ public final class Stats {
     /** A session expired. */
     public void sessionExpired() {
         expired.increment();
+    }
+
+    /** An exception escaped the handling of a connection's packet or event: a bug of ours cost that connection. */
+    public void internalError() {
+        internalErrors.increment();
+    }
+
+    public long internalErrors() {
+        return internalErrors.sum();
     }
 
     public void publishDropped() {

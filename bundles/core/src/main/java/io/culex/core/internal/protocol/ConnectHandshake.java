@@ -94,7 +94,7 @@ final class ConnectHandshake {
             connection.protocolViolation("will QoS or retain set without will flag");
             return;
         }
-        if (header.hasPassword() && !header.hasUserName()) {
+        if (header.hasPassword() && !header.hasUserName() && !mqtt5) { // MQTT 5 allows a password alone
             connection.protocolViolation("password without user name");
             return;
         }

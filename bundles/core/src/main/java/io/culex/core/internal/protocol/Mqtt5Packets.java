@@ -1,6 +1,8 @@
 package io.culex.core.internal.protocol;
 
 import io.culex.core.internal.session.Session;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
 import io.netty.handler.codec.mqtt.MqttConnectReturnCode;
 import io.netty.handler.codec.mqtt.MqttFixedHeader;
 import io.netty.handler.codec.mqtt.MqttMessage;
@@ -60,6 +62,11 @@ final class Mqtt5Packets {
         Object header = packet.variableHeader();
         return header instanceof MqttPubReplyMessageVariableHeader
                 ? ((MqttPubReplyMessageVariableHeader) header).reasonCode() & 0xFF : 0;
+    }
+
+    /** @return an MQTT 5 CONNACK refusing the connection with the reason code, without properties */
+    static ByteBuf refusal(ByteBufAllocator alloc, int reasonCode) {
+        return alloc.buffer(5, 5).writeByte(0x20).writeByte(3).writeByte(0).writeByte(reasonCode).writeByte(0);
     }
 
     /** @return a server DISCONNECT with the reason code */

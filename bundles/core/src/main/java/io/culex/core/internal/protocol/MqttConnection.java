@@ -23,6 +23,7 @@ import io.culex.core.internal.session.SessionConnection;
 import io.culex.core.internal.session.SessionRegistry;
 import io.culex.core.internal.settings.ListenerSettings;
 import io.culex.core.internal.transport.PeerIdentity;
+import io.culex.core.internal.validation.PacketViolation;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.Channel;
@@ -158,6 +159,7 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter
             handle(packet);
         } catch (RuntimeException e) {
             // a bug of ours must cost this connection, not the broker
+            engine.stats().internalError();
             LOG.error("Client {}: internal error handling {}, disconnecting: {}", id(),
                     packet.fixedHeader() == null ? "packet" : packet.fixedHeader().messageType(), e.toString(), e);
             close("internal error");
@@ -193,6 +195,7 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter
             LOG.debug("Client {}: socket error: {}", id(), cause.toString());
             close("socket error");
         } else {
+            engine.stats().internalError();
             LOG.warn("Client {}: unexpected error, disconnecting: {}", id(), cause.toString(), cause);
             close("error");
         }
@@ -326,6 +329,10 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter
     }
 
     private void onDecodeFailure(Throwable cause) {
+        if (cause instanceof PacketViolation) {
+            onViolation((PacketViolation) cause);
+            return;
+        }
         if (state == State.AWAIT_CONNECT) {
             if (cause instanceof MqttUnacceptableProtocolVersionException) {
                 LOG.info("Client {} rejected: unsupported protocol version ({}).", address(remote()),
@@ -347,6 +354,35 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter
             LOG.info("Client {} disconnected due to malformed packet: {}", id(),
                     cause == null ? "?" : cause.getMessage());
             close("malformed packet", ReasonCodes.MALFORMED_PACKET);
+        }
+    }
+
+    /**
+     * A packet that breaks the specification: an MQTT 5 client learns the reason code (in the CONNACK when the
+     * CONNECT was at fault, else in a DISCONNECT); an MQTT 3.x connection just closes, except that a refused client
+     * identifier gets its CONNACK return code as in 3.1.1.
+     */
+    private void onViolation(PacketViolation violation) {
+        int reason = violation.reasonCode();
+        if (state == State.AWAIT_CONNECT) {
+            LOG.info("Client {} refused: {}.", address(remote()), violation.getMessage());
+            state = State.CLOSED;
+            if (violation.protocolLevel() == 5) {
+                engine.stats().controlPacketSent();
+                ctx.writeAndFlush(Mqtt5Packets.refusal(alloc(), reason)).addListener(f -> ctx.close());
+            } else {
+                ctx.close();
+            }
+            return;
+        }
+        if (reason == ReasonCodes.PACKET_TOO_LARGE) {
+            LOG.info("Client {} sent {}, disconnecting.", id(), violation.getMessage());
+            close("packet too large", reason);
+        } else {
+            LOG.info("Client {} disconnected due to {}: {}.", id(),
+                    reason == ReasonCodes.MALFORMED_PACKET ? "malformed packet" : "protocol error",
+                    violation.getMessage());
+            close(reason == ReasonCodes.MALFORMED_PACKET ? "malformed packet" : "protocol error", reason);
         }
     }
 

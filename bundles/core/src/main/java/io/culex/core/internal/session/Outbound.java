@@ -62,9 +62,15 @@ final class Outbound {
         connection = newConnection;
         if (inflight != null) {
             ByteBufAllocator alloc = newConnection.alloc();
-            for (Outgoing o : inflight.values()) {
+            for (Iterator<Outgoing> it = inflight.values().iterator(); it.hasNext(); ) {
+                Outgoing o = it.next();
                 if (o.awaitingPubcomp) {
                     newConnection.write(PublishEncoding.ack(alloc, PublishEncoding.PUBREL, o.packetId));
+                } else if (newConnection.isMqtt5() && tooLargeForClient(o.message, o.qos, o.subscriptionIds)) {
+                    // the client now announces a smaller Maximum Packet Size: discarded as if delivered [MQTT-3.1.2-25]
+                    it.remove();
+                    inflightBytes -= o.release();
+                    storeRemoved(o.entryId);
                 } else {
                     writePublish(o.message, o.qos, o.retainFlag, true, o.packetId, o.subscriptionIds);
                 }
@@ -412,8 +418,9 @@ final class Outbound {
                 engine.sessionChanges().outgoingUpdated(clientId, o.persisted(State.RELEASED));
             }
         }
+        boolean known = o != null && o.qos == 2;
         connection.write(PublishEncoding.ack(connection.alloc(), PublishEncoding.PUBREL, packetId,
-                o == null && connection.isMqtt5() ? 0x92 : 0));
+                !known && connection.isMqtt5() ? 0x92 : 0));
     }
 
     /** PUBCOMP from the client: the QoS 2 exchange is complete. */
