@@ -2,7 +2,9 @@
 (function () {
   'use strict';
   var page = document.getElementById('culex-mqtt');
-  var root = page.getAttribute('data-plugin-root');
+  // absolute, from the origin: a page opened as http://user:password@host/... must not pass its credentials into
+  // fetch() (which refuses such URLs); the browser sends the Basic credential it keeps for the console
+  var root = window.location.origin + page.getAttribute('data-plugin-root');
   var token = page.getAttribute('data-csrf-token');
   var POLL_MS = 2000;
   var previous = null;

@@ -37,8 +37,8 @@ public final class ConsoleAccessComponent {
     public ConsoleAccessComponent(BundleContext context, ConsoleConfiguration configuration) {
         ConsoleAccess access;
         try {
-            access = ConsoleAccess.decide(configuration.bind_address(), configuration.admin_user(),
-                    configuration.admin_password_hash());
+            access = ConsoleAccess.decide(configuration.bind__address(), configuration.admin__user(),
+                    configuration.admin__password__hash());
         } catch (ConsoleAccess.Refused e) {
             LOG.error(e.getMessage());
             registration = null;
@@ -46,12 +46,12 @@ public final class ConsoleAccessComponent {
         }
         if (access.isDefaultCredential()) {
             LOG.warn("Warning: the web console on {} accepts the default user admin with the password admin; "
-                    + "set admin_user to choose the credential.", configuration.bind_address());
+                    + "set admin_user to choose the credential.", configuration.bind__address());
         }
         Dictionary<String, Object> properties = new Hashtable<>();
         properties.put(SecurityProvider.PROPERTY_ID, PROVIDER_ID);
         registration = context.registerService(SecurityProvider.class, new BasicAuthentication(access), properties);
-        LOG.info("Web console available on {} for user {}", configuration.bind_address(), access.username());
+        LOG.info("Web console available on {} for user {}", configuration.bind__address(), access.username());
     }
 
     @Deactivate
