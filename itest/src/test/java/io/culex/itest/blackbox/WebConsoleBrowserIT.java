@@ -7,15 +7,7 @@ import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 
-import org.eclipse.paho.client.mqttv3.IMqttDeliveryToken;
-import org.eclipse.paho.client.mqttv3.MqttCallback;
-import org.eclipse.paho.client.mqttv3.MqttClient;
-import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
-import org.eclipse.paho.client.mqttv3.MqttMessage;
-import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.OutputType;
@@ -54,26 +46,7 @@ class WebConsoleBrowserIT {
             culex.startAndAwait(conf, mqttPort);
             culex.awaitLog("Web console available");
 
-            CountDownLatch kicked = new CountDownLatch(1);
-            MqttClient client = new MqttClient("tcp://127.0.0.1:" + mqttPort, "browser-visible-client",
-                    new MemoryPersistence());
-            client.setCallback(new MqttCallback() {
-                @Override
-                public void connectionLost(Throwable cause) {
-                    kicked.countDown();
-                }
-
-                @Override
-                public void messageArrived(String topic, MqttMessage message) {
-                }
-
-                @Override
-                public void deliveryComplete(IMqttDeliveryToken token) {
-                }
-            });
-            MqttConnectOptions options = new MqttConnectOptions();
-            options.setAutomaticReconnect(false);
-            client.connect(options);
+            WatchedClient client = WatchedClient.connect(mqttPort, "browser-visible-client");
 
             WebDriver browser = chromium();
             try {
@@ -85,7 +58,7 @@ class WebConsoleBrowserIT {
                 screenshot(browser, "webconsole-1-client.png");
 
                 browser.findElement(clientRow).findElement(By.cssSelector("button.kick")).click();
-                assertTrue(kicked.await(10, TimeUnit.SECONDS), "the MQTT client sees the disconnect");
+                assertTrue(client.awaitLost(10), "the MQTT client sees the disconnect");
                 wait.until(ExpectedConditions.invisibilityOfElementLocated(clientRow));
                 assertTrue(browser.findElement(By.id("message")).getText().contains("disconnected"));
 

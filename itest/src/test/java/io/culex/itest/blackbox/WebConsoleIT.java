@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.IOException;
 import java.net.ConnectException;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -13,17 +12,10 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import org.eclipse.paho.client.mqttv3.IMqttDeliveryToken;
-import org.eclipse.paho.client.mqttv3.MqttCallback;
-import org.eclipse.paho.client.mqttv3.MqttClient;
-import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
-import org.eclipse.paho.client.mqttv3.MqttMessage;
-import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -110,12 +102,7 @@ class WebConsoleIT {
     @Test
     void requestsThatChangeSomethingNeedTheConsolesOriginAndThePagesToken() throws Exception {
         String token = admin.mqttPageToken(USER, PASSWORD);
-        List<String> lost = new ArrayList<>();
-        CountDownLatch disconnected = new CountDownLatch(1);
-        MqttClient client = connect("kick-me", cause -> {
-            lost.add(String.valueOf(cause));
-            disconnected.countDown();
-        });
+        WatchedClient client = WatchedClient.connect(mqttPort, "kick-me");
         String kick = "action=kick&id=kick-me";
 
         HttpResponse<String> noOrigin = AdminHttp.send(AdminHttp.form(AdminHttp.withCredential(
@@ -131,14 +118,13 @@ class WebConsoleIT {
         HttpResponse<String> standardPage = AdminHttp.send(AdminHttp.form(AdminHttp.withCredential(
                 admin.request(CONSOLE + "/bundles"), USER, PASSWORD), "action=refreshPackages"));
         assertEquals(403, standardPage.statusCode(), "the standard pages' POSTs are checked too");
-        assertTrue(client.isConnected(), "nothing refused reached the broker");
+        assertTrue(client.client().isConnected(), "nothing refused reached the broker");
 
         HttpResponse<String> allowed = AdminHttp.send(AdminHttp.form(AdminHttp.withCredential(
                 admin.request(CONSOLE + "/mqtt"), USER, PASSWORD).header("X-Culex-Csrf-Token", token)
                 .header("Referer", admin.origin() + CONSOLE + "/mqtt"), kick));
         assertEquals(200, allowed.statusCode(), allowed.body());
-        assertTrue(disconnected.await(10, TimeUnit.SECONDS), "the kicked client sees the disconnect");
-        assertEquals(1, lost.size());
+        assertTrue(client.awaitLost(10), "the kicked client sees the disconnect");
         client.close();
     }
 
@@ -147,12 +133,12 @@ class WebConsoleIT {
         String before = admin.get("/metrics", null, null).body();
         long connected = metric(before, "culex_clients_connected");
         long received = metric(before, "culex_publish_messages_received_total");
-        List<MqttClient> clients = new ArrayList<>();
+        List<WatchedClient> clients = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
-            clients.add(connect("metrics-" + i, cause -> { }));
+            clients.add(WatchedClient.connect(mqttPort, "metrics-" + i));
         }
         for (int i = 0; i < 10; i++) {
-            clients.get(0).publish("metrics/test", ("m" + i).getBytes(StandardCharsets.UTF_8), 1, false);
+            clients.get(0).client().publish("metrics/test", ("m" + i).getBytes(StandardCharsets.UTF_8), 1, false);
         }
         // the counters are read at request time; a QoS 1 publish returns after PUBACK, so all 10 are counted
         HttpResponse<String> after = admin.get("/metrics", null, null);
@@ -161,8 +147,7 @@ class WebConsoleIT {
         assertEquals(connected + 3, metric(after.body(), "culex_clients_connected"), after.body());
         assertEquals(received + 10, metric(after.body(), "culex_publish_messages_received_total"), after.body());
         assertTrue(after.body().contains("# TYPE culex_publish_messages_received_total counter"));
-        for (MqttClient client : clients) {
-            client.disconnect();
+        for (WatchedClient client : clients) {
             client.close();
         }
     }
@@ -211,30 +196,5 @@ class WebConsoleIT {
         return Long.parseLong(m.group(1));
     }
 
-    interface Lost {
-        void connectionLost(Throwable cause);
-    }
-
-    private static MqttClient connect(String id, Lost lost) throws Exception {
-        MqttClient client = new MqttClient("tcp://127.0.0.1:" + mqttPort, id, new MemoryPersistence());
-        client.setCallback(new MqttCallback() {
-            @Override
-            public void connectionLost(Throwable cause) {
-                lost.connectionLost(cause);
-            }
-
-            @Override
-            public void messageArrived(String topic, MqttMessage message) {
-            }
-
-            @Override
-            public void deliveryComplete(IMqttDeliveryToken token) {
-            }
-        });
-        MqttConnectOptions options = new MqttConnectOptions();
-        options.setAutomaticReconnect(false);
-        client.connect(options);
-        return client;
-    }
 
 }
