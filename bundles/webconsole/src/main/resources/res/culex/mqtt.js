@@ -124,6 +124,7 @@
         tr.setAttribute('data-feature', name);
         cell(tr, name);
         cell(tr, installed ? 'installed' : 'available').className = 'feature-state';
+        if (name === 'admin') { cell(tr, 'runs this console'); return; } // the server refuses it too
         button(tr, installed ? 'Uninstall' : 'Install', installed ? 'feature-uninstall' : 'feature-install', function () {
           say((installed ? 'Uninstalling ' : 'Installing ') + name + '…', false);
           post({ action: installed ? 'feature-uninstall' : 'feature-install', name: name });
