@@ -4,6 +4,7 @@
 #   mosquitto          the real broker and mosquitto_passwd: password/ACL files are compared with Mosquitto's answers
 #   openssl            certificates for the TLS tests
 #   python3-paho-mqtt  a WebSocket MQTT client (run with /usr/bin/python3, Debian's interpreter)
+#   chromium, chromium-driver  the headless browser (and its WebDriver) that drives the web console's MQTT page
 # Idempotent: a second run does nothing.
 set -euo pipefail
 missing=()
@@ -11,6 +12,8 @@ command -v mosquitto_pub >/dev/null 2>&1 || missing+=(mosquitto-clients)
 { command -v mosquitto_passwd >/dev/null 2>&1 && { command -v mosquitto || test -x /usr/sbin/mosquitto; } >/dev/null 2>&1; } || missing+=(mosquitto)
 command -v openssl >/dev/null 2>&1 || missing+=(openssl)
 /usr/bin/python3 -c 'import paho.mqtt.client' >/dev/null 2>&1 || missing+=(python3-paho-mqtt)
+test -x /usr/bin/chromium || missing+=(chromium)
+test -x /usr/bin/chromedriver || missing+=(chromium-driver)
 if [ ${#missing[@]} -eq 0 ]; then
   exit 0
 fi

@@ -156,6 +156,11 @@ public final class Main {
         if (cmd.interactive) {
             p.put("culex.interactive", "true"); // the config bundle adds the shell feature to the boot features
         }
+        // The admin feature (admin_listener): Jetty opens no port until culex.conf configures one (without this it
+        // would listen on 8080 at once), and the Web Console serves nothing until io.culex.webconsole registers
+        // its security provider, which it does only when the listener's address and credentials are safe.
+        p.put("org.apache.felix.http.require.config", "true");
+        p.put("felix.webconsole.security.providers", "culex");
         p.put("culex.home", home.toString());
         p.put("culex.version", version);
         if (cmd.configFile != null) {

@@ -18,6 +18,12 @@ final class ConfigContract {
     static final String SYS_PID = "io.culex.sys";
     /** {@code features a,b}: the features io.culex.plugins installs at boot (property {@code features}, String[]). */
     static final String FEATURES_PID = "io.culex.features";
+    /** Felix HTTP's own PID: {@code admin_listener} is the only way culex.conf opens an HTTP port. */
+    static final String HTTP_PID = "org.apache.felix.http";
+    /** The web console bundle: {@code bind_address} (of the admin listener), {@code admin_user}, {@code admin_password_hash}. */
+    static final String WEBCONSOLE_PID = "io.culex.webconsole";
+    /** The feature {@code admin_listener} adds to the boot features: HTTP, the Web Console and /metrics. */
+    static final String ADMIN_FEATURE = "admin";
     /**
      * The built-in dynamic security bundle, configured by Mosquitto's {@code plugin .../mosquitto_dynamic_security.so}
      * line: {@code plugin} (the path as written, for diagnostics), {@code config_file} (from

@@ -1,11 +1,13 @@
 package io.culex.config.internal;
 
+import static io.culex.config.internal.ConfigContract.ADMIN_FEATURE;
 import static io.culex.config.internal.ConfigContract.BRIDGE_FACTORY_PID;
 import static io.culex.config.internal.ConfigContract.BRIDGE_KEY;
 import static io.culex.config.internal.ConfigContract.BROKER_PID;
 import static io.culex.config.internal.ConfigContract.DYNSEC_PID;
 import static io.culex.config.internal.ConfigContract.DYNSEC_PROVIDER;
 import static io.culex.config.internal.ConfigContract.FEATURES_PID;
+import static io.culex.config.internal.ConfigContract.HTTP_PID;
 import static io.culex.config.internal.ConfigContract.LISTENER_FACTORY_PID;
 import static io.culex.config.internal.ConfigContract.LISTENER_KEY;
 import static io.culex.config.internal.ConfigContract.LOCAL_ONLY;
@@ -38,7 +40,7 @@ final class ConfigurationPlanner {
 
     /**
      * @param commandLineFeatures features the command line asks for ({@code -i}: the shell), added to those of the
-     *     file's {@code features} option
+     *     file's {@code features} option; {@code admin_listener} adds the {@code admin} feature the same way
      */
     static List<PlannedConfiguration> plan(ParsedConfig config, List<Integer> commandLinePorts,
             List<String> commandLineFeatures) {
@@ -53,8 +55,12 @@ final class ConfigurationPlanner {
         plan.add(PlannedConfiguration.singleton(BROKER_PID, marked(broker)));
 
         Map<String, Map<String, Object>> owners = new LinkedHashMap<>(config.owners());
-        if (!commandLineFeatures.isEmpty()) {
-            owners.put(FEATURES_PID, withFeatures(owners.get(FEATURES_PID), commandLineFeatures));
+        List<String> addedFeatures = new ArrayList<>(commandLineFeatures);
+        if (owners.containsKey(HTTP_PID)) {
+            addedFeatures.add(ADMIN_FEATURE); // admin_listener: the HTTP service, the console and /metrics
+        }
+        if (!addedFeatures.isEmpty()) {
+            owners.put(FEATURES_PID, withFeatures(owners.get(FEATURES_PID), addedFeatures));
         }
         owners.forEach((pid, properties) ->
                 plan.add(PlannedConfiguration.singleton(pid, marked(new LinkedHashMap<>(properties)))));

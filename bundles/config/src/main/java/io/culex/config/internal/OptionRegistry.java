@@ -10,7 +10,10 @@ final class OptionRegistry {
     private final Map<String, OptionHandler> byName = new LinkedHashMap<>();
     private final Map<String, OptionHandler> byPrefix = new LinkedHashMap<>();
 
-    /** Every option of Mosquitto 2.0's mosquitto.conf (and {@code global_plugin}), except {@code include_dir}. */
+    /**
+     * Every option of Mosquitto 2.0's mosquitto.conf (and {@code global_plugin}), except {@code include_dir}, and
+     * Culex's own ({@code features}, {@code persistence_durability}, {@code admin_listener}, {@code admin_user}).
+     */
     static OptionRegistry mosquittoOptions() {
         OptionRegistry registry = new OptionRegistry();
         GeneralOptions.register(registry);
@@ -20,6 +23,7 @@ final class OptionRegistry {
         TlsOptions.register(registry);
         LoggingOptions.register(registry);
         BridgeOptions.register(registry);
+        AdminOptions.register(registry);
         return registry;
     }
 
