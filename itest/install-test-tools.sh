@@ -4,6 +4,8 @@
 #   mosquitto          the real broker and mosquitto_passwd: password/ACL files are compared with Mosquitto's answers
 #   openssl            certificates for the TLS tests
 #   python3-paho-mqtt  a WebSocket MQTT client (run with /usr/bin/python3, Debian's interpreter)
+#   procps             /bin/kill, with which the black-box tests send the broker SIGHUP, SIGTERM, SIGINT
+# Not installed here, the prerequisites test.sh checks for: a JDK 17 and Maven 3.8.
 # Idempotent: a second run does nothing.
 set -euo pipefail
 missing=()
@@ -11,6 +13,8 @@ command -v mosquitto_pub >/dev/null 2>&1 || missing+=(mosquitto-clients)
 { command -v mosquitto_passwd >/dev/null 2>&1 && { command -v mosquitto || test -x /usr/sbin/mosquitto; } >/dev/null 2>&1; } || missing+=(mosquitto)
 command -v openssl >/dev/null 2>&1 || missing+=(openssl)
 /usr/bin/python3 -c 'import paho.mqtt.client' >/dev/null 2>&1 || missing+=(python3-paho-mqtt)
+# `command -v kill` would find the shell's builtin; the tests run the program
+{ test -x /bin/kill || test -x /usr/bin/kill; } || missing+=(procps)
 if [ ${#missing[@]} -eq 0 ]; then
   exit 0
 fi
