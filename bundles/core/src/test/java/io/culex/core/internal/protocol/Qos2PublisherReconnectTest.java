@@ -95,14 +95,7 @@ class Qos2PublisherReconnectTest {
             assertEquals("once", receiveOne(sub));
             try (RawClient pub = new RawClient(broker.port())) {
                 assertEquals(true, connectPublisher(pub, "writer"), "the session is kept");
-                pub.send(RawClient.publishPacket("exact/t", bytes("once"), 2, false, true, PACKET_ID));
-                RawClient.Packet pubrec = pub.read();
-                assertEquals(RawClient.PUBREC, pubrec.type, "the retransmission is acknowledged");
-                assertEquals(PACKET_ID, pubrec.u16(0));
-                pub.ack(RawClient.PUBREL, PACKET_ID);
-                RawClient.Packet pubcomp = pub.read();
-                assertEquals(RawClient.PUBCOMP, pubcomp.type);
-                assertEquals(PACKET_ID, pubcomp.u16(0));
+                publishQos2(pub, "exact/t", "once", true, PACKET_ID); // the retransmission, acknowledged
                 publishSentinel(pub);
             }
             assertEquals("end", receiveOne(sub), "the sentinel, and no second copy before it");
@@ -117,15 +110,9 @@ class Qos2PublisherReconnectTest {
             assertEquals("once", receiveOne(sub));
             try (RawClient pub = new RawClient(broker.port())) {
                 assertEquals(true, connectPublisher(pub, "writer"));
-                pub.ack(RawClient.PUBREL, PACKET_ID);
-                RawClient.Packet pubcomp = pub.read();
-                assertEquals(RawClient.PUBCOMP, pubcomp.type);
-                assertEquals(PACKET_ID, pubcomp.u16(0));
+                releaseQos2(pub, PACKET_ID);
                 // the id is free again: a new message with it is a new message, delivered
-                pub.send(RawClient.publishPacket("exact/t", bytes("next"), 2, false, false, PACKET_ID));
-                assertEquals(RawClient.PUBREC, pub.read().type);
-                pub.ack(RawClient.PUBREL, PACKET_ID);
-                assertEquals(RawClient.PUBCOMP, pub.read().type);
+                publishQos2(pub, "exact/t", "next", false, PACKET_ID);
             }
             assertEquals("next", receiveOne(sub), "the next message, and no second copy of the first before it");
             assertNull(sub.poll(200));
@@ -143,14 +130,8 @@ class Qos2PublisherReconnectTest {
             assertEquals("once", receiveOne(sub));
             try (RawClient pub = new RawClient(broker.port())) {
                 assertEquals(true, connectPublisher(pub, "reader"));
-                pub.send(RawClient.publishPacket("exact/t", bytes("once"), 2, false, true, PACKET_ID));
-                assertEquals(RawClient.PUBREC, pub.read().type);
-                pub.ack(RawClient.PUBREL, PACKET_ID);
-                assertEquals(RawClient.PUBCOMP, pub.read().type);
-                pub.send(RawClient.publishPacket("exact/t", bytes("denied"), 2, false, false, PACKET_ID + 1));
-                assertEquals(RawClient.PUBREC, pub.read().type, "MQTT 3.1.1 cannot refuse: acknowledged");
-                pub.ack(RawClient.PUBREL, PACKET_ID + 1);
-                assertEquals(RawClient.PUBCOMP, pub.read().type);
+                publishQos2(pub, "exact/t", "once", true, PACKET_ID);
+                publishQos2(pub, "exact/t", "denied", false, PACKET_ID + 1); // MQTT 3.1.1 cannot refuse
                 publishSentinel(pub);
             }
             assertEquals("end", receiveOne(sub), "only the sentinel: no copy, no denied message before it");
@@ -163,9 +144,23 @@ class Qos2PublisherReconnectTest {
      * the same connection would reach the subscriber first.
      */
     private static void publishSentinel(RawClient pub) throws Exception {
-        pub.send(RawClient.publishPacket("exact/sentinel", bytes("end"), 2, false, false, 99));
-        assertEquals(RawClient.PUBREC, pub.read().type);
-        pub.ack(RawClient.PUBREL, 99);
-        assertEquals(RawClient.PUBCOMP, pub.read().type);
+        publishQos2(pub, "exact/sentinel", "end", false, 99);
+    }
+
+    /** A whole QoS 2 exchange from the publisher's side: PUBLISH, PUBREC for its id, PUBREL, PUBCOMP. */
+    private static void publishQos2(RawClient pub, String topic, String payload, boolean dup, int packetId)
+            throws Exception {
+        pub.send(RawClient.publishPacket(topic, bytes(payload), 2, false, dup, packetId));
+        RawClient.Packet pubrec = pub.read();
+        assertEquals(RawClient.PUBREC, pubrec.type);
+        assertEquals(packetId, pubrec.u16(0));
+        releaseQos2(pub, packetId);
+    }
+
+    private static void releaseQos2(RawClient pub, int packetId) throws Exception {
+        pub.ack(RawClient.PUBREL, packetId);
+        RawClient.Packet pubcomp = pub.read();
+        assertEquals(RawClient.PUBCOMP, pubcomp.type);
+        assertEquals(packetId, pubcomp.u16(0));
     }
 }
