@@ -90,7 +90,7 @@ public class AuthorizerWhiteboardIT {
         MqttProbe.publish(publisher, "secret/a", "while registered");
         MqttProbe.publish(publisher, "public/marker", "after the denied one");
         assertEquals("public/marker after the denied one", mqtt.next());
-        assertNull(mqtt.poll(300), "the denied message does not come late either");
+        assertNull("the denied message does not come late either", mqtt.poll(300));
 
         registration.unregister();
         MqttProbe.publish(publisher, "secret/a", "after");
