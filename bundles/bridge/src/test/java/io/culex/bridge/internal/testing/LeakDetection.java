@@ -76,7 +76,7 @@ public final class LeakDetection implements BeforeAllCallback, AfterAllCallback 
     }
 
     /** Closed by JUnit after the last test class of the JVM: what was found since then fails the run. */
-    private static final class EndOfRun implements ExtensionContext.Store.CloseableResource {
+    private static final class EndOfRun implements AutoCloseable {
         @Override
         public void close() throws InterruptedException {
             failOnNewLeaks("after the last test class");
