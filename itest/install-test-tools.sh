@@ -5,6 +5,8 @@
 #   openssl            certificates for the TLS tests
 #   python3-paho-mqtt  a WebSocket MQTT client (run with /usr/bin/python3, Debian's interpreter)
 #   chromium, chromium-driver  the headless browser (and its WebDriver) that drives the web console's MQTT page
+#   procps             /bin/kill, with which the black-box tests send the broker SIGHUP, SIGTERM, SIGINT
+# Not installed here, the prerequisites test.sh checks for: a JDK 17 and Maven 3.8.
 # Idempotent: a second run does nothing.
 set -euo pipefail
 missing=()
@@ -14,6 +16,8 @@ command -v openssl >/dev/null 2>&1 || missing+=(openssl)
 /usr/bin/python3 -c 'import paho.mqtt.client' >/dev/null 2>&1 || missing+=(python3-paho-mqtt)
 test -x /usr/bin/chromium || missing+=(chromium)
 test -x /usr/bin/chromedriver || missing+=(chromium-driver)
+# `command -v kill` would find the shell's builtin; the tests run the program
+{ test -x /bin/kill || test -x /usr/bin/kill; } || missing+=(procps)
 if [ ${#missing[@]} -eq 0 ]; then
   exit 0
 fi

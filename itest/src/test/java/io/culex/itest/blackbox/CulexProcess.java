@@ -13,22 +13,32 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /**
  * The assembled distribution ({@code distribution/target/culex}), copied to a fresh directory and started as its
  * own process with {@code bin/culex}, as a user would start it.
+ * <p>
+ * The broker runs with Netty's leak detector at its strictest; {@link #close()} makes it collect garbage and
+ * allocate once more (so that the detector reports what the collection found), stops it, and fails if its log
+ * has a {@code LEAK:} line.
  */
 public final class CulexProcess implements AutoCloseable {
 
     private static final Path DISTRIBUTION = Paths.get(System.getProperty("culex.distribution",
             "../distribution/target/culex"));
 
+    /** Netty's leak detector in the broker; its reports are ERROR lines of logger io.netty, which the log keeps. */
+    private static final String LEAK_DETECTION = "-Dio.netty.leakDetection.level=paranoid";
+
     private final Path home;
     private final Path log;
     /** Whether {@link #close()} deletes the installation: not for another process started from it. */
     private final boolean ownsHome;
     private Process process;
+    /** The last port the broker was seen to accept connections on, 0 before: where the leak probe connects. */
+    private int knownPort;
 
     private CulexProcess(Path home, Path log, boolean ownsHome) {
         this.home = home;
@@ -84,11 +94,12 @@ public final class CulexProcess implements AutoCloseable {
         List<String> command = new ArrayList<>();
         command.add(home.resolve("bin/culex").toString());
         command.addAll(List.of(args));
-        process = new ProcessBuilder(command)
+        ProcessBuilder builder = new ProcessBuilder(command)
                 .directory(home.toFile())
                 .redirectErrorStream(true)
-                .redirectOutput(log.toFile())
-                .start();
+                .redirectOutput(log.toFile());
+        builder.environment().merge("JAVA_OPTS", LEAK_DETECTION, (given, leaks) -> leaks + " " + given);
+        process = builder.start();
         return this;
     }
 
@@ -107,6 +118,7 @@ public final class CulexProcess implements AutoCloseable {
                 throw new AssertionError("culex exited with " + process.exitValue() + ":\n" + log());
             }
             try (Socket s = new Socket("127.0.0.1", port)) {
+                knownPort = port;
                 return;
             } catch (IOException notYet) {
                 Thread.sleep(25);
@@ -197,16 +209,47 @@ public final class CulexProcess implements AutoCloseable {
     @Override
     public void close() throws Exception {
         if (process != null && process.isAlive()) {
+            revealLeaks();
             process.destroy();
             if (!process.waitFor(15, TimeUnit.SECONDS)) {
                 process.destroyForcibly().waitFor();
             }
         }
-        if (!ownsHome) {
+        List<String> leaks = process == null ? List.of()
+                : log().lines().filter(line -> line.contains("LEAK:")).collect(Collectors.toList());
+        String fullLog = leaks.isEmpty() ? "" : log();
+        if (ownsHome) {
+            try (Stream<Path> files = Files.walk(home)) {
+                files.sorted((a, b) -> b.getNameCount() - a.getNameCount()).forEach(p -> p.toFile().delete());
+            }
+        }
+        if (!leaks.isEmpty()) {
+            throw new AssertionError("the broker reported " + leaks.size() + " Netty buffer leak(s):\n" + fullLog);
+        }
+    }
+
+    /**
+     * Netty finds a leaked buffer only once the garbage collector has enqueued it and a later allocation polls the
+     * queue: so a collection (jcmd GC.run), then a CONNECT and its CONNACK, which allocate on the broker's loop.
+     */
+    private void revealLeaks() throws IOException, InterruptedException {
+        Path jcmd = Paths.get(System.getProperty("java.home"), "bin", "jcmd");
+        if (knownPort == 0 || !Files.isExecutable(jcmd)) {
             return;
         }
-        try (Stream<Path> files = Files.walk(home)) {
-            files.sorted((a, b) -> b.getNameCount() - a.getNameCount()).forEach(p -> p.toFile().delete());
+        Process gc = new ProcessBuilder(jcmd.toString(), Long.toString(process.pid()), "GC.run")
+                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        if (!gc.waitFor(20, TimeUnit.SECONDS)) {
+            gc.destroyForcibly();
+            return;
+        }
+        byte[] connect = {0x10, 20, 0, 4, 'M', 'Q', 'T', 'T', 4, 2, 0, 10, 0, 8, 'l', 'e', 'a', 'k', 'p', 'r', 'o', 'b'};
+        try (Socket probe = new Socket("127.0.0.1", knownPort)) {
+            probe.setSoTimeout(5_000);
+            probe.getOutputStream().write(connect);
+            probe.getInputStream().readNBytes(4); // CONNACK, or the close of a broker that refuses anonymous clients
+        } catch (IOException gone) {
+            // the listener was closed by the test: nothing allocates, nothing more to reveal
         }
     }
 }

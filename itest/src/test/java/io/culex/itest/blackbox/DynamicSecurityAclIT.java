@@ -1,6 +1,7 @@
 package io.culex.itest.blackbox;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
@@ -30,7 +31,9 @@ import org.junit.jupiter.params.provider.CsvSource;
  * <p>
  * Outcomes: {@code connect} - the CONNACK accepts the connection; {@code publish} - the PUBACK reason code is below
  * 0x80; {@code subscribe} - the SUBACK grants the filter; {@code receive} - a message published by a client allowed
- * to publish anything reaches the user subscribed to the filter (ordered by a sentinel message after it).
+ * to publish anything reaches the user subscribed to the filter (ordered by a sentinel message after it);
+ * {@code retained} - a retained message on the topic, published before, reaches the user subscribing to the filter
+ * with a {@code +} for the topic's last level (ordered by a sentinel published after the subscription).
  */
 class DynamicSecurityAclIT {
 
@@ -165,6 +168,10 @@ class DynamicSecurityAclIT {
             "alice   | alice-pw | -           | receive   | sensors/public/x             | allow",
             "-       | -        | -           | receive   | anon/x                       | allow",
             "admin   | admin-pw | -           | receive   | any/topic                    | allow",
+            "alice   | alice-pw | -           | retained  | sensors/r1                   | allow",
+            "alice   | alice-pw | -           | retained  | sensors/private/r1           | deny",
+            "alice   | alice-pw | -           | retained  | sensors/public/r1            | allow",
+            "-       | -        | -           | retained  | anon/r1                      | allow",
     })
     void withTheInitialDefaultAccess(String user, String password, String clientId, String operation, String topic,
             String expected) throws Exception {
@@ -191,6 +198,9 @@ class DynamicSecurityAclIT {
             "alice   | alice-pw | -           | receive   | sensors/public/x             | allow",
             "-       | -        | -           | receive   | anon/x                       | deny",
             "admin   | admin-pw | -           | receive   | any/topic                    | allow",
+            "alice   | alice-pw | -           | retained  | sensors/r2                   | deny",
+            "alice   | alice-pw | -           | retained  | sensors/public/r2            | allow",
+            "-       | -        | -           | retained  | anon/r2                      | deny",
             "dave    | dave-pw  | -           | connect   | -                            | deny",
     })
     void withChangedDefaultAccess(String user, String password, String clientId, String operation, String topic,
@@ -249,28 +259,67 @@ class DynamicSecurityAclIT {
 
     static String outcome(int port, String user, String password, String clientId, String operation, String topic)
             throws Exception {
-        return operation.equals("receive")
-                ? receive(port, DynsecBrokers.clientArgs(user, password, clientId), topic)
-                : DynsecBrokers.access(port, user, password, clientId, operation, topic);
+        List<String> args = DynsecBrokers.clientArgs(user, password, clientId);
+        switch (operation) {
+            case "receive":
+                return receive(port, args, topic);
+            case "retained":
+                return receiveRetained(port, args, topic);
+            default:
+                return DynsecBrokers.access(port, user, password, clientId, operation, topic);
+        }
     }
 
     /** The user subscribes to the topic (and a sentinel); the feeder publishes the topic, then the sentinel. */
     private static String receive(int port, List<String> args, String topic) throws Exception {
         String sentinel = "sentinel/" + SEQUENCE.incrementAndGet();
         List<String> all = new ArrayList<>(args);
-        all.addAll(List.of("-q", "1", "-t", topic, "-t", sentinel));
+        all.addAll(List.of("-R", "-q", "1", "-t", topic, "-t", sentinel));
         try (MosquittoTools.Sub sub = MosquittoTools.sub(port, all.toArray(String[]::new))) {
             Paho5Client feeder = FEEDERS.get(port);
             assertTrue(feeder.publish(topic, "message", 1, false)[0] < 0x80);
             assertTrue(feeder.publish(sentinel, "end", 1, false)[0] < 0x80);
-            String first = sub.next();
-            if (first.equals(sentinel + " 1 0 end")) {
-                return "deny receive";
-            }
-            assertEquals(topic + " 1 0 message", first);
-            assertEquals(sentinel + " 1 0 end", sub.next());
-            return "allow receive";
+            return firstBeforeSentinel(sub, topic + " 1 0 message", sentinel) + " receive";
         }
+    }
+
+    /**
+     * The feeder leaves a retained message on the topic; the user subscribes to the filter with {@code +} for its
+     * last level (and a sentinel), the feeder publishes the sentinel, and the retained message is cleared again.
+     */
+    private static String receiveRetained(int port, List<String> args, String topic) throws Exception {
+        String sentinel = "sentinel/" + SEQUENCE.incrementAndGet();
+        String filter = topic.substring(0, topic.lastIndexOf('/')) + "/+";
+        Paho5Client feeder = FEEDERS.get(port);
+        assertTrue(feeder.publish(topic, "kept", 1, true)[0] < 0x80);
+        try {
+            List<String> all = new ArrayList<>(args);
+            all.addAll(List.of("-q", "1", "-t", filter, "-t", sentinel));
+            try (MosquittoTools.Sub sub = MosquittoTools.sub(port, all.toArray(String[]::new))) {
+                assertTrue(feeder.publish(sentinel, "end", 1, false)[0] < 0x80);
+                return firstBeforeSentinel(sub, topic + " 1 1 kept", sentinel) + " retained";
+            }
+        } finally {
+            assertTrue(feeder.publish(topic, "", 1, true)[0] < 0x80, "the retained message is cleared");
+        }
+    }
+
+    /**
+     * @return "allow" if the expected line came before the sentinel's, "deny" if the sentinel came first and
+     *     nothing followed it within a short wait (a message that comes late is as much a breach as an early one)
+     */
+    private static String firstBeforeSentinel(MosquittoTools.Sub sub, String expected, String sentinel)
+            throws InterruptedException {
+        String sentinelLine = sentinel + " 1 0 end";
+        String first = sub.next();
+        if (first.equals(sentinelLine)) {
+            String late = sub.poll(300);
+            assertNull(late, "nothing may arrive after the sentinel of a denied case");
+            return "deny";
+        }
+        assertEquals(expected, first);
+        assertEquals(sentinelLine, sub.next());
+        return "allow";
     }
 
     static Paho5Client connect(int port, String user, String password, String clientId) throws MqttException {

@@ -32,7 +32,8 @@ import org.junit.jupiter.api.TestMethodOrder;
  * random password hashes and salts).
  * <p>
  * Known deliberate differences, kept out of the script because Mosquitto 2.0.11 is wrong there; the tests after the
- * script check each broker's own answer:
+ * script check each broker's own answer (Mosquitto's quirk only when the installed version is 2.0.11, see
+ * {@link MosquittoBroker#isVersion2011()}):
  * <ul>
  * <li>{@code deleteGroup} of the group that is the anonymous group: Mosquitto answers success but keeps a dangling
  * reference, {@code getAnonymousGroup} then answers {@code "Internal error"} and the next command that saves the
@@ -477,8 +478,13 @@ class DynamicSecurityCommandsIT {
     @Order(5)
     void addingARoleTheClientAlreadyHas() throws Exception {
         String command = "{\"command\":\"addClientRole\",\"username\":\"c3\",\"rolename\":\"r1\",\"priority\":8}";
-        assertEquals(json("{'command':'addClientRole','error':'Internal error'}"),
-                ADMINS.get("mosquitto").command(command));
+        JsonNode mosquittoAnswer = ADMINS.get("mosquitto").command(command);
+        if (MosquittoBroker.isVersion2011()) {
+            // 2.0.11's quirk; other versions need only refuse
+            assertEquals(json("{'command':'addClientRole','error':'Internal error'}"), mosquittoAnswer);
+        } else {
+            assertTrue(mosquittoAnswer.has("error"), mosquittoAnswer.toString());
+        }
         if (brokers.culex != null) {
             assertEquals(json("{'command':'addClientRole','error':'Client is already in this role'}"),
                     ADMINS.get("culex").command(command));
@@ -498,11 +504,14 @@ class DynamicSecurityCommandsIT {
                 + "\"access\":\"deny\"}]}";
         String get = "{\"command\":\"getDefaultACLAccess\"}";
         for (Map.Entry<String, DynsecClient> admin : ADMINS.entrySet()) {
+            boolean culex = admin.getKey().equals("culex");
+            if (!culex && !MosquittoBroker.isVersion2011()) {
+                continue; // the quirk compared here is 2.0.11's; Culex's own answer is asserted with any version
+            }
             assertEquals(json("{'command':'setDefaultACLAccess'}"), admin.getValue().command(set));
             JsonNode receive = admin.getValue().command(get).path("data").path("acls").path(1);
             assertEquals("publishClientReceive", receive.path("acltype").asText());
-            assertEquals(admin.getKey().equals("culex") ? false : true, receive.path("allow").asBoolean(),
-                    admin.getKey());
+            assertEquals(!culex, receive.path("allow").asBoolean(), admin.getKey());
         }
     }
 

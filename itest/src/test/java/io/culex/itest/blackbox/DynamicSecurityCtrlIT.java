@@ -206,11 +206,17 @@ class DynamicSecurityCtrlIT {
         }
     }
 
-    /** The same command line; Mosquitto 2.0.11's plugin ignores what its mosquitto_ctrl sends, Culex applies it. */
+    /**
+     * The same command line; Mosquitto 2.0.11's plugin ignores what its mosquitto_ctrl sends (a 2.0.11 quirk:
+     * asserted only with that version installed), Culex applies it.
+     */
     @Test
     @Order(3)
     void setDefaultACLAccessWorksOnlyOnCulex() throws Exception {
         for (DynsecBrokers.Side side : brokers.sides()) {
+            if (side != brokers.culex && !MosquittoBroker.isVersion2011()) {
+                continue;
+            }
             DynsecBrokers.Ctrl set = DynsecBrokers.Ctrl.admin(side.port, "setDefaultACLAccess", "subscribe", "allow");
             assertEquals("exit 0\n--- stdout:\n--- stderr:\n", set.toString(), side.name);
             String subscribe = side == brokers.culex ? "allow" : "deny";

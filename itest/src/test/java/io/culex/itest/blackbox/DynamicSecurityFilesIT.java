@@ -186,10 +186,13 @@ class DynamicSecurityFilesIT {
         try (MosquittoBroker mosquitto = DynsecBrokers.startMosquitto(dir, file, mosquittoPort, true);
                 CulexProcess culex = DynsecBrokers.startCulex(file, culexPort, true, false)) {
             culex.awaitLog("Error loading Dynamic security plugin config");
-            assertTrue(mosquitto.log().contains("Error loading Dynamic security plugin config: File is not valid JSON."),
-                    mosquitto.log());
-            assertEquals("allow connect", DynsecBrokers.access(mosquittoPort, null, null, null, "connect", null),
-                    "mosquitto runs on without its rules");
+            if (MosquittoBroker.isVersion2011()) {
+                // what 2.0.11 does, for the record; Culex differs on purpose and other versions may too
+                assertTrue(mosquitto.log().contains(
+                        "Error loading Dynamic security plugin config: File is not valid JSON."), mosquitto.log());
+                assertEquals("allow connect", DynsecBrokers.access(mosquittoPort, null, null, null, "connect", null),
+                        "mosquitto runs on without its rules");
+            }
             assertEquals("deny connect 136", DynsecBrokers.access(culexPort, null, null, null, "connect", null),
                     "culex refuses everyone: server unavailable");
             assertEquals("deny connect 136",

@@ -24,7 +24,7 @@ import java.util.stream.Stream;
  */
 final class DynsecBrokers implements AutoCloseable {
 
-    static final String PLUGIN = "/usr/lib/x86_64-linux-gnu/mosquitto_dynamic_security.so";
+    static final String PLUGIN = dynamicSecurityPlugin();
     static final String ADMIN = "admin";
     static final String ADMIN_PASSWORD = "admin-pw";
     static final boolean MOSQUITTO_ONLY = Boolean.getBoolean("dynsec.mosquittoOnly");
@@ -301,5 +301,23 @@ final class DynsecBrokers implements AutoCloseable {
         try (Stream<Path> files = Files.walk(dir)) {
             files.sorted((a, b) -> b.getNameCount() - a.getNameCount()).forEach(p -> p.toFile().delete());
         }
+    }
+
+    /**
+     * Mosquitto's plugin where Debian's package put it: under the multiarch directory of this machine
+     * (x86_64-linux-gnu, aarch64-linux-gnu, ...), found rather than assumed.
+     */
+    private static String dynamicSecurityPlugin() {
+        String name = "mosquitto_dynamic_security.so";
+        List<Path> candidates = new ArrayList<>(List.of(Path.of("/usr/lib", name), Path.of("/usr/local/lib", name)));
+        try (Stream<Path> libDirs = Files.list(Path.of("/usr/lib"))) {
+            libDirs.filter(d -> d.getFileName().toString().endsWith("-linux-gnu"))
+                    .forEach(d -> candidates.add(0, d.resolve(name)));
+        } catch (IOException e) {
+            // no /usr/lib to list: the fixed candidates remain
+        }
+        return candidates.stream().filter(Files::isReadable).findFirst().map(Path::toString)
+                .orElseThrow(() -> new IllegalStateException("Mosquitto's " + name + " is not installed (looked at "
+                        + candidates + "); itest/install-test-tools.sh installs Debian's mosquitto package"));
     }
 }

@@ -68,10 +68,10 @@ class MosquittoClientsIT {
     @Test
     void wildcards() throws Exception {
         try (MosquittoTools.Sub sub = MosquittoTools.sub(port, "-t", "w/+/c", "-t", "deep/#")) {
-            MosquittoTools.pub(port, "-t", "w/b/d", "-m", "no");
-            MosquittoTools.pub(port, "-t", "w/b/c", "-m", "plus");
-            MosquittoTools.pub(port, "-t", "deep/1/2/3", "-m", "hash");
-            MosquittoTools.pub(port, "-t", "deep", "-m", "parent");
+            assertEquals(0, MosquittoTools.pub(port, "-t", "w/b/d", "-m", "no").exitCode);
+            assertEquals(0, MosquittoTools.pub(port, "-t", "w/b/c", "-m", "plus").exitCode);
+            assertEquals(0, MosquittoTools.pub(port, "-t", "deep/1/2/3", "-m", "hash").exitCode);
+            assertEquals(0, MosquittoTools.pub(port, "-t", "deep", "-m", "parent").exitCode);
             assertEquals("w/b/c 0 0 plus", sub.next());
             assertEquals("deep/1/2/3 0 0 hash", sub.next());
             assertEquals("deep 0 0 parent", sub.next());
@@ -93,9 +93,11 @@ class MosquittoClientsIT {
     void noWillAfterCleanDisconnect() throws Exception {
         try (MosquittoTools.Sub watcher = MosquittoTools.sub(port, "-q", "1", "-t", "wills/#")) {
             // mosquitto_pub connects with a will and disconnects cleanly after publishing
-            MosquittoTools.pub(port, "-t", "x", "-m", "y", "--will-topic", "wills/polite", "--will-payload", "bad");
-            MosquittoTools.pub(port, "-t", "wills/marker", "-m", "marker");
+            assertEquals(0, MosquittoTools.pub(port, "-t", "x", "-m", "y", "--will-topic", "wills/polite",
+                    "--will-payload", "bad").exitCode);
+            assertEquals(0, MosquittoTools.pub(port, "-t", "wills/marker", "-m", "marker").exitCode);
             assertEquals("wills/marker 0 0 marker", watcher.next());
+            assertNull(watcher.poll(300), "no will after the marker either");
         }
     }
 

@@ -1,7 +1,6 @@
 package io.culex.itest.blackbox;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -195,8 +194,9 @@ class PahoIT {
             assertEquals(0, connack[3]);
             long start = System.nanoTime();
             assertEquals(-1, in.read(), "the broker closes the connection");
-            assertFalse((System.nanoTime() - start) < TimeUnit.MILLISECONDS.toNanos(1000),
-                    "not before 1.5 x keepalive");
+            long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+            // keep-alive 1 s: closed 1.5 s after the CONNECT, which came a moment before the CONNACK
+            assertTrue(millis >= 1300 && millis <= 2700, "closed " + millis + " ms after CONNACK, expected ~1500");
         }
     }
 

@@ -92,19 +92,53 @@ class PluginsDirectoryIT {
                 Files.move(partial, plugins.resolve("replaced.jar"), StandardCopyOption.ATOMIC_MOVE);
             });
             assertFalse(culex.log().contains("replaced.jar.part"), "the partial file was never picked up");
-            MosquittoTools.pub(port, "-q", "1", "-t", "legacy/r", "-m", "v1");
+            assertEquals(0, MosquittoTools.pub(port, "-q", "1", "-t", "legacy/r", "-m", "v1").exitCode);
             assertTrue(sub.next().matches("legacy/r 1 0 \\d{4}-\\S+ v1"));
 
             // the same file name, other code: FileInstall updates the bundle in place
             culex.awaitLog("Message interceptor from io.culex.sample.topicmodification \\S+ registered",
                     () -> dropIn(sample("topic-modification"), "replaced.jar"));
-            MosquittoTools.pub(port, "-q", "1", "-t", "legacy/r", "-m", "v2");
+            assertEquals(0, MosquittoTools.pub(port, "-q", "1", "-t", "legacy/r", "-m", "v2").exitCode);
             assertEquals("devices/r 1 0 v2", sub.next());
 
             culex.awaitLog("Message interceptor from io.culex.sample.topicmodification \\S+ unregistered",
                     () -> Files.delete(plugins.resolve("replaced.jar")));
             assertEquals(1, count(sub.output(), "received CONNACK"), "mosquitto_sub never reconnected");
         }
+    }
+
+    /**
+     * The careless way: a real jar copied slowly under its final name, a chunk every 300 ms, so FileInstall (polling
+     * every second) sees it grow. It must wait until the file is complete and install it once: no error about a
+     * truncated jar, one registration, and the plugin works.
+     */
+    @Test
+    void aJarCopiedSlowlyUnderItsFinalNameIsInstalledOnceWhenComplete() throws Exception {
+        byte[] whole = Files.readAllBytes(sample("topic-modification"));
+        Path target = culex.home().resolve("plugins/slow.jar");
+        int before = culex.log().length();
+        String registered = "Message interceptor from io.culex.sample.topicmodification \\S+ registered";
+        culex.awaitLog(registered, () -> {
+            int chunks = 8;
+            try (OutputStream out = Files.newOutputStream(target)) {
+                for (int i = 0; i < chunks; i++) {
+                    int from = whole.length * i / chunks;
+                    out.write(whole, from, whole.length * (i + 1) / chunks - from);
+                    out.flush();
+                    Thread.sleep(300); // the slow copy itself, shorter than the poll interval
+                }
+            }
+        });
+        try (MosquittoTools.Sub sub = MosquittoTools.sub(port, "-q", "1", "-t", "slow/#", "-t", "devices/#")) {
+            assertEquals(0, MosquittoTools.pub(port, "-q", "1", "-t", "legacy/s", "-m", "moved").exitCode);
+            assertEquals("devices/s 1 0 moved", sub.next(), "the complete jar works");
+        }
+        String since = culex.log().substring(before);
+        assertEquals(1, Pattern.compile(registered).matcher(since).results().count(), "registered once:\n" + since);
+        assertFalse(Pattern.compile("(?i)(error|exception|warn|not an OSGi bundle)").matcher(since).find(),
+                "nothing went wrong with the half-copied jar:\n" + since);
+        culex.awaitLog("Message interceptor from io.culex.sample.topicmodification \\S+ unregistered",
+                () -> Files.delete(target));
     }
 
     @Test

@@ -1,6 +1,7 @@
 package io.culex.itest.osgi;
 
 import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertNull;
 import static org.junit.Assert.assertTrue;
 
 import java.nio.file.Files;
@@ -72,6 +73,7 @@ public class AclFileBundleLifecycleIT {
         MqttProbe.publish(publisher, "closed/x", "denied by the file");
         MqttProbe.publish(publisher, "open/x", "allowed by the file");
         assertEquals("open/x allowed by the file", mqtt.next());
+        assertNull("the denied message does not come late either", mqtt.poll(300));
 
         aclBundle.uninstall();
         MqttProbe.publish(publisher, "open/x", "while the ACL bundle is gone");

@@ -1,6 +1,7 @@
 package io.culex.itest.osgi;
 
 import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertNull;
 import static org.junit.Assert.assertTrue;
 
 import java.util.Dictionary;
@@ -89,6 +90,7 @@ public class AuthorizerWhiteboardIT {
         MqttProbe.publish(publisher, "secret/a", "while registered");
         MqttProbe.publish(publisher, "public/marker", "after the denied one");
         assertEquals("public/marker after the denied one", mqtt.next());
+        assertNull("the denied message does not come late either", mqtt.poll(300));
 
         registration.unregister();
         MqttProbe.publish(publisher, "secret/a", "after");

@@ -81,7 +81,7 @@ public class BridgeBundleLifecycleIT {
             BridgeStatus status = awaitConnected(bridges, null);
             assertEquals("cm", status.name());
 
-            MosquittoTools.pub(remotePort, "-q", "1", "-t", "cm/in", "-m", "from-mosquitto");
+            assertEquals(0, MosquittoTools.pub(remotePort, "-q", "1", "-t", "cm/in", "-m", "from-mosquitto").exitCode);
             assertEquals("cm/in from-mosquitto", MqttProbe.next(received));
             try (MosquittoTools.Sub remote = MosquittoTools.sub(remotePort, "-q", "1", "-t", "cm/#", "-t", "cm2/#")) {
                 MqttProbe.publish(local, "cm/out", "from-culex");

@@ -3,6 +3,7 @@ package io.culex.itest.osgi;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertNotNull;
+import static org.junit.Assert.assertNull;
 import static org.junit.Assert.assertTrue;
 import static org.ops4j.pax.exam.CoreOptions.composite;
 import static org.ops4j.pax.exam.CoreOptions.options;
@@ -129,6 +130,7 @@ public class DynsecBundleLifecycleIT {
         MqttProbe.publish(alice, "sensors/temp", "21");
         assertEquals("sensors/temp 21", MqttProbe.next(toAdmin));
         assertEquals("sensors/temp 21", MqttProbe.next(toAlice));
+        assertNull("the denied messages do not come late either", toAdmin.poll(300, TimeUnit.MILLISECONDS));
 
         // ---------------------------------------------------------------- $CONTROL: the admin creates bob
         assertRefused("bob-0", "bob", "bob-pw", MqttException.REASON_CODE_NOT_AUTHORIZED);
@@ -171,6 +173,7 @@ public class DynsecBundleLifecycleIT {
         MqttProbe.publish(alice, "sensors/temp", "after reinstalling");
         assertEquals("nothing of alice's was routed while the bundle was gone, sensors/secret is still denied",
                 "sensors/temp after reinstalling", MqttProbe.next(toAdmin));
+        assertNull("sensors/secret does not come late either", toAdmin.poll(300, TimeUnit.MILLISECONDS));
         MqttProbe.publish(bob, "sensors/bob", "after reinstalling");
         assertEquals("nothing of bob's was routed while the bundle was gone",
                 "sensors/bob after reinstalling", MqttProbe.next(toAdmin));

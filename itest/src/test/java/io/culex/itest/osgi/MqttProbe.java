@@ -88,6 +88,11 @@ public final class MqttProbe {
         return next(received);
     }
 
+    /** @return the next message any client received within the time, or {@code null} */
+    String poll(long millis) throws InterruptedException {
+        return received.poll(millis, TimeUnit.MILLISECONDS);
+    }
+
     /** @return the next message of {@code queue}, waiting up to 10 s */
     static String next(BlockingQueue<String> queue) throws InterruptedException {
         String m = queue.poll(10, TimeUnit.SECONDS);

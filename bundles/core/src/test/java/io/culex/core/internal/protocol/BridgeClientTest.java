@@ -90,6 +90,7 @@ class BridgeClientTest {
                 bridge.publish("t", "denied", 0, false, 0);
                 plain.publish("t", "marker", 0, false, 0);
                 assertEquals("marker", plain.read().payloadText(), "the bit is no credential");
+                assertNull(plain.poll(200), "the denied message does not come late either");
             }
         }
     }

@@ -1,6 +1,7 @@
 package io.culex.core.internal.protocol;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Map;
@@ -90,6 +91,7 @@ class LimitsTest {
             pub.publish("$SYS/broker/fake", "x", 0, false);
             pub.publish("marker", "m", 0, false);
             assertEquals("marker", sub.next().topic, "the $SYS publish was not routed");
+            assertNull(sub.poll(200), "not later either");
         }
     }
 }

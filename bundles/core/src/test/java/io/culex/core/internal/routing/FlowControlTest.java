@@ -1,6 +1,7 @@
 package io.culex.core.internal.routing;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -171,6 +172,7 @@ class FlowControlTest {
             marker.publish("will", "marker", 0, false, 0);
             RawClient.Packet next = sub.read();
             assertEquals("marker", next.payloadText(), "a will was published after a normal DISCONNECT");
+            assertNull(sub.poll(200), "nor after the marker");
             assertEquals(0, stats.droppedMessages());
         }
     }

@@ -307,6 +307,14 @@ public final class Mqtt5Raw {
         return props;
     }
 
+    /** Decode a packet already read (by {@link RawClient#poll}, say) as an MQTT 5 PUBLISH. */
+    public static Publish publishOf(RawClient.Packet p) {
+        if (p.type != RawClient.PUBLISH) {
+            throw new AssertionError("expected PUBLISH, got " + p);
+        }
+        return new Publish(p);
+    }
+
     /** Read the next packet and decode it as an MQTT 5 PUBLISH. */
     public static Publish readPublish(RawClient client) throws java.io.IOException {
         RawClient.Packet p = client.read();
