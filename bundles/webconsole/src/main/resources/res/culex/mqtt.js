@@ -72,7 +72,7 @@
     });
     fill('clients', shown, function (tr, c) {
       tr.setAttribute('data-client-id', c.id);
-      [c.id, c.username, c.address, c.protocol, c.listener, c.subscriptions, c.inflight, c.queued].forEach(function (v) { cell(tr, v); });
+      [c.id, c.username, c.address, c.protocol, c.listener, c.keepalive, c.subscriptions, c.inflight, c.queued].forEach(function (v) { cell(tr, v); });
       button(tr, 'Kick', 'kick', function () { post({ action: 'kick', id: c.id }); });
     });
   }

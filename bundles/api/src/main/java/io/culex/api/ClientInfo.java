@@ -49,6 +49,21 @@ public interface ClientInfo {
     boolean isBridge();
 
     /**
+     * The keep alive the connection runs with: the client's from its CONNECT, or the Server Keep Alive the broker
+     * gave an MQTT 5 client that asked for more than {@code max_keepalive}; 0 means no keep alive (and is what a
+     * client restored from a store, not connected yet, reports).
+     *
+     * <p>The broker implements this interface; the default exists only so that test doubles written against 1.5
+     * still compile.
+     *
+     * @return seconds, 0 to 65535
+     * @since 1.6
+     */
+    default int keepAliveSeconds() {
+        return 0;
+    }
+
+    /**
      * The certificate chain the client presented in the TLS handshake, as verified by the listener against its
      * {@code cafile}/{@code capath}: the client's own certificate first, then the intermediate CAs it sent.
      * Mosquitto's {@code mosquitto_client_certificate()}.

@@ -66,9 +66,10 @@
  * {@link io.culex.api.EnhancedAuthResult}); 1.3 added {@link io.culex.api.Broker#kickClientsByUsername}; 1.4 added
  * messages from and to bundles, administration queries and {@link io.culex.api.ServiceProperties}; 1.5 added
  * {@link io.culex.api.AccessDecision} (a denial with an MQTT 5 reason code and string, through
- * {@link io.culex.api.Authenticator#check} and {@link io.culex.api.Authorizer#check}). The persistence SPI is the
+ * {@link io.culex.api.Authenticator#check} and {@link io.culex.api.Authorizer#check}); 1.6 added
+ * {@link io.culex.api.ClientInfo#keepAliveSeconds()}. The persistence SPI is the
  * package {@code io.culex.api.persistence}.
  */
 @org.osgi.annotation.bundle.Export
-@org.osgi.annotation.versioning.Version("1.5.0")
+@org.osgi.annotation.versioning.Version("1.6.0")
 package io.culex.api;

@@ -7,6 +7,8 @@ import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
+import java.util.List;
+import java.util.stream.Collectors;
 
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
@@ -56,6 +58,9 @@ class WebConsoleBrowserIT {
                 By clientRow = By.cssSelector("#clients tr[data-client-id='browser-visible-client']");
                 wait.until(ExpectedConditions.visibilityOfElementLocated(clientRow));
                 screenshot(browser, "webconsole-1-client.png");
+                List<String> cells = browser.findElement(clientRow).findElements(By.tagName("td")).stream()
+                        .map(WebElement::getText).collect(Collectors.toList());
+                assertTrue(cells.contains("60"), "Paho's default keep alive of 60 s is shown: " + cells);
 
                 browser.findElement(clientRow).findElement(By.cssSelector("button.kick")).click();
                 assertTrue(client.awaitLost(10), "the MQTT client sees the disconnect");

@@ -85,6 +85,7 @@ final class MqttSnapshot {
         m.put("address", address(c.remoteAddress()));
         m.put("protocol", protocol(c));
         m.put("listener", c.listener());
+        m.put("keepalive", c.keepAliveSeconds());
         m.put("subscriptions", session.subscriptions());
         m.put("inflight", session.inflightMessages());
         m.put("queued", session.queuedMessages());

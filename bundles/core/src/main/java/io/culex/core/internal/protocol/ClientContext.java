@@ -21,11 +21,13 @@ final class ClientContext implements AuthenticationRequest {
     private final ProtocolVersion protocolVersion;
     private final List<X509Certificate> peerCertificates;
     private final boolean bridge;
+    private final int keepAliveSeconds;
 
     ClientContext(String clientId, String username, byte[] password, SocketAddress remoteAddress, int listenerPort,
                   String listener, ProtocolVersion protocolVersion, List<X509Certificate> peerCertificates,
-                  boolean bridge) {
+                  boolean bridge, int keepAliveSeconds) {
         this.bridge = bridge;
+        this.keepAliveSeconds = keepAliveSeconds;
         this.clientId = clientId;
         this.username = username;
         this.password = password;
@@ -81,17 +83,22 @@ final class ClientContext implements AuthenticationRequest {
         return bridge;
     }
 
+    @Override
+    public int keepAliveSeconds() {
+        return keepAliveSeconds;
+    }
+
     /** @return the same client under another client id */
     ClientContext withClientId(String newClientId) {
         return new ClientContext(newClientId, username, password, remoteAddress, listenerPort, listener, protocolVersion,
-                peerCertificates, bridge);
+                peerCertificates, bridge, keepAliveSeconds);
     }
 
     /** @return the same client without the password, kept for the life of the session */
     ClientContext withoutPassword() {
         return password == null ? this
                 : new ClientContext(clientId, username, null, remoteAddress, listenerPort, listener, protocolVersion,
-                peerCertificates, bridge);
+                peerCertificates, bridge, keepAliveSeconds);
     }
 
     @Override

@@ -146,10 +146,10 @@ final class ConnectHandshake {
             password = null;
         }
         boolean bridge = Boolean.TRUE.equals(connection.channel().attr(BridgeProtocolLevel.BRIDGE).get());
-        connection.setClientContext(new ClientContext(clientId, username, password, connection.remote(), listenerPort,
-                listener.id, version, identity.certificates(), bridge));
-        cleanSession = header.isCleanSession();
         keepAliveSeconds = serverKeepAlive >= 0 ? serverKeepAlive : header.keepAliveTimeSeconds();
+        connection.setClientContext(new ClientContext(clientId, username, password, connection.remote(), listenerPort,
+                listener.id, version, identity.certificates(), bridge, keepAliveSeconds));
+        cleanSession = header.isCleanSession();
         if (!mqtt5) {
             long expiration = settings.persistentClientExpirationSeconds;
             sessionExpirySeconds = cleanSession ? 0 : expiration > 0 ? expiration : Session.NEVER_EXPIRES;

@@ -210,8 +210,8 @@ public final class Session implements Subscriber {
     private void expire() {
         if (connection == null && !destroyed) {
             LOG.info("Expiring client {} due to timeout.", clientId);
-            engine.stats().sessionExpired();
             destroy();
+            engine.stats().sessionExpired(); // after: whoever sees the count sees the session gone
         }
     }
 
@@ -395,8 +395,8 @@ public final class Session implements Subscriber {
             long left = expirySeconds - offlineSeconds;
             if (left <= 0) {
                 LOG.info("Expiring client {} due to timeout (while the broker was stopped).", clientId);
-                engine.stats().sessionExpired();
                 destroy();
+                engine.stats().sessionExpired();
                 return;
             }
             expiry = loop.schedule(this::expire, left, TimeUnit.SECONDS);
