@@ -9,6 +9,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 import io.culex.core.internal.testing.EmbeddedBroker;
 import io.culex.core.internal.testing.LeakDetection;
+import io.culex.core.internal.testing.Mqtt5Raw;
 import io.culex.core.internal.testing.PahoClient;
 import io.culex.core.internal.testing.RawClient;
 
@@ -33,6 +34,35 @@ class WillTest {
             assertEquals("wills/dying", will.topic);
             assertEquals("offline", will.text());
             assertEquals(1, will.message.getQos());
+        }
+    }
+
+    /**
+     * A connection the broker closes for a malformed packet or a protocol error did not end with DISCONNECT: the
+     * will is published [MQTT-3.1.2-8], in MQTT 3.1.1 (closed) as in MQTT 5 (DISCONNECT 0x81/0x82 from the server).
+     */
+    @Test
+    void willIsPublishedWhenTheBrokerClosesForABadPacket() throws Exception {
+        byte[][] badPackets = {{(byte) 0xC0, 1, 0}, {(byte) 0x90, 3, 0, 1, 0}}; // PINGREQ with a byte, a SUBACK
+        try (EmbeddedBroker broker = new EmbeddedBroker();
+             PahoClient watcher = PahoClient.connect(broker.uri(), "watcher")) {
+            watcher.subscribe("wills/#", 2);
+            for (int level : new int[] {4, 5}) {
+                for (byte[] bad : badPackets) {
+                    String id = "bad-v" + level + "-" + (bad[0] & 0xFF);
+                    try (RawClient client = new RawClient(broker.port())) {
+                        client.send(level == 5
+                                ? Mqtt5Raw.connect(id, true, 60, Mqtt5Raw.props(), "wills/" + id, "offline", null, 1)
+                                : connectWithWill(id, 1, false));
+                        assertEquals(0, client.read().body[1], "CONNACK");
+                        client.send(bad);
+                        assertTrue(client.awaitClosed());
+                    }
+                    PahoClient.Received will = watcher.next();
+                    assertEquals("wills/" + id, will.topic);
+                    assertEquals("offline", will.text());
+                }
+            }
         }
     }
 
