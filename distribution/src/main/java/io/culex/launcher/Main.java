@@ -107,6 +107,7 @@ public final class Main {
             system.install(fw.getBundleContext());
             boolean needConfig = system.contains(ConfigStatus.BUNDLE);
             config = needConfig ? new ConfigStatus(fw.getBundleContext()) : null;
+            StartFailures failures = new StartFailures(fw.getBundleContext(), () -> stop("start failure"));
             long t0 = System.nanoTime();
             FelixLog.starting = true;
             fw.start(); // returns when the beginning start level is reached
@@ -114,6 +115,10 @@ public final class Main {
             FelixLog.starting = false;
             Console.debug("Framework started in " + (System.nanoTime() - t0) / 1_000_000 + " ms");
             int code = awaitConfig(fw);
+            if (failures.failure() != null) {
+                fw.waitForStop(STOP_TIMEOUT_MS);
+                return EXIT_ERROR;
+            }
             if (code != EXIT_OK) {
                 stop(null);
                 return code;
@@ -121,6 +126,9 @@ public final class Main {
             daemonReady();
             Console.info("culex version " + version + " running");
             FrameworkEvent stopped = fw.waitForStop(0);
+            if (failures.failure() != null) {
+                return EXIT_ERROR; // printed when reported
+            }
             if (stopped.getType() != FrameworkEvent.STOPPED_UPDATE
                     && stopped.getType() != FrameworkEvent.STOPPED_SYSTEM_REFRESHED) {
                 // stopped by the shutdown hook, or through the system bundle (web console, shell)

@@ -67,6 +67,26 @@ class BrokerProcessIT {
         }
     }
 
+    /**
+     * Two brokers on one persistence store would corrupt it: the second is refused with the way out and exits 1, as
+     * Mosquitto exits when it cannot open its database, instead of running without the store it was told to use.
+     */
+    @Test
+    void aSecondBrokerOnTheSameStoreExitsWithTheReason() throws Exception {
+        int portA = CulexProcess.freePort();
+        int portB = CulexProcess.freePort();
+        try (CulexProcess a = CulexProcess.install(); CulexProcess b = a.anotherProcess("second")) {
+            Path confA = a.writeConfig("a.conf", "listener " + portA + "\nallow_anonymous true\npersistence true\n");
+            Path confB = a.writeConfig("b.conf", "listener " + portB + "\nallow_anonymous true\npersistence true\n");
+            a.startAndAwait(confA, portA);
+            b.start("-c", confB.toString());
+            assertEquals(1, b.awaitExit(), b.log());
+            assertTrue(b.log().contains("is in use by another broker process")
+                    && b.log().contains("persistence_location"), b.log());
+            roundTrip(portA);
+        }
+    }
+
     private static void roundTrip(int port) throws Exception {
         try (MosquittoTools.Sub sub = MosquittoTools.sub(port, "-t", "two/brokers")) {
             assertEquals(0, MosquittoTools.pub(port, "-t", "two/brokers", "-m", "on " + port).exitCode);

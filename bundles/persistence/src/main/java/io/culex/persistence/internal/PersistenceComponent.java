@@ -6,6 +6,7 @@ import java.util.Hashtable;
 import java.util.Map;
 
 import org.osgi.framework.BundleContext;
+import org.osgi.framework.ServiceReference;
 import org.osgi.framework.ServiceRegistration;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -15,6 +16,7 @@ import org.osgi.service.metatype.annotations.Designate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.culex.api.Broker;
 import io.culex.api.ServiceProperties;
 import io.culex.api.persistence.PersistenceListener;
 
@@ -34,6 +36,8 @@ public final class PersistenceComponent {
     static final long MAX_LOG_BYTES = 64L * 1024 * 1024;
 
     private static final Logger LOG = LoggerFactory.getLogger(PersistenceComponent.class);
+    /** The launcher's contract for a start that cannot go on (StartFailures in the distribution). */
+    private static final String START_FAILURE = "culex.start.failure";
 
     private StoreFiles files;
     private StoreWriter writer;
@@ -63,6 +67,7 @@ public final class PersistenceComponent {
             files = StoreFiles.open(directory, file, state, report);
         } catch (StoreException e) {
             LOG.error(e.getMessage());
+            reportIfTheBrokerWaits(context, e.getMessage());
             throw e;
         }
         for (String damage : report.damage) {
@@ -79,6 +84,30 @@ public final class PersistenceComponent {
         serviceProperties.put(ServiceProperties.PROVIDER, "persistence");
         registration = context.registerService(PersistenceListener.class, new DurableStore(state, writer),
                 serviceProperties);
+    }
+
+    /**
+     * With {@code persistence true} the listeners open only once a store has restored the broker's state: a store
+     * that cannot open at start would leave a broker that runs but never serves. The launcher is told instead (a
+     * service with {@code culex.start.failure}, see the distribution's launcher), and stops the broker with the
+     * message, as Mosquitto exits when it cannot open its database. A store installed into a broker that already
+     * serves only logs the error: the broker goes on as it was.
+     */
+    private static void reportIfTheBrokerWaits(BundleContext context, String message) {
+        ServiceReference<Broker> ref = context.getServiceReference(Broker.class);
+        Broker broker = ref == null ? null : context.getService(ref);
+        try {
+            if (broker != null && !broker.listeners().isEmpty()) {
+                return;
+            }
+        } finally {
+            if (broker != null) {
+                context.ungetService(ref);
+            }
+        }
+        Hashtable<String, Object> properties = new Hashtable<>();
+        properties.put(START_FAILURE, message);
+        context.registerService(Object.class, new Object(), properties); // goes with the bundle
     }
 
     @Deactivate
