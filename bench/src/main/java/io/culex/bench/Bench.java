@@ -277,7 +277,8 @@ public final class Bench {
         }
     }
 
-    private static long brokerRssKb(long pid) {
+    /** @return the broker's resident set in KiB, from {@code /proc/<pid>/status}, or -1 */
+    static long brokerRssKb(long pid) {
         if (pid <= 0) {
             return -1;
         }
