@@ -128,6 +128,53 @@ class WebConsoleIT {
         client.close();
     }
 
+    /** The MQTT page's other actions: a retained message deleted, a bridge added, changed and removed. */
+    @Test
+    void retainedMessagesAndBridgesAreManagedFromThePage() throws Exception {
+        assertEquals(0, MosquittoTools.pub(mqttPort, "-t", "console/retained/a", "-m", "kept", "-r").exitCode);
+        assertEquals(0, MosquittoTools.pub(mqttPort, "-t", "console/retained/b", "-m", "gone", "-r").exitCode);
+        awaitData("\"topic\":\"console/retained/b\"", true, "?retained=console/retained/%23");
+        assertEquals(200, action("action=delete-retained&topic=console/retained/b").statusCode());
+        awaitData("\"topic\":\"console/retained/b\"", false, "?retained=console/retained/%23");
+        try (MosquittoTools.Sub sub = MosquittoTools.sub(mqttPort, "-t", "console/retained/#")) {
+            assertEquals("console/retained/a 0 1 kept", sub.next(), "the other retained message stays");
+            assertEquals(0, MosquittoTools.pub(mqttPort, "-t", "console/retained/z", "-m", "sentinel").exitCode);
+            assertEquals("console/retained/z 0 0 sentinel", sub.next(), "and the deleted one is not delivered");
+        }
+
+        int closed = CulexProcess.freePort();
+        String add = "action=bridge-add&name=console-bridge&addresses=127.0.0.1:" + closed
+                + "&topics=" + java.net.URLEncoder.encode("sensors/# out 1", StandardCharsets.UTF_8);
+        assertEquals(200, action(add).statusCode());
+        awaitData("sensors/# out 1", true, "");
+        String edit = "action=bridge-edit&name=console-bridge&addresses=127.0.0.1:" + closed
+                + "&topics=" + java.net.URLEncoder.encode("alarms/# both 2", StandardCharsets.UTF_8);
+        assertEquals(200, action(edit).statusCode());
+        awaitData("alarms/# both 2", true, "");
+        assertEquals(200, action("action=bridge-remove&name=console-bridge").statusCode());
+        awaitData("console-bridge", false, "");
+    }
+
+    private static HttpResponse<String> action(String form) throws Exception {
+        String token = admin.mqttPageToken(USER, PASSWORD);
+        return AdminHttp.send(AdminHttp.form(AdminHttp.withCredential(admin.request(CONSOLE + "/mqtt"), USER,
+                PASSWORD).header("X-Culex-Csrf-Token", token).header("Origin", admin.origin()), form));
+    }
+
+    /** Poll the page's data until it does (or no longer does) contain the text. */
+    private static void awaitData(String text, boolean present, String query) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+        String body = "";
+        while (System.nanoTime() < deadline) {
+            body = admin.get(CONSOLE + "/mqtt/data.json" + query, USER, PASSWORD).body();
+            if (body.contains(text) == present) {
+                return;
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError((present ? "no " : "still ") + text + " in " + body);
+    }
+
     @Test
     void metricsFollowKnownActivity() throws Exception {
         String before = admin.get("/metrics", null, null).body();
