@@ -52,6 +52,8 @@ final class ConfigContract {
      * when the file names one.
      */
     static final String REQUIRED_PROVIDERS = "required_providers";
+    /** Broker property: the keys of every configured listener, so the core accepts only once all are bound. */
+    static final String LISTENER_KEYS = "culex.listener_keys";
 
     /** Service properties of the status service (a {@link Runnable} that reloads the file). */
     static final String STATUS = "culex.config.status";

@@ -17,6 +17,7 @@ import static io.culex.config.internal.ConfigContract.PLUGIN_FACTORY_PID;
 import static io.culex.config.internal.ConfigContract.PLUGIN_KEY;
 import static io.culex.config.internal.ConfigContract.PLUGIN_ORDER;
 import static io.culex.config.internal.ConfigContract.REQUIRED_PROVIDERS;
+import static io.culex.config.internal.ConfigContract.LISTENER_KEYS;
 import static io.culex.config.internal.ConfigContract.SOURCE;
 
 import java.util.ArrayList;
@@ -52,6 +53,10 @@ final class ConfigurationPlanner {
         if (!required.isEmpty()) {
             broker.put(REQUIRED_PROVIDERS, required.toArray(String[]::new));
         }
+        List<ListenerDefinition> listeners =
+                config.localOnly() ? localOnlyListeners(commandLinePorts) : config.listeners();
+        // the core starts accepting once all of these are bound
+        broker.put(LISTENER_KEYS, listeners.stream().map(ListenerDefinition::key).toArray(String[]::new));
         plan.add(PlannedConfiguration.singleton(BROKER_PID, marked(broker)));
 
         Map<String, Map<String, Object>> owners = new LinkedHashMap<>(config.owners());
@@ -65,8 +70,6 @@ final class ConfigurationPlanner {
         owners.forEach((pid, properties) ->
                 plan.add(PlannedConfiguration.singleton(pid, marked(new LinkedHashMap<>(properties)))));
 
-        List<ListenerDefinition> listeners =
-                config.localOnly() ? localOnlyListeners(commandLinePorts) : config.listeners();
         for (ListenerDefinition listener : listeners) {
             Map<String, Object> properties = new LinkedHashMap<>(listener.properties());
             properties.put(LISTENER_KEY, listener.key());

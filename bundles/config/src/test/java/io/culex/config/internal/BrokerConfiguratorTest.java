@@ -73,8 +73,11 @@ class BrokerConfiguratorTest {
     @Test
     void withoutAFileItIsMosquittosLocalOnlyMode() {
         assertTrue(configurator.start());
+        Map<String, Object> broker = new java.util.HashMap<>(admin.properties("io.culex.core.broker"));
+        assertEquals(List.of("127.0.0.1:1883", "[::1]:1883"),
+                List.of((String[]) broker.remove("culex.listener_keys")));
         assertEquals(Map.of("local_only", true, "culex.origin", "culex.conf", "service.pid", "io.culex.core.broker"),
-                admin.properties("io.culex.core.broker"));
+                broker);
         assertEquals(Set.of("127.0.0.1", "::1"), Set.of(
                 admin.properties(listenerPid("127.0.0.1:1883")).get("bind_address"),
                 admin.properties(listenerPid("[::1]:1883")).get("bind_address")));
@@ -181,6 +184,7 @@ class BrokerConfiguratorTest {
         assertEquals(List.of(
                 "Reloading config.",
                 "Configuration created: io.culex.core.listener[*:9001]",
+                "Configuration updated: io.culex.core.broker", // its list of listeners
                 "Configuration updated: io.culex.core.listener[*:8883]"), messages());
         assertEquals(plain, listenerPid("*:1883"));
         assertEquals(plainChanges,

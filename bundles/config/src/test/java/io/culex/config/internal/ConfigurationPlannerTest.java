@@ -26,10 +26,23 @@ class ConfigurationPlannerTest {
         return plan.stream().filter(p -> LISTENER_FACTORY_PID.equals(p.factoryPid())).toList();
     }
 
+    /** The broker's properties without {@code culex.listener_keys}, which {@link #listenerKeys} checks. */
+    private static Map<String, Object> withoutListenerKeys(PlannedConfiguration broker) {
+        Map<String, Object> properties = new java.util.HashMap<>(broker.properties());
+        properties.remove(ConfigContract.LISTENER_KEYS);
+        return properties;
+    }
+
+    /** The core accepts only once every listener named here is bound. */
+    private static List<String> listenerKeys(List<PlannedConfiguration> plan) {
+        return List.of((String[]) plan.get(0).properties().get(ConfigContract.LISTENER_KEYS));
+    }
+
     @Test
     void withoutListenersMosquittoListensOnLoopbackOnly() {
         List<PlannedConfiguration> plan = ConfigurationPlanner.plan(ParsedConfig.empty(), List.of());
-        assertEquals(Map.of("local_only", true, "culex.origin", "culex.conf"), plan.get(0).properties());
+        assertEquals(Map.of("local_only", true, "culex.origin", "culex.conf"), withoutListenerKeys(plan.get(0)));
+        assertEquals(List.of("127.0.0.1:1883", "[::1]:1883"), listenerKeys(plan));
         assertEquals(BROKER_PID, plan.get(0).pid());
         assertEquals(List.of(
                 Map.of("port", 1883, "bind_address", "127.0.0.1", "protocol", "mqtt",
@@ -47,7 +60,8 @@ class ConfigurationPlannerTest {
         assertEquals(List.of("127.0.0.1:1884", "[::1]:1884", "127.0.0.1:1885", "[::1]:1885"),
                 listeners(plan).stream().map(PlannedConfiguration::key).toList());
         assertEquals(Map.of("allow_anonymous", false, "local_only", true, "culex.origin", "culex.conf"),
-                plan.get(0).properties());
+                withoutListenerKeys(plan.get(0)));
+        assertEquals(listeners(plan).stream().map(PlannedConfiguration::key).toList(), listenerKeys(plan));
     }
 
     @Test

@@ -35,6 +35,7 @@ public final class ListenerComponent {
     private static final long STORE_WAIT_WARNING_SECONDS = 10;
 
     private final MqttListener listener;
+    private final Engine engine;
     private final Object lock = new Object();
     private boolean started;
     private boolean stopped;
@@ -42,7 +43,14 @@ public final class ListenerComponent {
     @Activate
     public ListenerComponent(@Reference BrokerComponent broker, Map<String, Object> properties) {
         Engine engine = broker.engine();
-        ListenerSettings settings = ListenerSettings.from(properties);
+        ListenerSettings settings;
+        try {
+            settings = ListenerSettings.from(properties);
+        } catch (RuntimeException e) {
+            engine.acceptGate().failed(ListenerSettings.keyOf(properties)); // the other listeners need not wait
+            throw e;
+        }
+        this.engine = engine;
         this.listener = new MqttListener(settings, engine);
         CompletionStage<Void> restored = engine.persistence().restored();
         if (!engine.settings().persistence || restored.toCompletableFuture().isDone()) {
@@ -74,7 +82,8 @@ public final class ListenerComponent {
                 listener.start();
                 started = true;
             } catch (RuntimeException e) {
-                // the listener does not start; the others do
+                // the listener does not start; the others do, without waiting for it
+                engine.acceptGate().failed(listener.settings().key);
                 String message = String.valueOf(e.getMessage());
                 LOG.error(message.startsWith("Error:") ? message : "Error: " + message);
                 throw e;

@@ -57,6 +57,7 @@ public final class Engine implements SessionContext {
     private final ConcurrentHashMap<String, ConnectedClient> connected = new ConcurrentHashMap<>();
     private final java.util.Set<ServingListener> listeners =
             ConcurrentHashMap.newKeySet();
+    private final AcceptGate acceptGate;
 
     public Engine(BrokerSettings settings, Extensions extensions, EventLoops eventLoops) {
         this.settings = settings;
@@ -69,6 +70,12 @@ public final class Engine implements SessionContext {
         this.interception = new Interception(extensions);
         this.controls = new ControlDispatch(extensions, this::publishFromBroker);
         this.persistence = new Persistence(extensions.stores, sessions, retained, eventLoops);
+        this.acceptGate = new AcceptGate(settings.listenerKeys, eventLoops.workers());
+    }
+
+    /** @return what holds accepting back until every configured listener is bound */
+    public AcceptGate acceptGate() {
+        return acceptGate;
     }
 
     /** @return the stores and what acknowledgements wait for */

@@ -92,7 +92,8 @@ public final class MqttListener implements ServingListener {
     }
 
     /**
-     * Load the TLS files, if any, and bind every address of the listener.
+     * Load the TLS files, if any, and bind every address of the listener; it accepts clients once the engine's
+     * {@link io.culex.core.internal.engine.AcceptGate} opens.
      *
      * @throws IllegalStateException with the reason if a TLS file is bad or an address cannot be bound (the ones
      *     bound are closed)
@@ -112,6 +113,15 @@ public final class MqttListener implements ServingListener {
             stop();
             throw e;
         }
+        List<Channel> bound = List.copyOf(serverChannels);
+        engine.acceptGate().bound(settings.key, () -> startAccepting(bound));
+    }
+
+    /** The server sockets were bound with reading (accepting) off; the kernel queues connections until now. */
+    private static void startAccepting(List<Channel> bound) {
+        for (Channel channel : bound) {
+            channel.config().setAutoRead(true);
+        }
     }
 
     private ServerBootstrap bootstrap(Class<? extends io.netty.channel.ServerChannel> channelType) {
@@ -120,6 +130,7 @@ public final class MqttListener implements ServingListener {
                 .group(loops.acceptors(), loops.workers())
                 .channel(channelType)
                 .option(ChannelOption.SO_BACKLOG, 1024)
+                .option(ChannelOption.AUTO_READ, false) // accept once every listener is bound: AcceptGate
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(32 * 1024, 64 * 1024))
                 .childHandler(new ChannelInitializer<Channel>() {
                     @Override

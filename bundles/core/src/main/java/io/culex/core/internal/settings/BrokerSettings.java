@@ -10,6 +10,8 @@ public final class BrokerSettings {
 
     /** Mosquitto's maximum: the largest remaining length MQTT can express. */
     public static final int MQTT_MAX_REMAINING_LENGTH = 268_435_455;
+    /** The property naming every configured listener's {@link ListenerSettings#KEY}. */
+    public static final String LISTENER_KEYS = "culex.listener_keys";
 
     public final Boolean allowAnonymous;
     public final boolean localOnly;
@@ -43,6 +45,11 @@ public final class BrokerSettings {
      * store ({@code PersistenceListener}) has restored it.
      */
     public final boolean persistence;
+    /**
+     * The keys of every configured listener ({@code culex.listener_keys}, written by the config bundle): accepting
+     * starts once all of them are bound. Empty when not known.
+     */
+    public final java.util.List<String> listenerKeys;
 
     private BrokerSettings(Map<String, ?> p) {
         allowAnonymous = p.get("allow_anonymous") == null ? null : bool(p, "allow_anonymous", false);
@@ -65,6 +72,7 @@ public final class BrokerSettings {
         flowControlStallMillis = longValue(p, "culex.flow_control_stall_ms", 1_000);
         requiredProviders = strings(p, "required_providers");
         persistence = bool(p, "persistence", false);
+        listenerKeys = strings(p, LISTENER_KEYS);
     }
 
     /** @return settings from configuration properties; absent keys take Mosquitto's defaults */

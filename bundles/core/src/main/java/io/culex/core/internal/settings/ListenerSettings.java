@@ -57,11 +57,19 @@ public final class ListenerSettings {
      * source.
      */
     public final String id;
+    /**
+     * The key the config bundle gave the listener ({@code culex.listener.key}), named in the broker's
+     * {@link BrokerSettings#LISTENER_KEYS}; {@code null} for a listener configured otherwise.
+     */
+    public final String key;
+    /** The property holding {@link #key}. */
+    public static final String KEY = "culex.listener.key";
 
     private ListenerSettings(Map<String, ?> p, String source) {
         this.source = source;
         Object pid = p.get("service.pid");
         this.id = pid != null ? pid.toString() : source;
+        this.key = keyOf(p);
         Object portValue = p.get("port");
         if (portValue == null) {
             throw new IllegalArgumentException("Error: listener without port (" + source + ").");
@@ -109,6 +117,12 @@ public final class ListenerSettings {
             throw new IllegalArgumentException("Error: mount_point must not contain wildcards (" + source + ").");
         }
         useUsernameAsClientId = Boolean.parseBoolean(String.valueOf(p.get("use_username_as_clientid")));
+    }
+
+    /** @return the listener key in configuration properties, or {@code null} */
+    public static String keyOf(Map<String, ?> p) {
+        Object key = p.get(KEY);
+        return key == null ? null : key.toString();
     }
 
     /**
