@@ -288,7 +288,10 @@ public final class MqttListener implements ServingListener {
         }
         pipeline.addLast("bridge-level", new BridgeProtocolLevel())
                 .addLast("validator", new InboundValidator(maxBytes))
-                .addLast("decoder", new MqttDecoder(maxBytes, MAX_CLIENT_ID_LENGTH))
+                // the validator has checked every string of what it passes (well-formed, no U+0000): Netty's strict
+                // UTF-8 decoding would check it again on every packet; a CONNECT of an unknown protocol, the only
+                // packet passed unchecked, is refused at its protocol level before any string of its payload
+                .addLast("decoder", new MqttDecoder(maxBytes, MAX_CLIENT_ID_LENGTH, false))
                 .addLast("encoder", MqttEncoder.INSTANCE)
                 .addLast(MqttConnection.HANDLER_NAME, new MqttConnection(engine, settings, boundPortOf(ch)));
     }

@@ -30,7 +30,6 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.EventLoop;
-import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.mqtt.MqttConnAckMessage;
 import io.netty.handler.codec.mqtt.MqttConnectMessage;
 import io.netty.handler.codec.mqtt.MqttConnectReturnCode;
@@ -346,15 +345,9 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter
                 return;
             }
         }
-        if (cause instanceof TooLongFrameException) {
-            LOG.info("Client {} sent a packet larger than the maximum of {} bytes, disconnecting.", id(),
-                    engine.settings().decoderMaxBytes());
-            close("packet too large", ReasonCodes.PACKET_TOO_LARGE);
-        } else {
-            LOG.info("Client {} disconnected due to malformed packet: {}", id(),
-                    cause == null ? "?" : cause.getMessage());
-            close("malformed packet", ReasonCodes.MALFORMED_PACKET);
-        }
+        // packets over the maximum are refused by the validator (a PacketViolation), before the decoder sees them
+        LOG.info("Client {} disconnected due to malformed packet: {}", id(), cause == null ? "?" : cause.getMessage());
+        close("malformed packet", ReasonCodes.MALFORMED_PACKET);
     }
 
     /**

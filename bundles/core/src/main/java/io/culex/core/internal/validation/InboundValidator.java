@@ -17,14 +17,17 @@ import io.netty.handler.codec.mqtt.MqttMessageFactory;
  */
 public final class InboundValidator extends ByteToMessageDecoder {
 
-    private final int maximumRemainingLength;
+    private final int maximumPacketSize;
     private int level;
     private boolean connectSeen;
     private boolean failed;
 
-    /** @param maximumRemainingLength the largest remaining length accepted (the broker's maximum packet size) */
-    public InboundValidator(int maximumRemainingLength) {
-        this.maximumRemainingLength = maximumRemainingLength;
+    /**
+     * @param maximumPacketSize the largest packet accepted, fixed header included (MQTT 5's Maximum Packet Size, and
+     *                          what Netty's decoder counts)
+     */
+    public InboundValidator(int maximumPacketSize) {
+        this.maximumPacketSize = maximumPacketSize;
     }
 
     @Override
@@ -57,9 +60,10 @@ public final class InboundValidator extends ByteToMessageDecoder {
                 return;
             }
         }
-        if (remaining > maximumRemainingLength) {
-            fail(in, out, new PacketViolation(PacketViolation.PACKET_TOO_LARGE, level, "a packet of " + remaining
-                    + " bytes, larger than the maximum of " + maximumRemainingLength + " bytes"));
+        long size = (long) position - start + remaining;
+        if (size > maximumPacketSize) {
+            fail(in, out, new PacketViolation(PacketViolation.PACKET_TOO_LARGE, level, "a packet of " + size
+                    + " bytes, larger than the maximum of " + maximumPacketSize + " bytes"));
             return;
         }
         int end = position + remaining;
