@@ -3,6 +3,8 @@ package io.culex.core.internal.validation;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 
+import io.culex.core.internal.testing.RawClient;
+
 /** Raw MQTT bytes for tests that must send what no client library would: field by field, nothing checked. */
 final class Wire {
 
@@ -10,8 +12,7 @@ final class Wire {
     }
 
     static byte[] packet(int firstByte, byte[]... parts) {
-        byte[] body = concat(parts);
-        return concat(new byte[] {(byte) firstByte}, vbi(body.length), body);
+        return RawClient.packet(firstByte, concat(parts));
     }
 
     static byte[] concat(byte[]... parts) {
