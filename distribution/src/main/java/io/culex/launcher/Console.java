@@ -1,9 +1,10 @@
 package io.culex.launcher;
 
 /**
- * The launcher's own messages, in Mosquitto's format {@code <unix seconds>: message}. slf4j is not on the
- * launcher's class path (only Felix is), so this writes to {@code System.err} directly: that is where
- * Mosquitto logs by default ({@code log_dest stderr}) and where conf/logback.xml sends the bundles' log.
+ * The launcher's own messages, in Mosquitto's format {@code <unix seconds>: message}, written to {@code System.err}
+ * directly, whatever the configuration file does with the bundles' log: they are about starting and stopping the
+ * process, and that is where Mosquitto logs by default ({@code log_dest stderr}) and where {@link DefaultLogging}
+ * sends the bundles' log until the configuration is read.
  * {@code System.err} is looked up on every call, so the daemon mode can point it to /dev/null later.
  */
 final class Console {

@@ -144,8 +144,12 @@ public final class Main {
         }
     }
 
-    private Map<String, Object> frameworkProperties(int beginningStartLevel, Path storage) {
+    private Map<String, Object> frameworkProperties(int beginningStartLevel, Path storage) throws IOException {
         Map<String, Object> p = new HashMap<>();
+        // slf4j and logback are on the class path (lib/): the system bundle exports them to the bundles
+        p.put(Constants.FRAMEWORK_SYSTEMPACKAGES_EXTRA,
+                ClassPathExports.of(org.slf4j.LoggerFactory.class, ch.qos.logback.classic.LoggerContext.class,
+                        ch.qos.logback.core.Context.class));
         p.put(Constants.FRAMEWORK_STORAGE, storage.toString());
         p.put(Constants.FRAMEWORK_STORAGE_CLEAN, Constants.FRAMEWORK_STORAGE_CLEAN_ONFIRSTINIT);
         p.put(Constants.FRAMEWORK_BEGINNING_STARTLEVEL, Integer.toString(beginningStartLevel));
@@ -157,7 +161,7 @@ public final class Main {
         // Only finished jars and configurations: copy as x.jar.tmp (or anything else) and rename. FileInstall
         // also waits until a file's size and time are unchanged over one poll (it has no other option for this).
         p.put("felix.fileinstall.filter", ".*\\.(jar|cfg|config)");
-        p.put("felix.fileinstall.log.level", cmd.verbose ? "4" : "3"); // logback.xml filters
+        p.put("felix.fileinstall.log.level", cmd.verbose ? "4" : "3"); // logback filters (DefaultLogging)
         // STACK.md pitfall 8: Gogo's shell stops the framework when its input ends, unless told not to. Without -i
         // it reads no input at all; with -i it reads the terminal, and the end of the input ends only the shell.
         p.put("gosh.args", cmd.interactive ? "--noshutdown" : "--nointeractive");
@@ -180,10 +184,11 @@ public final class Main {
         if (cmd.verbose) {
             p.put("culex.verbose", "true");
         }
-        // -Dfelix.*, -Dorg.osgi.*, -Dgosh.* in CULEX_OPTS override the defaults above
+        // -Dfelix.*, -Dorg.osgi.*, -Dgosh.* in CULEX_OPTS override the defaults above (extra system packages add)
         System.getProperties().stringPropertyNames().stream()
                 .filter(k -> k.startsWith("felix.") || k.startsWith("org.osgi.") || k.startsWith("gosh."))
-                .forEach(k -> p.put(k, System.getProperty(k)));
+                .forEach(k -> p.merge(k, System.getProperty(k), (ours, theirs) ->
+                        k.equals(Constants.FRAMEWORK_SYSTEMPACKAGES_EXTRA) ? ours + "," + theirs : theirs));
         try {
             p.put("felix.log.logger", new FelixLog());
         } catch (LinkageError notFelix) {

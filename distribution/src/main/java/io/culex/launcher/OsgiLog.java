@@ -3,20 +3,21 @@ package io.culex.launcher;
 import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.Method;
 import java.lang.reflect.Proxy;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.ServiceReference;
 import org.osgi.util.tracker.ServiceTracker;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Shows what bundles log to the OSGi Log Service (Felix SCR's component failures, Config Admin, FileInstall,
  * Metatype): without this, those entries stay in org.apache.felix.log's memory and nobody sees them. Each entry is
- * passed to slf4j (so conf/logback.xml decides what is shown) under the symbolic name of the bundle that logged it.
- * The launcher cannot see the OSGi log or slf4j API classes, so both are used reflectively through the bundles'
- * own class loaders. Bundle, service and framework events (logger names {@code Events.*}) are left out.
+ * passed to slf4j (on the launcher's class path; logback's settings decide what is shown) under the symbolic name of
+ * the bundle that logged it. The launcher cannot see the OSGi log API classes (a bundle's), so those are used
+ * reflectively through the bundle's class loader. Bundle, service and framework events (logger names
+ * {@code Events.*}) are left out.
  */
 final class OsgiLog implements InvocationHandler {
     private static final String LOG_PACKAGE = "org.osgi.service.log.";
@@ -24,9 +25,6 @@ final class OsgiLog implements InvocationHandler {
 
     private final BundleContext context;
     private final ServiceTracker<Object, Object> tracker;
-    private final Map<String, Object> loggers = new ConcurrentHashMap<>();
-    private volatile Method getLogger; // org.slf4j.LoggerFactory.getLogger(String), once slf4j can be used
-    private volatile Class<?> slf4jLogger;
 
     OsgiLog(BundleContext context) {
         this.context = context;
@@ -80,7 +78,6 @@ final class OsgiLog implements InvocationHandler {
         Class<?> type = entry.getClass().getClassLoader().loadClass(LOG_PACKAGE + "LogEntry");
         String level = String.valueOf(type.getMethod("getLogLevel").invoke(entry)); // AUDIT ERROR WARN INFO DEBUG TRACE
         String loggerName = (String) type.getMethod("getLoggerName").invoke(entry);
-        boolean severe = level.equals("AUDIT") || level.equals("ERROR") || level.equals("WARN");
         if (loggerName != null && loggerName.startsWith("Events.")) {
             return; // bundle, service and framework events: the framework's own log (FelixLog) reports the errors
         }
@@ -88,39 +85,14 @@ final class OsgiLog implements InvocationHandler {
         String name = bundle != null && bundle.getSymbolicName() != null ? bundle.getSymbolicName() : String.valueOf(loggerName);
         String message = (String) type.getMethod("getMessage").invoke(entry);
         Throwable exception = (Throwable) type.getMethod("getException").invoke(entry);
-        Object logger = slf4j(name);
-        if (logger == null) { // before logback is there: straight to the console, errors and warnings only
-            if (severe || Console.verbose()) {
-                Console.info(level + " " + name + ": " + message + (exception == null ? "" : ": " + Console.describe(exception)));
-            }
-            return;
+        Logger logger = LoggerFactory.getLogger(name);
+        switch (level) {
+            case "AUDIT":
+            case "ERROR": logger.error(message, exception); break;
+            case "WARN": logger.warn(message, exception); break;
+            case "INFO": logger.info(message, exception); break;
+            case "DEBUG": logger.debug(message, exception); break;
+            default: logger.trace(message, exception); break;
         }
-        String method = level.equals("AUDIT") ? "error" : level.toLowerCase(java.util.Locale.ROOT);
-        slf4jLogger.getMethod(method, String.class, Throwable.class).invoke(logger, message, exception);
-    }
-
-    /** The slf4j logger, or null while slf4j or its provider is not active (using it then would fix NOP for good). */
-    private Object slf4j(String name) throws ReflectiveOperationException {
-        if (getLogger == null) {
-            Bundle api = null;
-            boolean provider = false;
-            for (Bundle b : context.getBundles()) {
-                if ("slf4j.api".equals(b.getSymbolicName()) && b.getState() == Bundle.ACTIVE) {
-                    api = b;
-                }
-                provider |= "ch.qos.logback.classic".equals(b.getSymbolicName()) && b.getState() == Bundle.ACTIVE;
-            }
-            if (api == null || !provider) {
-                return null;
-            }
-            slf4jLogger = api.loadClass("org.slf4j.Logger");
-            getLogger = api.loadClass("org.slf4j.LoggerFactory").getMethod("getLogger", String.class);
-        }
-        Object logger = loggers.get(name);
-        if (logger == null) {
-            logger = getLogger.invoke(null, name);
-            loggers.put(name, logger);
-        }
-        return logger;
     }
 }

@@ -21,8 +21,9 @@ import org.osgi.framework.wiring.BundleRevision;
 
 /**
  * The bundles of {@code system/<N>/}: every jar there is installed at start level N and, unless it is a fragment,
- * marked persistently started (the framework starts it when it reaches level N). Logging (SPI Fly, slf4j, logback)
- * is in {@code system/1} so that no bundle logs before the provider is there (STACK.md pitfalls 1 and 2).
+ * marked persistently started (the framework starts it when it reaches level N). SPI Fly and the OSGi Log Service
+ * are in {@code system/1}, before the bundles that use them; slf4j and logback are not bundles but on the
+ * launcher's class path, exported by the system bundle, so logging works before any bundle starts.
  * Also collects start failures (FrameworkEvent.ERROR) so that {@link #report} can say why a bundle is not active.
  */
 final class SystemBundles implements FrameworkListener {
