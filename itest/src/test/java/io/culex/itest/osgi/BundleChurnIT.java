@@ -698,7 +698,7 @@ public class BundleChurnIT {
      * table of service users ({@code ServiceRegistry.m_inUseMap}: a non-prototype service's usage count that
      * dropped to 0 is kept while the service stays registered, and SCR gets Config Admin, dynsec gets the Broker),
      * so the {@code BundleImpl} and revision metadata of every uninstalled bundle stay, without their class loader:
-     * 6 to 28 KiB per cycle here. Two leaked class loaders of the acl-file bundle per cycle measured about 48 KiB
+     * 6 to 38 KiB per cycle here. Two leaked class loaders of the acl-file bundle per cycle measured about 48 KiB
      * per cycle; the class count catches those surely (some 40 classes a cycle), the weak references exactly.
      * The loaded classes, compared the same way, may grow by {@link #CLASS_GROWTH_LIMIT} at most: the JVM's own
      * generated classes (reflection accessors once a method is called often, lambda forms) move the count by up
