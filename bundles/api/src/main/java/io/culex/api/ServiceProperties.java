@@ -10,8 +10,10 @@ public final class ServiceProperties {
     /**
      * Which configured security provider an {@link Authenticator} or {@link Authorizer} is (a String, e.g.
      * {@code password_file}, {@code acl_file}, {@code dynamic-security}). When the broker configuration requires a
-     * provider ({@code required_providers}), clients are refused and ACL checks deny until a service with this
-     * property is registered: the broker fails closed.
+     * provider, the broker fails closed until a service with this property is registered, in the provider's role:
+     * a required authentication provider ({@code required_authenticators}) missing refuses new clients, connected
+     * ones go on; a required authorization provider ({@code required_authorizers}) missing denies every ACL check
+     * and refuses new clients; a name only in {@code required_providers} is needed in either role.
      */
     public static final String PROVIDER = "culex.provider";
 

@@ -14,7 +14,32 @@ import java.util.Objects;
  */
 public final class FileWatcher {
 
-    private record Stamp(boolean exists, long size, FileTime modified) {
+    /**
+     * A file's state. Not a {@code record}: on Java 17 a record's generated {@code equals} leaves the record class
+     * reachable from a JDK cache (JDK-8078641, fixed in Java 18), which would keep the class loader of an
+     * uninstalled or updated bundle that embeds this package alive.
+     */
+    private static final class Stamp {
+        private final boolean exists;
+        private final long size;
+        private final FileTime modified;
+
+        Stamp(boolean exists, long size, FileTime modified) {
+            this.exists = exists;
+            this.size = size;
+            this.modified = modified;
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Stamp other && exists == other.exists && size == other.size
+                    && Objects.equals(modified, other.modified);
+        }
+
+        @Override
+        public int hashCode() {
+            return Objects.hash(exists, size, modified);
+        }
     }
 
     private final Path file;

@@ -52,6 +52,18 @@ final class ConfigContract {
      * when the file names one.
      */
     static final String REQUIRED_PROVIDERS = "required_providers";
+    /**
+     * Broker property (String[]): the required providers that authenticate ({@code password_file},
+     * {@code dynamic-security}). While one has no {@code Authenticator} registered new clients are refused; the
+     * connected ones, authenticated already, go on. Present when one is required.
+     */
+    static final String REQUIRED_AUTHENTICATORS = "required_authenticators";
+    /**
+     * Broker property (String[]): the required providers that authorize ({@code acl_file},
+     * {@code dynamic-security}). While one has no {@code Authorizer} registered every ACL check denies. Present
+     * when one is required.
+     */
+    static final String REQUIRED_AUTHORIZERS = "required_authorizers";
     /** Broker property: the keys of every configured listener, so the core accepts only once all are bound. */
     static final String LISTENER_KEYS = "culex.listener_keys";
 

@@ -16,6 +16,8 @@ import static io.culex.config.internal.ConfigContract.ORIGIN_CULEX_CONF;
 import static io.culex.config.internal.ConfigContract.PLUGIN_FACTORY_PID;
 import static io.culex.config.internal.ConfigContract.PLUGIN_KEY;
 import static io.culex.config.internal.ConfigContract.PLUGIN_ORDER;
+import static io.culex.config.internal.ConfigContract.REQUIRED_AUTHENTICATORS;
+import static io.culex.config.internal.ConfigContract.REQUIRED_AUTHORIZERS;
 import static io.culex.config.internal.ConfigContract.REQUIRED_PROVIDERS;
 import static io.culex.config.internal.ConfigContract.LISTENER_KEYS;
 import static io.culex.config.internal.ConfigContract.SOURCE;
@@ -52,6 +54,15 @@ final class ConfigurationPlanner {
         List<String> required = requiredProviders(config);
         if (!required.isEmpty()) {
             broker.put(REQUIRED_PROVIDERS, required.toArray(String[]::new));
+        }
+        // the role of each: a missing password file refuses new clients, a missing ACL denies every check
+        List<String> authenticators = required.stream().filter(AUTHENTICATION_PROVIDERS::contains).toList();
+        if (!authenticators.isEmpty()) {
+            broker.put(REQUIRED_AUTHENTICATORS, authenticators.toArray(String[]::new));
+        }
+        List<String> authorizers = required.stream().filter(AUTHORIZATION_PROVIDERS::contains).toList();
+        if (!authorizers.isEmpty()) {
+            broker.put(REQUIRED_AUTHORIZERS, authorizers.toArray(String[]::new));
         }
         List<ListenerDefinition> listeners =
                 config.localOnly() ? localOnlyListeners(commandLinePorts) : config.listeners();
@@ -118,6 +129,11 @@ final class ConfigurationPlanner {
      * ({@code per_listener_settings true}). The dynamic security plugin counts only with a {@code config_file}:
      * without one Mosquitto runs with the plugin inactive, and so does Culex.
      */
+    /** The required providers that authenticate: their absence refuses new clients. */
+    private static final List<String> AUTHENTICATION_PROVIDERS = List.of("password_file", DYNSEC_PROVIDER);
+    /** The required providers that authorize: their absence denies every ACL check. */
+    private static final List<String> AUTHORIZATION_PROVIDERS = List.of("acl_file", DYNSEC_PROVIDER);
+
     private static List<String> requiredProviders(ParsedConfig config) {
         List<String> required = new ArrayList<>();
         for (String option : List.of("password_file", "acl_file")) {

@@ -45,6 +45,7 @@ class ConfigAdminSynchronizerTest {
                 "io.culex.core.listener[*:8883]"), result.created());
         Map<String, Object> broker = new java.util.HashMap<>(admin.properties("io.culex.core.broker"));
         assertArrayEquals(new String[] {"password_file"}, (String[]) broker.remove("required_providers"));
+        assertArrayEquals(new String[] {"password_file"}, (String[]) broker.remove("required_authenticators"));
         assertArrayEquals(new String[] {"*:1883", "*:8883"}, (String[]) broker.remove("culex.listener_keys"));
         assertEquals(Map.of("max_queued_messages", 50, "local_only", false, "culex.origin", "culex.conf",
                 "service.pid", "io.culex.core.broker"), broker);

@@ -80,6 +80,26 @@ class ConfigurationPlannerTest {
     }
 
     @Test
+    void eachRequiredProviderIsNamedInItsRole() {
+        Map<String, Object> both = ConfigurationPlanner.plan(parse("listener 1883", "acl_file /a",
+                "password_file /p"), List.of()).get(0).properties();
+        assertEquals(List.of("password_file"), List.of((String[]) both.get("required_authenticators")),
+                "a missing password file refuses new clients, it does not deny the connected ones");
+        assertEquals(List.of("acl_file"), List.of((String[]) both.get("required_authorizers")));
+        Map<String, Object> passwordsOnly = ConfigurationPlanner.plan(parse("listener 1883", "password_file /p"),
+                List.of()).get(0).properties();
+        assertEquals(null, passwordsOnly.get("required_authorizers"));
+        Map<String, Object> dynsec = ConfigurationPlanner.plan(parse("listener 1883",
+                "plugin /usr/lib/x86_64-linux-gnu/mosquitto_dynamic_security.so",
+                "plugin_opt_config_file /var/lib/mosquitto/dynamic-security.json"), List.of()).get(0).properties();
+        assertEquals(List.of("dynamic-security"), List.of((String[]) dynsec.get("required_authenticators")),
+                "dynamic security does both");
+        assertEquals(List.of("dynamic-security"), List.of((String[]) dynsec.get("required_authorizers")));
+        assertEquals(null, ConfigurationPlanner.plan(parse("listener 1883"), List.of()).get(0).properties()
+                .get("required_authenticators"));
+    }
+
+    @Test
     void theDynamicSecurityPluginIsARequiredProviderOnlyWithAConfigFile() {
         List<PlannedConfiguration> plan = ConfigurationPlanner.plan(parse("listener 1883", "password_file /p",
                 "plugin /usr/lib/x86_64-linux-gnu/mosquitto_dynamic_security.so",

@@ -64,7 +64,8 @@ public final class Engine implements SessionContext {
         this.extensions = extensions;
         this.eventLoops = eventLoops;
         this.access = new AccessControl(extensions);
-        this.access.requireProviders(settings.requiredProviders);
+        this.access.requireProviders(settings.requiredProviders, settings.requiredAuthenticators,
+                settings.requiredAuthorizers);
         this.enhancedAuthentication = new EnhancedAuthentication(extensions);
         this.events = new ClientEvents(extensions);
         this.interception = new Interception(extensions);
@@ -94,7 +95,8 @@ public final class Engine implements SessionContext {
 
     public void updateSettings(BrokerSettings newSettings) {
         settings = newSettings;
-        access.requireProviders(newSettings.requiredProviders);
+        access.requireProviders(newSettings.requiredProviders, newSettings.requiredAuthenticators,
+                newSettings.requiredAuthorizers);
     }
 
     public EventLoops eventLoops() {

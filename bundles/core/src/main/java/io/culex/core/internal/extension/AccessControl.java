@@ -1,5 +1,9 @@
 package io.culex.core.internal.extension;
 
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
@@ -19,21 +23,83 @@ import io.culex.api.Decision;
  * means deny, except that basic auth then allows a client without user name when anonymous access is allowed; no
  * service at all means {@code allow_anonymous} decides for authentication and allow for authorization. A service
  * that throws or fails counts as DENY (fail closed) and is logged with its bundle.
+ *
+ * <p>Fail closed: the providers the configuration requires are checked in their role (see {@link Requirements}),
+ * on the same snapshot of the chain that then decides, and a required provider whose unregistration has begun
+ * (its entry refuses calls) counts as missing, never as "not registered, so the others decide".
  */
 public final class AccessControl {
 
     private static final Logger LOG = LoggerFactory.getLogger(AccessControl.class);
+    /** CONNACK reason for a client refused because a required provider is not running ("server unavailable"). */
+    static final int SERVER_UNAVAILABLE = 0x88;
 
     private final Extensions extensions;
-    private volatile java.util.List<String> requiredProviders = java.util.List.of();
+    private volatile Requirements requirements = Requirements.NONE;
+
+    /**
+     * The security providers the configuration requires (fail closed), by role:
+     * <ul>
+     * <li>{@code authenticators}: authentication needs an {@link Authenticator} with this {@code culex.provider};
+     * while there is none, clients are refused ("server unavailable"); connected clients are not affected
+     * (their authentication is done);</li>
+     * <li>{@code authorizers}: every ACL check needs an {@link Authorizer} with this {@code culex.provider}; while
+     * there is none, every check denies;</li>
+     * <li>{@code either}: a name whose role the configuration does not say (only {@code required_providers}):
+     * a service of either kind must be registered, and while there is none, clients are refused and every ACL
+     * check denies.</li>
+     * </ul>
+     */
+    private static final class Requirements {
+        static final Requirements NONE = new Requirements(List.of(), List.of(), List.of());
+
+        private final List<String> authenticators;
+        private final List<String> authorizers;
+        private final List<String> either;
+
+        Requirements(List<String> authenticators, List<String> authorizers, List<String> either) {
+            this.authenticators = authenticators;
+            this.authorizers = authorizers;
+            this.either = either;
+        }
+
+        List<String> authenticators() {
+            return authenticators;
+        }
+
+        List<String> authorizers() {
+            return authorizers;
+        }
+
+        List<String> either() {
+            return either;
+        }
+
+        boolean isEmpty() {
+            return authenticators.isEmpty() && authorizers.isEmpty() && either.isEmpty();
+        }
+    }
 
     public AccessControl(Extensions extensions) {
         this.extensions = extensions;
     }
 
-    /** @param required provider names the configuration requires (fail closed while one is missing) */
-    public void requireProviders(java.util.List<String> required) {
-        requiredProviders = required;
+    /**
+     * @param required provider names the configuration requires ({@code required_providers}); a name that is in
+     *     neither of the other two lists is needed in either role
+     * @param authenticators the required names that are authentication providers ({@code required_authenticators})
+     * @param authorizers the required names that are authorization providers ({@code required_authorizers})
+     */
+    public void requireProviders(List<String> required, List<String> authenticators, List<String> authorizers) {
+        Set<String> authentication = new LinkedHashSet<>(authenticators);
+        Set<String> authorization = new LinkedHashSet<>(authorizers);
+        List<String> either = new ArrayList<>();
+        for (String name : required) {
+            if (!authentication.contains(name) && !authorization.contains(name)) {
+                either.add(name);
+            }
+        }
+        requirements = new Requirements(List.copyOf(authentication), List.copyOf(authorization), List.copyOf(either));
     }
 
     /**
@@ -43,13 +109,54 @@ public final class AccessControl {
      *     another thread
      */
     public CompletionStage<AccessDecision> authenticate(AuthenticationRequest request, boolean anonymousAllowed) {
-        ServiceChain.Entry<Authenticator>[] chain = applicable(extensions.authenticators.snapshot(), request);
+        ServiceChain.Entry<Authenticator>[] registered = extensions.authenticators.snapshot();
+        // decided on the one snapshot that authenticates: a required authenticator that left after the CONNECT
+        // passed the wait for providers must not leave the decision to the others (or to allow_anonymous)
+        String missing = firstMissing(requirements.authenticators(), registered);
+        if (missing != null) {
+            return CompletableFuture.completedFuture(providerNotRunning(request, missing));
+        }
+        ServiceChain.Entry<Authenticator>[] chain = applicable(registered, request);
         if (chain.length == 0) {
             return CompletableFuture.completedFuture(anonymousAllowed ? AccessDecision.ALLOW : AccessDecision.DENY);
         }
         AccessDecision allDeferred = request.username() == null && anonymousAllowed ? AccessDecision.ALLOW
                 : AccessDecision.DENY;
         return ask(chain, 0, request, allDeferred);
+    }
+
+    private static AccessDecision providerNotRunning(ClientInfo client, String provider) {
+        LOG.warn("Refusing client {}: the configuration requires {}, which is not running.", client.clientId(),
+                provider);
+        return AccessDecision.deny(SERVER_UNAVAILABLE, "the configured " + provider + " is not running");
+    }
+
+    /** @return the first of {@code names} that no entry of the chain provides, or {@code null} */
+    private static String firstMissing(List<String> names, ServiceChain.Entry<?>[] chain) {
+        for (String name : names) {
+            if (!provides(chain, name)) {
+                return name;
+            }
+        }
+        return null;
+    }
+
+    private static boolean provides(ServiceChain.Entry<?>[] chain, String provider) {
+        for (ServiceChain.Entry<?> entry : chain) {
+            if (provider.equals(entry.reference().getProperty(PROVIDER_PROPERTY))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** @return the entry's {@code culex.provider} if the configuration requires it in the given role */
+    private static String requiredProvider(ServiceChain.Entry<?> entry, List<String> required) {
+        if (required.isEmpty()) {
+            return null;
+        }
+        Object provider = entry.reference().getProperty(PROVIDER_PROPERTY);
+        return provider != null && required.contains(provider.toString()) ? provider.toString() : null;
     }
 
     /** @return the services that apply to the listener (all of them unless some are scoped to listeners) */
@@ -80,6 +187,11 @@ public final class AccessControl {
         }
         ServiceChain.Entry<Authenticator> entry = chain[index];
         if (!entry.enter()) {
+            String required = requiredProvider(entry, requirements.authenticators());
+            if (required != null) {
+                // a required provider leaving: as if this event had started a moment later, when it was missing
+                return CompletableFuture.completedFuture(providerNotRunning(request, required));
+            }
             // being unregistered: as if this event had started a moment later, without it
             return ask(chain, index + 1, request, allDeferred);
         }
@@ -120,27 +232,33 @@ public final class AccessControl {
     public static final String PROVIDER_PROPERTY = io.culex.api.ServiceProperties.PROVIDER;
 
     /**
-     * Fail closed: a provider the configuration requires must be registered.
+     * Fail closed: the providers the configuration requires must be registered, each in its role, before a client
+     * is let in.
      *
-     * @param required the required provider names
-     * @return the first required provider with no registered service, or {@code null} when all are there
+     * @return the first required provider with no registered service in its role, or {@code null} when all are there
      */
-    public String missingProvider(java.util.List<String> required) {
-        for (String name : required) {
-            if (!isRegistered(extensions.authenticators, name) && !isRegistered(extensions.authorizers, name)) {
+    public String missingProvider() {
+        Requirements r = requirements;
+        if (r.isEmpty()) {
+            return null;
+        }
+        ServiceChain.Entry<Authenticator>[] authentication = extensions.authenticators.snapshot();
+        ServiceChain.Entry<Authorizer>[] authorization = extensions.authorizers.snapshot();
+        String missing = firstMissing(r.authenticators(), authentication);
+        if (missing == null) {
+            missing = firstMissing(r.authorizers(), authorization);
+        }
+        return missing != null ? missing : missingInEitherRole(r.either(), authentication, authorization);
+    }
+
+    private static String missingInEitherRole(List<String> names, ServiceChain.Entry<?>[] authentication,
+                                              ServiceChain.Entry<?>[] authorization) {
+        for (String name : names) {
+            if (!provides(authentication, name) && !provides(authorization, name)) {
                 return name;
             }
         }
         return null;
-    }
-
-    private static boolean isRegistered(ServiceChain<?> chain, String provider) {
-        for (ServiceChain.Entry<?> entry : chain.snapshot()) {
-            if (provider.equals(entry.reference().getProperty(PROVIDER_PROPERTY))) {
-                return true;
-            }
-        }
-        return false;
     }
 
     /**
@@ -156,21 +274,29 @@ public final class AccessControl {
      *     bit is the client's claim, not a credential
      */
     public AccessDecision check(ClientInfo client, Access access, String topic, int qos, boolean retain) {
-        if (!requiredProviders.isEmpty()) {
-            String missing = missingProvider(requiredProviders);
+        Requirements r = requirements;
+        // one snapshot decides both whether the required authorizers are there and what they answer
+        ServiceChain.Entry<Authorizer>[] chain = extensions.authorizers.snapshot();
+        if (!r.isEmpty()) {
+            String missing = firstMissing(r.authorizers(), chain);
+            if (missing == null && !r.either().isEmpty()) {
+                missing = missingInEitherRole(r.either(), extensions.authenticators.snapshot(), chain);
+            }
             if (missing != null) {
-                LOG.warn("Denied {} of {} to {}: the configuration requires {}, which is not running.", access,
-                        topic, client.clientId(), missing);
-                return AccessDecision.DENY;
+                return providerMissing(client, access, topic, missing);
             }
         }
-        ServiceChain.Entry<Authorizer>[] chain = extensions.authorizers.snapshot();
         boolean anyApplies = false;
         for (ServiceChain.Entry<Authorizer> entry : chain) {
             if (!entry.appliesTo(client)) {
                 continue;
             }
             if (!entry.enter()) {
+                String required = requiredProvider(entry, r.authorizers());
+                if (required != null) {
+                    // a required authorizer leaving: as if the check had come a moment later, when it was missing
+                    return providerMissing(client, access, topic, required);
+                }
                 continue; // being unregistered: skipped as if already gone
             }
             anyApplies = true;
@@ -195,5 +321,11 @@ public final class AccessControl {
         }
         // none applies to this listener: as if none were registered
         return anyApplies ? AccessDecision.DENY : AccessDecision.ALLOW;
+    }
+
+    private static AccessDecision providerMissing(ClientInfo client, Access access, String topic, String provider) {
+        LOG.warn("Denied {} of {} to {}: the configuration requires {}, which is not running.", access, topic,
+                client.clientId(), provider);
+        return AccessDecision.DENY;
     }
 }

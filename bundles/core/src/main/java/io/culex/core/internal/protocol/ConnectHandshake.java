@@ -199,7 +199,7 @@ final class ConnectHandshake {
         if (connection.state() != MqttConnection.State.AUTHENTICATING) {
             return; // closed meanwhile
         }
-        String missing = engine.access().missingProvider(engine.settings().requiredProviders);
+        String missing = engine.access().missingProvider();
         if (missing == null) {
             authenticate(usernameFromCertificate);
         } else if (System.nanoTime() - deadlineNanos >= 0) {

@@ -37,9 +37,23 @@ public final class BrokerSettings {
     public final long flowControlStallMillis;
     /**
      * Security providers the configuration requires ({@code password_file}, {@code acl_file}, ...): each must be
-     * registered as an SPI service with that {@code culex.provider} property, or the broker fails closed.
+     * registered as an SPI service with that {@code culex.provider} property, or the broker fails closed. A name
+     * in neither {@link #requiredAuthenticators} nor {@link #requiredAuthorizers} is needed in either role: while
+     * it is missing clients are refused and every ACL check denies.
      */
     public final java.util.List<String> requiredProviders;
+    /**
+     * The required providers that authenticate ({@code required_authenticators}: {@code password_file},
+     * {@code dynamic-security}): while one has no {@code Authenticator} registered, new clients are refused;
+     * connected clients, already authenticated, go on.
+     */
+    public final java.util.List<String> requiredAuthenticators;
+    /**
+     * The required providers that authorize ({@code required_authorizers}: {@code acl_file},
+     * {@code dynamic-security}): while one has no {@code Authorizer} registered, every ACL check denies and new
+     * clients are refused.
+     */
+    public final java.util.List<String> requiredAuthorizers;
     /**
      * Mosquitto's {@code persistence}: the broker's state must survive restarts, so the listeners open only once a
      * store ({@code PersistenceListener}) has restored it.
@@ -71,6 +85,8 @@ public final class BrokerSettings {
         authenticationTimeoutMillis = longValue(p, "culex.authentication_timeout_ms", 10_000);
         flowControlStallMillis = longValue(p, "culex.flow_control_stall_ms", 1_000);
         requiredProviders = strings(p, "required_providers");
+        requiredAuthenticators = strings(p, "required_authenticators");
+        requiredAuthorizers = strings(p, "required_authorizers");
         persistence = bool(p, "persistence", false);
         listenerKeys = strings(p, LISTENER_KEYS);
     }
