@@ -18,7 +18,8 @@ final class Acknowledgements {
         private boolean ready;
     }
 
-    private final ArrayDeque<Slot> waiting = new ArrayDeque<>();
+    // small at first: waiting acknowledgements are rare (ArrayDeque's default holds 16, 80 bytes)
+    private final ArrayDeque<Slot> waiting = new ArrayDeque<>(2);
     private boolean discarded;
     private final Consumer<Object> writer;
 

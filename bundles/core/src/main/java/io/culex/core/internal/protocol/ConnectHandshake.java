@@ -245,6 +245,7 @@ final class ConnectHandshake {
             return; // closed meanwhile, or the time budget ran out
         }
         MqttConnection.cancel(timer);
+        timer = null; // a cancelled task kept referenced costs every idle connection its 64 bytes
         ClientContext client = connection.clientContext();
         if (decision.decision() != Decision.ALLOW) {
             if (problem != null) {

@@ -469,6 +469,7 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter
             return;
         }
         cancel(connectTimeout);
+        connectTimeout = null; // a cancelled task kept referenced costs every idle connection its 64 bytes
         handshake.onConnect(connect);
     }
 

@@ -38,7 +38,8 @@ final class PausedInput {
     private final Consumer<MqttMessage> dispatcher;
     private final Stats stats;
     private final long stallNanos;
-    private final ArrayDeque<MqttMessage> held = new ArrayDeque<>();
+    // small at first: most connections never hold anything (ArrayDeque's default holds 16, 80 bytes)
+    private final ArrayDeque<MqttMessage> held = new ArrayDeque<>(2);
     private final AtomicBoolean resumeQueued = new AtomicBoolean();
     private final Runnable resumeTask = this::resumeNow;
     private long heldBytes;
