@@ -2,7 +2,8 @@
 # Issue 13's connection scenario beside Mosquitto, on the same machine in one run: a fresh broker per run, pinned to
 # core 0 (the load generator on core 1); the time from starting the broker to its listening port; then CONNECTIONS
 # idle MQTT 3.1.1 clients connecting (at most 200 CONNECTs outstanding), the connect rate and the broker's resident
-# memory per idle connection. Alternates Culex and Mosquitto, RUNS times each; prints every run, then the medians.
+# memory per idle connection; then a second storm on the same broker (connect rate once warm). Alternates Culex and
+# Mosquitto, RUNS times each; prints every run, then the medians.
 #
 #   bench/run-connections.sh                      # build first; 3 runs of 10,000 connections
 #   CONNECTIONS=20000 RUNS=5 bench/run-connections.sh --no-build
@@ -47,6 +48,9 @@ for run in $(seq "$RUNS"); do
     echo "$broker startup: ${ms} ms to the listening port" | tee -a "$results"
     echo "RESULT label=$broker scenario=startup startup_ms=$ms" >>"$results"
     storm --port "$port" --broker-pid "$pid" --label "$broker" | tee -a "$results" | grep -v '^RESULT'
+    # the same again on the same broker once those clients are gone: a JVM's first connections run partly before
+    # the JIT has compiled the connect path (and the compiler shares the broker's one core)
+    storm --port "$port" --label "$broker-warm" | tee -a "$results" | grep -v '^RESULT'
     kill "$pid"
     while kill -0 "$pid" 2>/dev/null; do sleep 0.1; done # not a child of this shell: poll until it is gone
   done
@@ -66,9 +70,11 @@ def med(label, key):
     return statistics.median(v) if v else float("nan")
 print("| measure | Mosquitto | Culex | Culex / Mosquitto |")
 print("|---|---|---|---|")
-for key, name in (("startup_ms", "start to listening port, ms"), ("connect_per_s", "connects/s"),
-                  ("rss_per_connection_kb", "RSS per idle connection, KiB")):
-    m, c = med("mosquitto", key), med("culex", key)
+for label, key, name in (("", "startup_ms", "start to listening port, ms"),
+                         ("", "connect_per_s", "connects/s, first storm after start"),
+                         ("-warm", "connect_per_s", "connects/s, second storm on the same broker"),
+                         ("", "rss_per_connection_kb", "RSS per idle connection, KiB")):
+    m, c = med("mosquitto" + label, key), med("culex" + label, key)
     print(f"| {name} | {m:,.1f} | {c:,.1f} | {c / m:.2f}x |")
 print(f"\nMedians of the runs; all lines: {sys.argv[1]}")
 PY
