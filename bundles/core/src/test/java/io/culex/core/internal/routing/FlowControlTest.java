@@ -1,6 +1,7 @@
 package io.culex.core.internal.routing;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -105,6 +106,34 @@ class FlowControlTest {
             assertTrue(session.pendingMessages() <= QUEUE_LIMIT + INFLIGHT, "pending " + session.pendingMessages());
             // what did not fit in the stuck client's queue is dropped and counted, as Mosquitto does
             assertEquals(count - session.pendingMessages(), broker.engine().stats().droppedMessages());
+        }
+    }
+
+    /**
+     * With {@code max_queued_bytes} the publisher pauses at half of it, counting the bytes still on their way from
+     * the publisher's event loop to the subscriber's. Counting only what had reached the queue let a publisher on
+     * another loop hand over up to 500 messages (the message mark) while the queue held less than its byte mark:
+     * the queue then overflowed and dropped messages of a client that was reading all along.
+     */
+    @Test
+    void aByteLimitPacesAPublisherOnAnotherEventLoop() throws Exception {
+        int count = 2000;
+        Map<String, Object> settings = Map.of("max_queued_messages", 1000, "max_queued_bytes", 100 * 1024,
+                "max_inflight_messages", INFLIGHT, "culex.flow_control_stall_ms", 60_000L);
+        try (EmbeddedBroker broker = new EmbeddedBroker(settings);
+             RawClient sub = new RawClient(broker.port());
+             RawClient pub = new RawClient(broker.port())) {
+            sub.connect("slow", true, 0);
+            sub.subscribe(1, "load", 1);
+            pub.connect("fast", true, 0);
+            assertNotSame(broker.engine().sessions().get("slow").loop(),
+                    broker.engine().sessions().get("fast").loop(), "the two clients on one event loop");
+            Publisher publisher = Publisher.start(pub, count, 1);
+
+            assertInOrder(readAll(sub, count, 1));
+            publisher.done.get(10, TimeUnit.SECONDS);
+            assertEquals(count, publisher.acked.get());
+            assertEquals(0, broker.engine().stats().droppedMessages());
         }
     }
 
