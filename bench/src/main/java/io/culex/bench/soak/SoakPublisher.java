@@ -305,10 +305,6 @@ final class SoakPublisher implements SoakConnection.Handler {
         return (BitSet) acked.clone();
     }
 
-    synchronized boolean isIdle() {
-        return inflight.isEmpty();
-    }
-
     static void pause(long millis) {
         try {
             Thread.sleep(millis);

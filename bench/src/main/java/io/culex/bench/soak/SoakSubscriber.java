@@ -159,11 +159,6 @@ final class SoakSubscriber implements SoakConnection.Handler {
         }
     }
 
-    boolean isConnected() {
-        SoakConnection c = connection;
-        return c != null && c.isOpen();
-    }
-
     @Override
     public void packet(SoakConnection c, int type, int flags, byte[] body) throws IOException {
         switch (type) {
