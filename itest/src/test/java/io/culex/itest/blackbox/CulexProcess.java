@@ -37,6 +37,8 @@ public final class CulexProcess implements AutoCloseable {
     /** Whether {@link #close()} deletes the installation: not for another process started from it. */
     private final boolean ownsHome;
     private Process process;
+    /** JVM options added to {@code JAVA_OPTS} by {@link #javaOptions}. */
+    private final List<String> javaOptions = new ArrayList<>();
     /** The last port the broker was seen to accept connections on, 0 before: where the leak probe connects. */
     private int knownPort;
 
@@ -89,6 +91,15 @@ public final class CulexProcess implements AutoCloseable {
         return file;
     }
 
+    /**
+     * JVM options for the broker, such as a fixed heap ({@code -Xms256m -Xmx256m}), passed in {@code JAVA_OPTS}
+     * after the leak detection setting (so a later {@code -D} of the same name wins); set before {@link #start}.
+     */
+    public CulexProcess javaOptions(String... options) {
+        javaOptions.addAll(List.of(options));
+        return this;
+    }
+
     /** Start {@code bin/culex} with the arguments; output goes to {@link #log()}. */
     public CulexProcess start(String... args) throws IOException {
         List<String> command = new ArrayList<>();
@@ -99,6 +110,9 @@ public final class CulexProcess implements AutoCloseable {
                 .redirectErrorStream(true)
                 .redirectOutput(log.toFile());
         builder.environment().merge("JAVA_OPTS", LEAK_DETECTION, (given, leaks) -> leaks + " " + given);
+        if (!javaOptions.isEmpty()) {
+            builder.environment().merge("JAVA_OPTS", String.join(" ", javaOptions), (given, more) -> given + " " + more);
+        }
         process = builder.start();
         return this;
     }
@@ -175,6 +189,16 @@ public final class CulexProcess implements AutoCloseable {
 
     public long pid() {
         return process.pid();
+    }
+
+    /** @return the broker process's resident memory now ({@code VmRSS} of {@code /proc/<pid>/status}), in KiB */
+    public long residentKiB() throws IOException {
+        for (String line : Files.readAllLines(Paths.get("/proc", Long.toString(process.pid()), "status"))) {
+            if (line.startsWith("VmRSS:")) {
+                return Long.parseLong(line.replaceAll("\\D", ""));
+            }
+        }
+        throw new IOException("no VmRSS in /proc/" + process.pid() + "/status");
     }
 
     public Process process() {

@@ -1,6 +1,7 @@
 package io.culex.core.internal.routing;
 
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
 import org.slf4j.Logger;
@@ -32,6 +33,13 @@ public final class Backlog {
 
     private final String subscriberId;
     private final AtomicInteger inTransit = new AtomicInteger();
+    /**
+     * The payload bytes of the messages in transit. Without them a byte limit saw only what had reached the queue:
+     * publishers on other loops could hand over up to the message mark (500 messages) while the queue held less than
+     * its byte mark, and the session's queue then overflowed {@code max_queued_bytes} and dropped messages of a
+     * client that was reading all along.
+     */
+    private final AtomicLong inTransitBytes = new AtomicLong();
     private volatile int queuedMessages;
     private volatile long queuedBytes;
     private volatile int highMessages = DEFAULT_HIGH_MESSAGES;
@@ -83,7 +91,8 @@ public final class Backlog {
             return false;
         }
         long bytes = highBytes;
-        return inTransit.get() + queuedMessages >= highMessages || (bytes > 0 && queuedBytes >= bytes);
+        return inTransit.get() + queuedMessages >= highMessages
+                || (bytes > 0 && inTransitBytes.get() + queuedBytes >= bytes);
     }
 
     /** @return messages in transit to the subscriber plus those queued for its connected client */
@@ -93,17 +102,20 @@ public final class Backlog {
 
     private boolean hasCaughtUp() {
         long bytes = highBytes;
-        return inTransit.get() + queuedMessages <= highMessages / 2 && (bytes == 0 || queuedBytes <= bytes / 2);
+        return inTransit.get() + queuedMessages <= highMessages / 2
+                && (bytes == 0 || inTransitBytes.get() + queuedBytes <= bytes / 2);
     }
 
-    /** A message was handed to the subscriber's loop from another loop (any thread). */
-    void handedOver() {
+    /** A message with this many payload bytes was handed to the subscriber's loop from another loop (any thread). */
+    void handedOver(int payloadBytes) {
         inTransit.incrementAndGet();
+        inTransitBytes.addAndGet(payloadBytes);
     }
 
     /** A handed-over message reached the subscriber (on its loop): it is sent or queued now. */
-    void taken() {
+    void taken(int payloadBytes) {
         inTransit.decrementAndGet();
+        inTransitBytes.addAndGet(-payloadBytes);
         if (hasWaiters()) {
             lastProgressNanos = System.nanoTime();
         }
@@ -200,7 +212,8 @@ public final class Backlog {
 
     @Override
     public String toString() {
-        return "Backlog[" + subscriberId + ": " + inTransit.get() + " in transit, " + queuedMessages + " queued, high "
-                + highMessages + (stalled ? ", stalled" : "") + "]";
+        return "Backlog[" + subscriberId + ": " + inTransit.get() + " in transit (" + inTransitBytes.get() + " bytes), "
+                + queuedMessages + " queued (" + queuedBytes + " bytes), high " + highMessages
+                + (highBytes > 0 ? " / " + highBytes + " bytes" : "") + (stalled ? ", stalled" : "") + "]";
     }
 }

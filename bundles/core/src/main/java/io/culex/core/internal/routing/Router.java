@@ -97,7 +97,7 @@ public final class Router {
         if (target == current) {
             subscriber.deliver(message, sub);
         } else {
-            backlog.handedOver();
+            backlog.handedOver(message.payloadSize());
             handOff(s, target, subscriber, message, sub, current);
         }
         if (source == null) {
@@ -182,7 +182,7 @@ public final class Router {
                     // one subscriber's failure must not cost the others their messages
                     LOG.error("Delivery of {} to {} failed: {}", message, subscribers[i], e.toString(), e);
                 } finally {
-                    subscribers[i].backlog().taken();
+                    subscribers[i].backlog().taken(message.payloadSize());
                     Settlement settlement = message.settlement();
                     if (settlement != null) {
                         settlement.done();

@@ -44,7 +44,10 @@ final class Outbound {
     private long queuedBytes;
     private int nextPacketId = 1;
     private long nextEntryId = 1;
-    /** Messages for this client are being dropped (queue full); logged once per episode, as Mosquitto does. */
+    /**
+     * Messages for this client are being dropped (queue full); logged once per episode, which ends when the queue
+     * has drained to half its limits (Mosquitto logs once per connection).
+     */
     private boolean dropping;
 
     Outbound(Session owner, SessionContext engine, Backlog backlog) {
@@ -293,7 +296,7 @@ final class Outbound {
         updateBacklog();
     }
 
-    /** The queue is full and messages are lost: say so once, until the queue has room again (as Mosquitto). */
+    /** The queue is full and messages are lost: say so once, until the queue has drained to half its limits. */
     private void startDropping() {
         if (!dropping) {
             dropping = true;
@@ -340,7 +343,7 @@ final class Outbound {
         try {
             drainQueue();
         } finally {
-            if (dropping && queue != null && !isFull(0, engine.settings())) {
+            if (dropping && queue != null && engine.settings().isQueueHalfEmpty(queue.size(), queuedBytes)) {
                 dropping = false;
             }
             updateBacklog();

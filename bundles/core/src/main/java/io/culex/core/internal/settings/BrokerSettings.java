@@ -120,6 +120,17 @@ public final class BrokerSettings {
     }
 
     /**
+     * Whether a queue that overflowed has drained to half of {@code max_queued_messages} and of {@code
+     * max_queued_bytes} (each where set): the end of an episode of dropped messages. Not "one message fits again":
+     * with a byte limit that is true after almost every drop, and a client that takes one message now and then
+     * would start a new episode per message.
+     */
+    public boolean isQueueHalfEmpty(int messages, long bytes) {
+        return (maxQueuedMessages <= 0 || messages <= maxQueuedMessages / 2)
+                && (maxQueuedBytes <= 0 || bytes <= maxQueuedBytes / 2);
+    }
+
+    /**
      * Mosquitto 2: in local-only mode (no listener configured, the broker listens on loopback only) anonymous access
      * is always allowed; otherwise only when {@code allow_anonymous true}.
      */

@@ -1,10 +1,14 @@
 package io.culex.core.internal.routing;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Map;
@@ -108,6 +112,79 @@ class FlowControlTest {
         }
     }
 
+    /**
+     * With {@code max_queued_bytes} the publisher pauses at half of it, counting the bytes still on their way from
+     * the publisher's event loop to the subscriber's. Counting only what had reached the queue let a publisher on
+     * another loop hand over up to 500 messages (the message mark) while the queue held less than its byte mark:
+     * the queue then overflowed and dropped messages of a client that was reading all along.
+     */
+    @Test
+    void aByteLimitPacesAPublisherOnAnotherEventLoop() throws Exception {
+        int count = 2000;
+        Map<String, Object> settings = Map.of("max_queued_messages", 1000, "max_queued_bytes", 100 * 1024,
+                "max_inflight_messages", INFLIGHT, "culex.flow_control_stall_ms", 60_000L);
+        try (EmbeddedBroker broker = new EmbeddedBroker(settings);
+             RawClient sub = new RawClient(broker.port());
+             RawClient pub = new RawClient(broker.port())) {
+            sub.connect("slow", true, 0);
+            sub.subscribe(1, "load", 1);
+            pub.connect("fast", true, 0);
+            assertNotSame(broker.engine().sessions().get("slow").loop(),
+                    broker.engine().sessions().get("fast").loop(), "the two clients on one event loop");
+            Publisher publisher = Publisher.start(pub, count, 1);
+
+            assertInOrder(readAll(sub, count, 1));
+            publisher.done.get(10, TimeUnit.SECONDS);
+            assertEquals(count, publisher.acked.get());
+            assertEquals(0, broker.engine().stats().droppedMessages());
+        }
+    }
+
+    /**
+     * The "messages are being dropped" line is written once per episode, not once per dropped message: with a
+     * byte limit the queue is never "over" it (a message that does not fit is not added), so the old test for the
+     * end of an episode ("nothing over the limit") was true after every drop, and a stuck client logged each
+     * dropped message (70,000 lines in 9 s in SlowConsumerIT). An episode ends when the queue has drained to half.
+     */
+    @Test
+    void aSubscriberThatStopsReadingIsLoggedOncePerEpisodeNotOncePerDroppedMessage() throws Exception {
+        int count = 2000;
+        int queueBytes = 100 * 1024; // 100 of the 1 KiB payloads
+        Map<String, Object> settings = Map.of("max_queued_messages", 1000, "max_queued_bytes", queueBytes,
+                "max_inflight_messages", INFLIGHT, "culex.flow_control_stall_ms", 200L);
+        String line = "Outgoing messages are being dropped for client stuck.";
+        try (CapturedErr err = CapturedErr.start();
+             EmbeddedBroker broker = new EmbeddedBroker(settings);
+             RawClient stuck = new RawClient(broker.port());
+             RawClient reader = new RawClient(broker.port());
+             RawClient pub = new RawClient(broker.port())) {
+            stuck.connect("stuck", true, 0);
+            stuck.subscribe(1, "load", 1);
+            reader.connect("reader", true, 0);
+            reader.subscribe(1, "load", 1);
+            pub.connect("fast", true, 0);
+            Stats stats = broker.engine().stats();
+            Session session = broker.engine().sessions().get("stuck");
+
+            Publisher first = Publisher.start(pub, count, 1);
+            assertInOrder(readAll(reader, count, 1));
+            first.done.get(10, TimeUnit.SECONDS);
+            int held = INFLIGHT + queueBytes / 1024;
+            EmbeddedBroker.await("the stuck client's drops", () -> stats.droppedMessages() == count - held);
+            assertEquals(held, session.pendingMessages());
+            assertEquals(1, err.count(line), "one line for " + (count - held) + " dropped messages");
+
+            // it reads everything (the queue drains, the episode ends), then stops again: a second episode
+            assertInOrder(readAll(stuck, held, 1));
+            Publisher second = Publisher.start(pub, count, 1);
+            assertInOrder(readAll(reader, count, 1));
+            second.done.get(10, TimeUnit.SECONDS);
+            EmbeddedBroker.await("the second episode's drops",
+                    () -> stats.droppedMessages() == 2L * (count - held));
+            assertEquals(2, err.count(line), "one line per episode");
+        }
+    }
+
     @Test
     void aSharedSubscriptionSendsPastACongestedMemberInsteadOfPausingThePublisher() throws Exception {
         int count = 2000;
@@ -197,6 +274,47 @@ class FlowControlTest {
     }
 
     // ---------------------------------------------------------------- helpers
+
+    /** Copies what is written to {@code System.err} (where slf4j-simple logs) while it is open. */
+    private static final class CapturedErr implements AutoCloseable {
+        private final PrintStream original = System.err;
+        private final ByteArrayOutputStream copy = new ByteArrayOutputStream();
+
+        static CapturedErr start() {
+            CapturedErr c = new CapturedErr();
+            System.setErr(new PrintStream(new OutputStream() {
+                @Override
+                public void write(int b) {
+                    c.original.write(b);
+                    synchronized (c.copy) {
+                        c.copy.write(b);
+                    }
+                }
+
+                @Override
+                public void write(byte[] b, int off, int len) {
+                    c.original.write(b, off, len);
+                    synchronized (c.copy) {
+                        c.copy.write(b, off, len);
+                    }
+                }
+            }, true));
+            return c;
+        }
+
+        long count(String text) {
+            String all;
+            synchronized (copy) {
+                all = copy.toString(StandardCharsets.UTF_8);
+            }
+            return all.lines().filter(l -> l.contains(text)).count();
+        }
+
+        @Override
+        public void close() {
+            System.setErr(original);
+        }
+    }
 
     private static byte[] payload(int sequence) {
         byte[] bytes = new byte[1024];
