@@ -122,6 +122,11 @@ final class ConfigurationPlanner {
         return listeners;
     }
 
+    /** The required providers that authenticate: their absence refuses new clients. */
+    private static final List<String> AUTHENTICATION_PROVIDERS = List.of("password_file", DYNSEC_PROVIDER);
+    /** The required providers that authorize: their absence denies every ACL check. */
+    private static final List<String> AUTHORIZATION_PROVIDERS = List.of("acl_file", DYNSEC_PROVIDER);
+
     /**
      * The security providers the file asks for, named by their option (the value of the provider service's
      * {@code culex.provider} property). The core refuses clients while one of them is not registered, so that a
@@ -129,11 +134,6 @@ final class ConfigurationPlanner {
      * ({@code per_listener_settings true}). The dynamic security plugin counts only with a {@code config_file}:
      * without one Mosquitto runs with the plugin inactive, and so does Culex.
      */
-    /** The required providers that authenticate: their absence refuses new clients. */
-    private static final List<String> AUTHENTICATION_PROVIDERS = List.of("password_file", DYNSEC_PROVIDER);
-    /** The required providers that authorize: their absence denies every ACL check. */
-    private static final List<String> AUTHORIZATION_PROVIDERS = List.of("acl_file", DYNSEC_PROVIDER);
-
     private static List<String> requiredProviders(ParsedConfig config) {
         List<String> required = new ArrayList<>();
         for (String option : List.of("password_file", "acl_file")) {
