@@ -29,14 +29,23 @@
     return b;
   }
 
+  // Rows whose rendering did not change stay in the page: a poll must not swap a button away under the pointer of
+  // an administrator about to click it (the click would land on a detached element and be lost).
   function fill(tableId, rows, render) {
     var tbody = document.querySelector('#' + tableId + ' tbody');
-    tbody.textContent = '';
-    rows.forEach(function (item) {
+    rows.forEach(function (item, i) {
       var tr = document.createElement('tr');
       render(tr, item);
-      tbody.appendChild(tr);
+      var shown = tbody.rows[i];
+      if (!shown) {
+        tbody.appendChild(tr);
+      } else if (shown.outerHTML !== tr.outerHTML) {
+        tbody.replaceChild(tr, shown);
+      }
     });
+    while (tbody.rows.length > rows.length) {
+      tbody.deleteRow(rows.length);
+    }
   }
 
   function say(text, isError) {
