@@ -64,6 +64,32 @@ public interface PublishBuilder {
     PublishBuilder origin(@Nullable String origin);
 
     /**
+     * @param intercept whether the {@link MessageInterceptor}s see the message; {@code true} by default.
+     *     {@code false} is for a message that already passed them on the broker it was first published to (a
+     *     cluster node forwarding it here), so that an interceptor's change is not applied twice.
+     * @since 1.7
+     */
+    PublishBuilder intercept(boolean intercept);
+
+    /**
+     * @param storeRetained whether a message with the {@linkplain #retain retain flag} replaces the retained
+     *     message of its topic; {@code true} by default. {@code false} keeps the flag for subscribers with retain
+     *     as published but leaves the retained store alone: for a message whose retained copy reaches this broker
+     *     another way (a cluster replicates retained messages on their own).
+     * @since 1.7
+     */
+    PublishBuilder storeRetained(boolean storeRetained);
+
+    /**
+     * @param route whether subscribers receive the message; {@code true} by default. {@code false} with
+     *     {@code retain(true)} only sets (or, with an empty payload, clears) the retained message of the topic: for
+     *     a retained message copied from another broker, which the subscribers here already received when it was
+     *     published.
+     * @since 1.7
+     */
+    PublishBuilder route(boolean route);
+
+    /**
      * Publish: interceptors, then the retained store, then routing. The stage completes on a broker thread once the
      * message has been routed: every matching subscriber has it or has it on its way to its own thread (queued
      * where a subscriber is offline or behind); exceptionally with {@link IllegalStateException} if the broker

@@ -40,6 +40,15 @@ public interface SubscriptionBuilder {
     SubscriptionBuilder sendRetained(boolean sendRetained);
 
     /**
+     * @param listed whether the subscription's filter counts in the subscription table that
+     *     {@link SubscriptionTableListener}s see; {@code true} by default. A bundle that watches traffic to copy it
+     *     elsewhere (a cluster node subscribing to {@code #} to forward what other nodes want) is not listed, so it
+     *     does not make this broker look interested in every topic.
+     * @since 1.7
+     */
+    SubscriptionBuilder listed(boolean listed);
+
+    /**
      * Start the subscription. From now on every message routed to a matching topic is given to the consumer, as to
      * a client's session: wildcards and {@code $}-topic rules apply, a {@code $share/<group>/<filter>} filter makes
      * the subscription a member of that share group. No access control applies (the bundle is trusted).

@@ -67,9 +67,12 @@
  * messages from and to bundles, administration queries and {@link io.culex.api.ServiceProperties}; 1.5 added
  * {@link io.culex.api.AccessDecision} (a denial with an MQTT 5 reason code and string, through
  * {@link io.culex.api.Authenticator#check} and {@link io.culex.api.Authorizer#check}); 1.6 added
- * {@link io.culex.api.ClientInfo#keepAliveSeconds()}. The persistence SPI is the
+ * {@link io.culex.api.ClientInfo#keepAliveSeconds()}; 1.7 added what a bundle needs to route messages between
+ * brokers (a cluster): {@link io.culex.api.SubscriptionTableListener}, {@link io.culex.api.SubscriptionBuilder#listed},
+ * and {@link io.culex.api.PublishBuilder#intercept}, {@link io.culex.api.PublishBuilder#storeRetained} and
+ * {@link io.culex.api.PublishBuilder#route}. The persistence SPI is the
  * package {@code io.culex.api.persistence}.
  */
 @org.osgi.annotation.bundle.Export
-@org.osgi.annotation.versioning.Version("1.6.0")
+@org.osgi.annotation.versioning.Version("1.7.0")
 package io.culex.api;

@@ -10,6 +10,7 @@ import java.util.Optional;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
+import org.osgi.framework.Bundle;
 import org.osgi.framework.ServiceReference;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -29,6 +30,8 @@ import io.culex.api.Authorizer;
 import io.culex.api.Broker;
 import io.culex.api.BrokerStatistics;
 import io.culex.api.ClientEventListener;
+import io.culex.api.SubscriptionTableListener;
+import io.culex.core.internal.extension.SubscriptionTableEvents;
 import io.culex.api.ClientInfo;
 import io.culex.api.ControlHandler;
 import io.culex.api.EnhancedAuthenticator;
@@ -74,6 +77,7 @@ public final class BrokerComponent implements Broker {
         EventLoops loops = new EventLoops(threads);
         engine = new Engine(settings, extensions, loops);
         engine.persistence().attachNew(); // stores registered before the engine ran
+        extensions.subscriptionTables.start(engine.subscriptions(), loops.workerFor(SubscriptionTableEvents.class));
         LOG.info("Culex broker engine started ({} transport, {} I/O threads).", loops.transportName(),
                 threads > 0 ? threads : Runtime.getRuntime().availableProcessors());
     }
@@ -89,6 +93,7 @@ public final class BrokerComponent implements Broker {
         Engine e = engine;
         engine = null;
         if (e != null) {
+            extensions.subscriptionTables.stop();
             e.shutdown();
             LOG.info("Culex broker engine stopped.");
         }
@@ -210,6 +215,18 @@ public final class BrokerComponent implements Broker {
         if (e != null) {
             e.persistence().detached(ref);
         }
+    }
+
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    void bindSubscriptionTableListener(ServiceReference<SubscriptionTableListener> ref,
+            SubscriptionTableListener service) {
+        Bundle bundle = ref.getBundle();
+        extensions.subscriptionTables.add(ref, bundle == null ? "?" : bundle.getSymbolicName(), service);
+    }
+
+    void unbindSubscriptionTableListener(ServiceReference<SubscriptionTableListener> ref) {
+        extensions.subscriptionTables.remove(ref);
     }
 
     // ---------------------------------------------------------------- Broker

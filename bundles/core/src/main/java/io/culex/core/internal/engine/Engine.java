@@ -162,7 +162,31 @@ public final class Engine implements SessionContext {
      * @return how many subscribers it was routed to, {@link #DENIED} or {@link #ACCEPTED}
      */
     public int publish(Message message, ClientInfo publisher, EventLoop current, FlowSource source) {
-        Interception.Outcome outcome = interception.apply(publisher, message);
+        return publish(message, publisher, current, source, Steps.ALL);
+    }
+
+    /**
+     * Which steps of {@link #publish} a message takes: all of them, except for a bundle's message that passed some
+     * elsewhere (a cluster node's forwarded or replicated messages, API 1.7).
+     */
+    public static final class Steps {
+        static final Steps ALL = new Steps(true, true, true);
+
+        final boolean intercept;
+        final boolean storeRetained;
+        final boolean route;
+
+        public Steps(boolean intercept, boolean storeRetained, boolean route) {
+            this.intercept = intercept;
+            this.storeRetained = storeRetained;
+            this.route = route;
+        }
+    }
+
+    /** {@link #publish(Message, ClientInfo, EventLoop, FlowSource)}, taking only the given steps. */
+    public int publish(Message message, ClientInfo publisher, EventLoop current, FlowSource source, Steps steps) {
+        Interception.Outcome outcome = steps.intercept ? interception.apply(publisher, message)
+                : Interception.Outcome.unchanged(message);
         if (outcome.verdict != Verdict.CONTINUE) {
             LOG.debug("Message to {} stopped by an interceptor: {}", message.topic(), outcome.verdict);
             return outcome.verdict == Verdict.DENY ? DENIED : ACCEPTED;
@@ -179,14 +203,14 @@ public final class Engine implements SessionContext {
                 controls.dispatch(publisher, m);
                 return ACCEPTED;
             }
-            if (m.isRetain()) {
+            if (m.isRetain() && steps.storeRetained) {
                 if (m.payloadSize() == 0) {
                     retained.remove(topic);
                 } else {
                     retained.put(m);
                 }
             }
-            return router.route(m, current, source);
+            return steps.route ? router.route(m, current, source) : 0;
         } finally {
             if (m != message) {
                 m.release();

@@ -41,6 +41,11 @@ public final class Interception {
             this.verdict = verdict;
             this.message = message;
         }
+
+        /** @return the outcome of a message that goes on as it is, without asking any interceptor */
+        public static Outcome unchanged(Message message) {
+            return new Outcome(Verdict.CONTINUE, message);
+        }
     }
 
     /**

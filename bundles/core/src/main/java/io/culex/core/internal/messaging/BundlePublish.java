@@ -32,6 +32,9 @@ public final class BundlePublish implements PublishBuilder {
     private byte[] correlationData;
     private final List<java.util.Map.Entry<String, String>> userProperties = new ArrayList<>();
     private String origin;
+    private boolean intercept = true;
+    private boolean storeRetained = true;
+    private boolean route = true;
     private boolean published;
 
     public BundlePublish(Engine engine, String topic) {
@@ -113,6 +116,24 @@ public final class BundlePublish implements PublishBuilder {
     }
 
     @Override
+    public PublishBuilder intercept(boolean value) {
+        intercept = value;
+        return this;
+    }
+
+    @Override
+    public PublishBuilder storeRetained(boolean value) {
+        storeRetained = value;
+        return this;
+    }
+
+    @Override
+    public PublishBuilder route(boolean value) {
+        route = value;
+        return this;
+    }
+
+    @Override
     public synchronized CompletionStage<PublishResult> publish() {
         if (published) {
             throw new IllegalStateException("this message was published already");
@@ -124,12 +145,13 @@ public final class BundlePublish implements PublishBuilder {
         CompletableFuture<PublishResult> result = new CompletableFuture<>();
         // one loop per origin: a bundle's messages are routed in the order it published them
         EventLoop loop = engine.eventLoops().workerFor(origin);
+        Engine.Steps steps = new Engine.Steps(intercept, storeRetained, route);
         try {
             loop.execute(() -> {
                 Message m = new Message(topic, Unpooled.wrappedBuffer(payload), qos, retain, origin, properties,
                         expiresAt);
                 try {
-                    int routed = engine.publish(m, null, loop, null);
+                    int routed = engine.publish(m, null, loop, null, steps);
                     result.complete(new Result(routed == Engine.DENIED, routed < 0 || routed == Engine.ACCEPTED
                             ? 0 : routed));
                 } catch (RuntimeException e) {

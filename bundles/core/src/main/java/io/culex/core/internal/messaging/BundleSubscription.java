@@ -20,6 +20,7 @@ public final class BundleSubscription implements SubscriptionBuilder {
     private boolean noLocal;
     private boolean retainAsPublished;
     private boolean sendRetained = true;
+    private boolean listed = true;
     private boolean subscribed;
 
     /**
@@ -68,6 +69,12 @@ public final class BundleSubscription implements SubscriptionBuilder {
     }
 
     @Override
+    public SubscriptionBuilder listed(boolean value) {
+        listed = value;
+        return this;
+    }
+
+    @Override
     public synchronized InternalSubscription subscribe(MessageConsumer consumer) {
         java.util.Objects.requireNonNull(consumer, "consumer");
         if (subscribed) {
@@ -75,7 +82,7 @@ public final class BundleSubscription implements SubscriptionBuilder {
         }
         subscribed = true;
         InternalSubscriber subscriber = new InternalSubscriber(engine, filter, qos, origin, noLocal,
-                retainAsPublished, consumer);
+                retainAsPublished, listed, consumer);
         onOpen.accept(subscriber);
         subscriber.start(sendRetained && SharedFilter.parse(filter) == null);
         return subscriber;

@@ -39,6 +39,7 @@ public final class InternalSubscriber implements Subscriber, InternalSubscriptio
     private final EventLoop loop;
     private final Backlog backlog;
     private final Subscription subscription;
+    private final boolean listed;
     /** Deliveries given to the consumer and not completed, on the loop. */
     private final Map<Delivery, Boolean> pending = new IdentityHashMap<>();
     private volatile int pendingCount;
@@ -48,8 +49,9 @@ public final class InternalSubscriber implements Subscriber, InternalSubscriptio
     private Runnable onClose = () -> { };
 
     InternalSubscriber(Engine engine, String filter, int qos, String origin, boolean noLocal,
-                       boolean retainAsPublished, MessageConsumer consumer) {
+                       boolean retainAsPublished, boolean listed, MessageConsumer consumer) {
         this.engine = engine;
+        this.listed = listed;
         this.filter = filter;
         this.origin = origin;
         this.consumer = consumer;
@@ -58,6 +60,11 @@ public final class InternalSubscriber implements Subscriber, InternalSubscriptio
         BrokerSettings settings = engine.settings();
         backlog.limits(settings.maxQueuedMessages, settings.maxQueuedBytes);
         this.subscription = new Subscription(this, filter, qos, noLocal, retainAsPublished, 0, 0);
+    }
+
+    @Override
+    public boolean listed() {
+        return listed;
     }
 
     /** @param action run once when the subscription closes (its owner forgets it) */

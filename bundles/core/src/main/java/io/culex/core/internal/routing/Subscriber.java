@@ -29,6 +29,14 @@ public interface Subscriber {
     Backlog backlog();
 
     /**
+     * @return whether its subscriptions count in the filter table that {@link SubscriptionTree.FilterObserver}s
+     *     see (a bundle's watching subscription may be left out)
+     */
+    default boolean listed() {
+        return true;
+    }
+
+    /**
      * For {@link #deliver} implementations: if the caller is not on the subscriber's loop (it moved since the
      * message was routed), hand the delivery over to that loop.
      *

@@ -1,8 +1,10 @@
 package io.culex.core.internal.routing;
 
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * The subscription trie: one node per topic level, {@code +} and {@code #} as ordinary children.
@@ -10,6 +12,10 @@ import java.util.concurrent.ConcurrentHashMap;
  * <p>Read-mostly: matching (once per publish, on any event loop) takes no lock and allocates only the level strings;
  * subscribing and unsubscribing (rare in comparison) serialise on one lock and publish their changes through
  * concurrent maps, so a concurrent match sees each subscription either before or after the change.
+ *
+ * <p>It also counts the subscriptions per filter (as subscribed, {@code $share/<group>/} included) of the
+ * {@linkplain Subscriber#listed() listed} subscribers, and tells its {@link FilterObserver}s of each first and last
+ * one, under the write lock, so that they see the changes in order.
  */
 public final class SubscriptionTree {
 
@@ -20,6 +26,56 @@ public final class SubscriptionTree {
     private final Object writeLock = new Object();
     private volatile long count;
     private volatile long sharedCount;
+    /** Listed subscriptions per filter; under the write lock. */
+    private final Map<String, Integer> listed = new HashMap<>();
+    private final List<FilterObserver> observers = new CopyOnWriteArrayList<>();
+
+    /** Told of each first and last listed subscription of a filter, under the tree's write lock: must be quick. */
+    public interface FilterObserver {
+        void filterAdded(String filter);
+
+        void filterRemoved(String filter);
+    }
+
+    /** Tell an observer of every listed filter now, then of every change (nothing missed, nothing twice). */
+    public void observe(FilterObserver observer) {
+        synchronized (writeLock) {
+            listed.keySet().forEach(observer::filterAdded);
+            observers.add(observer);
+        }
+    }
+
+    public void stopObserving(FilterObserver observer) {
+        synchronized (writeLock) {
+            observers.remove(observer);
+        }
+    }
+
+    private void listedAdded(Subscription subscription) {
+        if (subscription.subscriber().listed() && listed.merge(subscription.key(), 1, Integer::sum) == 1) {
+            for (FilterObserver observer : observers) {
+                observer.filterAdded(subscription.key());
+            }
+        }
+    }
+
+    private void listedRemoved(Subscriber subscriber, String key) {
+        if (!subscriber.listed()) {
+            return;
+        }
+        Integer count = listed.get(key);
+        if (count == null) {
+            return;
+        }
+        if (count > 1) {
+            listed.put(key, count - 1);
+            return;
+        }
+        listed.remove(key);
+        for (FilterObserver observer : observers) {
+            observer.filterRemoved(key);
+        }
+    }
 
     /**
      * Add or replace the subscription of its subscriber to its filter.
@@ -48,6 +104,7 @@ public final class SubscriptionTree {
                 if (subscription.shareGroup() != null) {
                     sharedCount++;
                 }
+                listedAdded(subscription);
             }
             return previous;
         }
@@ -81,6 +138,7 @@ public final class SubscriptionTree {
             }
             count--;
             prune(node);
+            listedRemoved(subscriber, filter);
             return true;
         }
     }

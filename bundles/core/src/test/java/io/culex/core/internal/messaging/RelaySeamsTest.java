@@ -1,0 +1,175 @@
+package io.culex.core.internal.messaging;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import io.culex.api.DeliveredMessage;
+import io.culex.api.InternalSubscription;
+import io.culex.api.MessageInterceptor;
+import io.culex.api.SubscriptionTableListener;
+import io.culex.core.internal.engine.Engine;
+import io.culex.core.internal.extension.SubscriptionTableEvents;
+import io.culex.core.internal.testing.EmbeddedBroker;
+import io.culex.core.internal.testing.LeakDetection;
+import io.culex.core.internal.testing.RawClient;
+import io.culex.core.internal.testing.TestServiceReference;
+
+/**
+ * API 1.7, what a bundle routing messages between brokers needs: the subscription table as events, unlisted
+ * watching subscriptions, and messages that skip the interceptors, the retained store or the routing.
+ */
+@ExtendWith(LeakDetection.class)
+class RelaySeamsTest {
+
+    private EmbeddedBroker broker;
+    private Engine engine;
+    private final SubscriptionTableEvents tables = new SubscriptionTableEvents();
+    private final ExecutorService deliveries = Executors.newSingleThreadExecutor();
+    private final BlockingQueue<String> tableEvents = new LinkedBlockingQueue<>();
+
+    @BeforeEach
+    void start() {
+        broker = new EmbeddedBroker(Map.of());
+        engine = broker.engine();
+        tables.start(engine.subscriptions(), deliveries);
+    }
+
+    @AfterEach
+    void stop() {
+        tables.stop();
+        deliveries.shutdownNow();
+        broker.close();
+    }
+
+    private void listen() {
+        tables.add("listener", "test", new SubscriptionTableListener() {
+            @Override
+            public void filterAdded(String filter) {
+                tableEvents.add("+" + filter);
+            }
+
+            @Override
+            public void filterRemoved(String filter) {
+                tableEvents.add("-" + filter);
+            }
+        });
+    }
+
+    private String nextTableEvent() throws InterruptedException {
+        String event = tableEvents.poll(10, TimeUnit.SECONDS);
+        if (event == null) {
+            throw new AssertionError("no subscription table event within 10 s");
+        }
+        return event;
+    }
+
+    @Test
+    void theTableListsEachFilterOnceFromItsFirstToItsLastSubscription() throws Exception {
+        try (RawClient early = new RawClient(broker.port())) {
+            early.connect("early", true, 60);
+            early.subscribe(1, "held/before", 0);
+            listen();
+            assertEquals("+held/before", nextTableEvent(), "what was held at registration comes first");
+
+            InternalSubscription watching = new BundleSubscription(engine, "#", s -> { }).listed(false)
+                    .subscribe(DeliveredMessage::complete);
+            InternalSubscription bundle = new BundleSubscription(engine, "bundle/+", s -> { })
+                    .subscribe(DeliveredMessage::complete);
+            assertEquals("+bundle/+", nextTableEvent(), "an unlisted subscription is not reported, a listed one is");
+
+            try (RawClient a = new RawClient(broker.port()); RawClient b = new RawClient(broker.port())) {
+                a.connect("a", true, 60);
+                b.connect("b", true, 60);
+                a.subscribe(1, "shared/x", 1);
+                b.subscribe(1, "shared/x", 1);
+                a.subscribe(2, "$share/g/work/#", 1);
+                assertEquals("+shared/x", nextTableEvent());
+                assertEquals("+$share/g/work/#", nextTableEvent(), "a second session's same filter added nothing");
+                a.send(0xA2, 2 + 2 + 8, 0, 3, 0, 8, 's', 'h', 'a', 'r', 'e', 'd', '/', 'x'); // UNSUBSCRIBE shared/x
+                assertEquals(RawClient.UNSUBACK, a.read().type);
+            }
+            // a's unsubscribe left b's; then both clean sessions ended with their connections
+            assertEquals(java.util.Set.of("-shared/x", "-$share/g/work/#"),
+                    java.util.Set.of(nextTableEvent(), nextTableEvent()), "the two sessions ended in either order");
+            bundle.close();
+            assertEquals("-bundle/+", nextTableEvent());
+            watching.close();
+            assertEquals(null, tableEvents.poll(200, TimeUnit.MILLISECONDS), "nothing for the unlisted one");
+        }
+    }
+
+    @Test
+    void aRelayedMessageSkipsTheInterceptorsAndTheRetainedStoreButKeepsItsRetainFlag() throws Exception {
+        AtomicInteger intercepted = new AtomicInteger();
+        broker.extensions().interceptors.add(new TestServiceReference<>(), (MessageInterceptor) (publisher, m) -> {
+            intercepted.incrementAndGet();
+            return MessageInterceptor.Verdict.CONTINUE;
+        });
+        BlockingQueue<DeliveredMessage> received = new LinkedBlockingQueue<>();
+        InternalSubscription asPublished = new BundleSubscription(engine, "relay/#", s -> { })
+                .retainAsPublished(true).subscribe(received::add);
+
+        new BundlePublish(engine, "relay/t").payload(bytes("from another node")).qos(1).retain(true)
+                .intercept(false).storeRetained(false).publish().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        DeliveredMessage m = received.poll(10, TimeUnit.SECONDS);
+        assertTrue(m != null && m.retain(), "the subscriber with retain as published sees the flag");
+        m.complete();
+        assertEquals(0, intercepted.get(), "interceptors were not asked");
+        assertEquals(0, retainedCount("relay/t"), "the retained store is unchanged");
+
+        new BundlePublish(engine, "relay/t").payload(bytes("plain")).publish().toCompletableFuture()
+                .get(10, TimeUnit.SECONDS);
+        received.poll(10, TimeUnit.SECONDS).complete();
+        assertEquals(1, intercepted.get(), "a message without the option passes them");
+        asPublished.close();
+    }
+
+    @Test
+    void aReplicatedRetainedMessageIsStoredWithoutReachingSubscribers() throws Exception {
+        BlockingQueue<DeliveredMessage> received = new LinkedBlockingQueue<>();
+        InternalSubscription live = new BundleSubscription(engine, "state/#", s -> { }).subscribe(received::add);
+
+        new BundlePublish(engine, "state/door").payload(bytes("open")).retain(true).intercept(false).route(false)
+                .publish().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        assertEquals(null, received.poll(300, TimeUnit.MILLISECONDS), "no subscriber received it");
+
+        try (RawClient late = new RawClient(broker.port())) {
+            late.connect("late", true, 60);
+            late.subscribe(1, "state/#", 0);
+            RawClient.Packet retained = late.read();
+            assertEquals(RawClient.PUBLISH, retained.type);
+            assertTrue(retained.retain(), "a new subscription gets it as a retained message");
+        }
+
+        new BundlePublish(engine, "state/door").retain(true).intercept(false).route(false).publish()
+                .toCompletableFuture().get(10, TimeUnit.SECONDS);
+        assertEquals(0, retainedCount("state/door"), "an empty payload cleared it");
+        live.close();
+    }
+
+    private int retainedCount(String topic) {
+        List<io.culex.core.internal.routing.Message> out = new java.util.ArrayList<>();
+        engine.retained().match(topic, out);
+        out.forEach(io.culex.core.internal.routing.Message::release);
+        return out.size();
+    }
+
+    private static byte[] bytes(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+}
