@@ -41,6 +41,7 @@ public final class DefaultLogging extends ContextAwareBase implements Configurat
         context.getLogger("io.netty").setLevel(Level.WARN);
         context.getLogger("org.apache.felix").setLevel(Level.WARN);
         context.getLogger("org.eclipse.jetty").setLevel(Level.WARN);
+        context.getLogger("com.hazelcast").setLevel(Level.WARN); // the cluster bundle logs membership itself
         context.getLogger("org.apache.felix.fileinstall").setLevel(Level.INFO); // plugins/: installed, started, ...
         return ExecutionStatus.DO_NOT_INVOKE_NEXT_IF_ANY;
     }

@@ -24,6 +24,10 @@ final class ConfigContract {
     static final String WEBCONSOLE_PID = "io.culex.webconsole";
     /** The feature {@code admin_listener} adds to the boot features: HTTP, the Web Console and /metrics. */
     static final String ADMIN_FEATURE = "admin";
+    /** The cluster bundle: written from the {@code cluster_*} options, which add the feature below. */
+    static final String CLUSTER_PID = "io.culex.cluster";
+    /** The feature the {@code cluster_*} options add to the boot features: Hazelcast and the cluster bundle. */
+    static final String CLUSTER_FEATURE = "cluster";
     /**
      * The built-in dynamic security bundle, configured by Mosquitto's {@code plugin .../mosquitto_dynamic_security.so}
      * line: {@code plugin} (the path as written, for diagnostics), {@code config_file} (from

@@ -4,6 +4,8 @@ import static io.culex.config.internal.ConfigContract.ADMIN_FEATURE;
 import static io.culex.config.internal.ConfigContract.BRIDGE_FACTORY_PID;
 import static io.culex.config.internal.ConfigContract.BRIDGE_KEY;
 import static io.culex.config.internal.ConfigContract.BROKER_PID;
+import static io.culex.config.internal.ConfigContract.CLUSTER_FEATURE;
+import static io.culex.config.internal.ConfigContract.CLUSTER_PID;
 import static io.culex.config.internal.ConfigContract.DYNSEC_PID;
 import static io.culex.config.internal.ConfigContract.DYNSEC_PROVIDER;
 import static io.culex.config.internal.ConfigContract.FEATURES_PID;
@@ -74,6 +76,9 @@ final class ConfigurationPlanner {
         List<String> addedFeatures = new ArrayList<>(commandLineFeatures);
         if (owners.containsKey(HTTP_PID)) {
             addedFeatures.add(ADMIN_FEATURE); // admin_listener: the HTTP service, the console and /metrics
+        }
+        if (owners.containsKey(CLUSTER_PID)) {
+            addedFeatures.add(CLUSTER_FEATURE); // cluster_*: Hazelcast and the cluster bundle
         }
         if (!addedFeatures.isEmpty()) {
             owners.put(FEATURES_PID, withFeatures(owners.get(FEATURES_PID), addedFeatures));

@@ -24,6 +24,7 @@ final class OptionRegistry {
         LoggingOptions.register(registry);
         BridgeOptions.register(registry);
         AdminOptions.register(registry);
+        ClusterOptions.register(registry);
         return registry;
     }
 

@@ -36,7 +36,8 @@ import org.slf4j.ILoggerFactory;
 public final class LogbackConfigurator implements LoggingConfigurator {
 
     /** Third-party loggers that are far too chatty below WARN unless the user asked for debug. */
-    static final List<String> QUIET_LOGGERS = List.of("io.netty", "org.apache.felix", "org.eclipse.jetty");
+    static final List<String> QUIET_LOGGERS = List.of("io.netty", "org.apache.felix", "org.eclipse.jetty",
+            "com.hazelcast");
 
     private static final String APPENDER_PREFIX = "culex-";
 

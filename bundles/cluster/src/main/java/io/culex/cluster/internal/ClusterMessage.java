@@ -1,0 +1,169 @@
+package io.culex.cluster.internal;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import io.culex.api.DeliveredMessage;
+import io.culex.api.Nullable;
+import io.culex.api.PublishBuilder;
+import io.culex.api.PublishProperties;
+import io.culex.api.RetainedMessage;
+
+/**
+ * A message as it travels between nodes: a byte array of Culex's own layout, so that Hazelcast moves plain bytes and
+ * never loads a class of this bundle (its serialization and OSGi class loaders stay out of each other's way).
+ *
+ * <p>Layout (big-endian): version byte; flags byte (bits 0-1 QoS, bit 2 retain, bit 3 payload is UTF-8); topic;
+ * expiry in seconds (-1: none); content type, response topic, correlation data (each a presence byte then the
+ * value); user property count and pairs; payload length and bytes. Strings are UTF-8 after an int length.
+ */
+final class ClusterMessage {
+
+    private static final int VERSION = 1;
+    private static final int RETAIN = 0x04;
+    private static final int UTF8 = 0x08;
+
+    final String topic;
+    final byte[] payload;
+    final int qos;
+    final boolean retain;
+    final long expirySeconds;
+    final boolean payloadUtf8;
+    @Nullable final String contentType;
+    @Nullable final String responseTopic;
+    @Nullable final byte[] correlationData;
+    final List<Map.Entry<String, String>> userProperties;
+
+    private ClusterMessage(String topic, byte[] payload, int qos, boolean retain, long expirySeconds,
+            boolean payloadUtf8, String contentType, String responseTopic, byte[] correlationData,
+            List<Map.Entry<String, String>> userProperties) {
+        this.topic = topic;
+        this.payload = payload;
+        this.qos = qos;
+        this.retain = retain;
+        this.expirySeconds = expirySeconds;
+        this.payloadUtf8 = payloadUtf8;
+        this.contentType = contentType;
+        this.responseTopic = responseTopic;
+        this.correlationData = correlationData;
+        this.userProperties = userProperties;
+    }
+
+    static ClusterMessage of(DeliveredMessage m) {
+        PublishProperties p = m.properties();
+        return new ClusterMessage(m.topic(), m.payload(), m.qos(), m.retain(), m.messageExpiryInterval(),
+                p.payloadFormatUtf8(), p.contentType(), p.responseTopic(), p.correlationData(), p.userProperties());
+    }
+
+    static ClusterMessage of(RetainedMessage m) {
+        PublishProperties p = m.properties();
+        return new ClusterMessage(m.topic(), m.payload(), m.qos(), true, m.messageExpiryInterval(),
+                p.payloadFormatUtf8(), p.contentType(), p.responseTopic(), p.correlationData(), p.userProperties());
+    }
+
+    /** @return the message in a builder: payload, QoS, retain flag, expiry and properties set */
+    PublishBuilder into(PublishBuilder builder) {
+        builder.payload(payload).qos(qos).retain(retain).payloadFormatUtf8(payloadUtf8).contentType(contentType)
+                .responseTopic(responseTopic).correlationData(correlationData);
+        if (expirySeconds >= 0) {
+            builder.messageExpiryInterval(expirySeconds);
+        }
+        for (Map.Entry<String, String> property : userProperties) {
+            builder.userProperty(property.getKey(), property.getValue());
+        }
+        return builder;
+    }
+
+    byte[] encode() {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(64 + payload.length);
+        try (DataOutputStream out = new DataOutputStream(bytes)) {
+            out.writeByte(VERSION);
+            out.writeByte(qos | (retain ? RETAIN : 0) | (payloadUtf8 ? UTF8 : 0));
+            writeString(out, topic);
+            out.writeLong(expirySeconds);
+            writeOptional(out, contentType);
+            writeOptional(out, responseTopic);
+            out.writeBoolean(correlationData != null);
+            if (correlationData != null) {
+                out.writeInt(correlationData.length);
+                out.write(correlationData);
+            }
+            out.writeInt(userProperties.size());
+            for (Map.Entry<String, String> property : userProperties) {
+                writeString(out, property.getKey());
+                writeString(out, property.getValue());
+            }
+            out.writeInt(payload.length);
+            out.write(payload);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e); // not for a byte array
+        }
+        return bytes.toByteArray();
+    }
+
+    /** @throws IllegalArgumentException if the bytes are not a message of this version */
+    static ClusterMessage decode(byte[] bytes) {
+        try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes))) {
+            int version = in.readUnsignedByte();
+            if (version != VERSION) {
+                throw new IllegalArgumentException("cluster message of version " + version + ", expected "
+                        + VERSION + " (nodes of different Culex versions?)");
+            }
+            int flags = in.readUnsignedByte();
+            String topic = readString(in);
+            long expiry = in.readLong();
+            String contentType = readOptional(in);
+            String responseTopic = readOptional(in);
+            byte[] correlation = null;
+            if (in.readBoolean()) {
+                correlation = new byte[in.readInt()];
+                in.readFully(correlation);
+            }
+            int count = in.readInt();
+            List<Map.Entry<String, String>> properties = new ArrayList<>(count);
+            for (int i = 0; i < count; i++) {
+                properties.add(Map.entry(readString(in), readString(in)));
+            }
+            byte[] payload = new byte[in.readInt()];
+            in.readFully(payload);
+            return new ClusterMessage(topic, payload, flags & 0x03, (flags & RETAIN) != 0, expiry,
+                    (flags & UTF8) != 0, contentType, responseTopic, correlation, List.copyOf(properties));
+        } catch (IOException | RuntimeException e) {
+            if (e instanceof IllegalArgumentException) {
+                throw (IllegalArgumentException) e;
+            }
+            throw new IllegalArgumentException("malformed cluster message: " + e, e);
+        }
+    }
+
+    private static void writeOptional(DataOutputStream out, String value) throws IOException {
+        out.writeBoolean(value != null);
+        if (value != null) {
+            writeString(out, value);
+        }
+    }
+
+    private static void writeString(DataOutputStream out, String value) throws IOException {
+        byte[] utf8 = value.getBytes(StandardCharsets.UTF_8);
+        out.writeInt(utf8.length);
+        out.write(utf8);
+    }
+
+    private static String readString(DataInputStream in) throws IOException {
+        byte[] utf8 = new byte[in.readInt()];
+        in.readFully(utf8);
+        return new String(utf8, StandardCharsets.UTF_8);
+    }
+
+    private static String readOptional(DataInputStream in) throws IOException {
+        return in.readBoolean() ? readString(in) : null;
+    }
+}

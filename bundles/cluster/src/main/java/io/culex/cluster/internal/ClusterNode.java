@@ -1,0 +1,195 @@
+package io.culex.cluster.internal;
+
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import com.hazelcast.cluster.Member;
+import com.hazelcast.cluster.MembershipEvent;
+import com.hazelcast.cluster.MembershipListener;
+import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.core.LifecycleEvent;
+import com.hazelcast.map.IMap;
+
+import io.culex.api.Broker;
+
+/**
+ * One node's part in the cluster: its Hazelcast member and what runs on it — the {@link FilterIndex}, the
+ * {@link MessageForwarding} and the {@link RetainedReplication}. Hazelcast calls that may block (joining, the
+ * replicated map, leaving) run on the node's own cluster thread, never on a broker thread; it also keeps the order of
+ * the filter changes.
+ */
+final class ClusterNode {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ClusterNode.class);
+    /** How long leaving may take before the member is terminated instead. */
+    private static final long LEAVE_SECONDS = 20;
+
+    private final ClusterSettings settings;
+    private final ExecutorService clusterThread = Executors.newSingleThreadExecutor(task -> {
+        Thread thread = new Thread(task, "culex-cluster");
+        thread.setDaemon(true);
+        return thread;
+    });
+    private final RemoteFilters remote = new RemoteFilters();
+    private final FilterIndex filters = new FilterIndex(remote, this::onClusterThread);
+    private final MessageForwarding forwarding;
+    private final RetainedReplication retained;
+    private volatile HazelcastInstance hazelcast;
+    private volatile String localMember;
+    private volatile boolean closed;
+    /** Told when the membership changed (joined, a member came or went, a split healed). */
+    private final Runnable changed;
+
+    ClusterNode(ClusterSettings settings, Broker broker, Runnable changed) {
+        this.settings = settings;
+        this.changed = changed;
+        this.forwarding = new MessageForwarding(broker, remote);
+        this.retained = new RetainedReplication(broker);
+    }
+
+    /** Join in the background: Hazelcast's join takes seconds, which a bundle's activation must not. */
+    void start() {
+        LOG.info("Joining {}.", settings);
+        clusterThread.execute(this::join);
+    }
+
+    private void join() {
+        HazelcastInstance instance;
+        try {
+            instance = HazelcastMember.start(settings);
+        } catch (RuntimeException e) {
+            LOG.error("Could not start the cluster member ({}): {}", settings, e.toString(), e);
+            return;
+        }
+        if (closed) {
+            instance.shutdown();
+            return;
+        }
+        hazelcast = instance;
+        Member self = instance.getCluster().getLocalMember();
+        localMember = self.getUuid().toString();
+        instance.getCluster().addMembershipListener(new Membership());
+        instance.getLifecycleService().addLifecycleListener(this::lifecycle);
+        Set<String> live = instance.getCluster().getMembers().stream().map(m -> m.getUuid().toString())
+                .collect(Collectors.toSet());
+        filters.joined(instance.getReplicatedMap(HazelcastMember.FILTER_INDEX), localMember, live);
+        IMap<String, byte[]> retainedMap = instance.getMap(HazelcastMember.RETAINED_MAP);
+        retained.joined(retainedMap, localMember);
+        forwarding.start(instance, localMember, retainedMap);
+        LOG.info("Cluster '{}' joined as {} ({}): {} member(s).", settings.name, self.getAddress(), localMember,
+                instance.getCluster().getMembers().size());
+        changed.run();
+    }
+
+    /** Leave the cluster: stop forwarding, withdraw this node's filters, hand the partitions over, stop. */
+    void close() {
+        closed = true;
+        clusterThread.execute(() -> {
+            HazelcastInstance instance = hazelcast;
+            hazelcast = null;
+            forwarding.stop();
+            if (instance == null) {
+                return;
+            }
+            try {
+                filters.leaving();
+                instance.shutdown(); // graceful: the backups of this member's partitions are promoted first
+                LOG.info("Left cluster '{}'.", settings.name);
+            } catch (RuntimeException e) {
+                LOG.warn("Leaving cluster '{}' failed: {}", settings.name, e.toString());
+                instance.getLifecycleService().terminate();
+            }
+        });
+        clusterThread.shutdown();
+        try {
+            if (!clusterThread.awaitTermination(LEAVE_SECONDS, TimeUnit.SECONDS)) {
+                LOG.warn("Leaving cluster '{}' took longer than {} s; terminating the member.", settings.name,
+                        LEAVE_SECONDS);
+                clusterThread.shutdownNow();
+                HazelcastInstance instance = hazelcast;
+                if (instance != null) {
+                    instance.getLifecycleService().terminate();
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Run a task on the cluster thread, unless the node has left (then nobody needs it). */
+    private void onClusterThread(Runnable task) {
+        try {
+            clusterThread.execute(task);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            LOG.debug("Cluster task dropped: the node has left the cluster");
+        }
+    }
+
+    void localFilterAdded(String filter) {
+        filters.localAdded(filter);
+    }
+
+    void localFilterRemoved(String filter) {
+        filters.localRemoved(filter);
+    }
+
+    /** @return what the node knows now, for $SYS, the shell and the console */
+    ClusterView view() {
+        HazelcastInstance instance = hazelcast;
+        if (instance == null || !instance.getLifecycleService().isRunning()) {
+            return ClusterView.notJoined(settings.name);
+        }
+        return new ClusterView(settings.name, localMember, instance.getCluster().getMembers().stream()
+                .map(m -> m.getAddress().getHost() + ":" + m.getAddress().getPort()).collect(Collectors.toList()),
+                filters.localCount(), remote.size(), forwarding.forwarded(), forwarding.received());
+    }
+
+    private void lifecycle(LifecycleEvent event) {
+        switch (event.getState()) {
+            case MERGING:
+                LOG.warn("Cluster '{}': a network split healed; merging with the other part.", settings.name);
+                break;
+            case MERGED:
+                LOG.warn("Cluster '{}': merged after a network split; publishing this node's filters and retained "
+                        + "messages again.", settings.name);
+                onClusterThread(() -> {
+                    HazelcastInstance instance = hazelcast;
+                    if (instance != null) {
+                        filters.publishAll();
+                        retained.merge(instance.getMap(HazelcastMember.RETAINED_MAP));
+                    }
+                    changed.run();
+                });
+                break;
+            default:
+                break;
+        }
+    }
+
+    private final class Membership implements MembershipListener {
+        @Override
+        public void memberAdded(MembershipEvent event) {
+            LOG.info("Cluster member {} joined ({} member(s) now).", event.getMember().getAddress(),
+                    event.getMembers().size());
+            changed.run();
+        }
+
+        @Override
+        public void memberRemoved(MembershipEvent event) {
+            String member = event.getMember().getUuid().toString();
+            LOG.warn("Cluster member {} left ({} member(s) now): it stopped, crashed or is cut off by a network "
+                    + "split; its clients may reconnect here.", event.getMember().getAddress(),
+                    event.getMembers().size());
+            forwarding.memberLeft(member);
+            remote.removeMember(member); // at once, so nothing more is sent to it
+            onClusterThread(() -> filters.memberLeft(member));
+            changed.run();
+        }
+    }
+}

@@ -1,0 +1,129 @@
+package io.culex.cluster.internal;
+
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The filters the other nodes' subscriptions hold, as a trie from topic levels to the members that want messages
+ * there: the question every forwarded message asks is "which nodes have a matching subscriber?".
+ *
+ * <p>Matching (once per message, on the forwarding broker thread) takes no lock; changes (from the cluster's event
+ * threads) serialise on this object and publish through concurrent maps, as the core's subscription tree does. A
+ * shared subscription's filter ({@code $share/<group>/<filter>}) routes like its inner filter.
+ */
+final class RemoteFilters {
+
+    private static final String SHARE_PREFIX = "$share/";
+
+    private final Node root = new Node(null, null);
+    /** Per member, the filters it holds (as subscribed); under the lock. */
+    private final Map<String, Set<String>> byMember = new HashMap<>();
+
+    synchronized void add(String member, String filter) {
+        if (!byMember.computeIfAbsent(member, m -> new HashSet<>()).add(filter)) {
+            return;
+        }
+        Node node = root;
+        for (String level : routedFilter(filter).split("/", -1)) {
+            node = node.child(level);
+        }
+        node.members.merge(member, 1, Integer::sum);
+    }
+
+    synchronized void remove(String member, String filter) {
+        Set<String> filters = byMember.get(member);
+        if (filters == null || !filters.remove(filter)) {
+            return;
+        }
+        if (filters.isEmpty()) {
+            byMember.remove(member);
+        }
+        unlink(member, filter);
+    }
+
+    /** A member left: forget all it held. */
+    synchronized void removeMember(String member) {
+        Set<String> filters = byMember.remove(member);
+        if (filters != null) {
+            filters.forEach(filter -> unlink(member, filter));
+        }
+    }
+
+    /** @return how many filters the other members hold */
+    synchronized int size() {
+        return byMember.values().stream().mapToInt(Set::size).sum();
+    }
+
+    /** @return the members with a filter matching the topic, added to {@code out} */
+    void match(String topic, Collection<String> out) {
+        String[] levels = topic.split("/", -1);
+        match(root, levels, 0, !topic.startsWith("$"), out);
+    }
+
+    private static void match(Node node, String[] levels, int depth, boolean wildcardsMatch,
+            Collection<String> out) {
+        Node hash = wildcardsMatch ? node.children.get("#") : null;
+        if (hash != null) {
+            out.addAll(hash.members.keySet()); // "a/#" matches "a" and everything below it
+        }
+        if (depth == levels.length) {
+            out.addAll(node.members.keySet());
+            return;
+        }
+        Node exact = node.children.get(levels[depth]);
+        if (exact != null) {
+            match(exact, levels, depth + 1, true, out);
+        }
+        Node plus = wildcardsMatch ? node.children.get("+") : null;
+        if (plus != null) {
+            match(plus, levels, depth + 1, true, out);
+        }
+    }
+
+    private void unlink(String member, String filter) {
+        String[] levels = routedFilter(filter).split("/", -1);
+        Node node = root;
+        for (String level : levels) {
+            node = node.children.get(level);
+            if (node == null) {
+                return;
+            }
+        }
+        node.members.computeIfPresent(member, (m, count) -> count == 1 ? null : count - 1);
+        while (node.parent != null && node.members.isEmpty() && node.children.isEmpty()) {
+            node.parent.children.remove(node.level);
+            node = node.parent;
+        }
+    }
+
+    /** @return the filter topics are matched against: a shared subscription's inner filter */
+    static String routedFilter(String filter) {
+        if (filter.startsWith(SHARE_PREFIX)) {
+            int groupEnd = filter.indexOf('/', SHARE_PREFIX.length());
+            if (groupEnd > 0) {
+                return filter.substring(groupEnd + 1);
+            }
+        }
+        return filter;
+    }
+
+    private static final class Node {
+        final String level;
+        final Node parent;
+        final Map<String, Node> children = new ConcurrentHashMap<>(2);
+        final Map<String, Integer> members = new ConcurrentHashMap<>(2);
+
+        Node(String level, Node parent) {
+            this.level = level;
+            this.parent = parent;
+        }
+
+        Node child(String childLevel) {
+            return children.computeIfAbsent(childLevel, l -> new Node(l, this));
+        }
+    }
+}

@@ -1,0 +1,68 @@
+package io.culex.cluster.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.util.Set;
+import java.util.TreeSet;
+
+import org.junit.jupiter.api.Test;
+
+/** Which members a topic goes to: MQTT's matching rules over the other nodes' filters. */
+class RemoteFiltersTest {
+
+    private final RemoteFilters filters = new RemoteFilters();
+
+    private Set<String> match(String topic) {
+        Set<String> members = new TreeSet<>();
+        filters.match(topic, members);
+        return members;
+    }
+
+    @Test
+    void wildcardsMatchAsInMqtt() {
+        filters.add("b", "plant/+/temp");
+        filters.add("c", "plant/#");
+        filters.add("d", "plant/hall");
+        assertEquals(Set.of("b", "c"), match("plant/hall/temp"));
+        assertEquals(Set.of("c", "d"), match("plant/hall"));
+        assertEquals(Set.of("c"), match("plant"), "a/# matches its parent level");
+        assertEquals(Set.of(), match("office/hall/temp"));
+        assertEquals(Set.of("b", "c"), match("plant//temp"), "+ matches an empty level");
+    }
+
+    @Test
+    void dollarTopicsAreNotMatchedByLeadingWildcards() {
+        filters.add("b", "#");
+        filters.add("c", "+/broker/x");
+        filters.add("d", "$SYS/#");
+        assertEquals(Set.of("d"), match("$SYS/broker/x"));
+        assertEquals(Set.of("b", "c"), match("sys/broker/x"), "the same levels without $ match both");
+    }
+
+    @Test
+    void aSharedSubscriptionRoutesLikeItsFilter() {
+        filters.add("b", "$share/workers/jobs/+");
+        assertEquals(Set.of("b"), match("jobs/1"));
+        filters.remove("b", "$share/workers/jobs/+");
+        assertEquals(Set.of(), match("jobs/1"));
+    }
+
+    @Test
+    void aMemberIsMatchedOnceWhateverItHoldsAndForgottenWhenItLeaves() {
+        filters.add("b", "a/#");
+        filters.add("b", "a/+");
+        filters.add("b", "$share/g/a/+");
+        filters.add("c", "a/b");
+        assertEquals(Set.of("b", "c"), match("a/b"));
+        filters.remove("b", "a/+");
+        assertEquals(Set.of("b", "c"), match("a/b"), "b still holds a/# and the shared a/+");
+        assertEquals(4 - 1, filters.size());
+        filters.removeMember("b");
+        assertEquals(Set.of("c"), match("a/b"));
+        assertEquals(1, filters.size());
+        filters.remove("c", "a/b");
+        filters.remove("c", "a/b"); // twice: no harm
+        assertEquals(Set.of(), match("a/b"));
+        assertEquals(0, filters.size());
+    }
+}

@@ -1,0 +1,174 @@
+package io.culex.itest.blackbox;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Three nodes as one broker, seen with Mosquitto's own tools: what is published on one node reaches the subscribers
+ * of the others (QoS 0/1/2, wildcards, retained messages, order), once, and each node shows the cluster in
+ * {@code $SYS/broker/cluster/...}.
+ *
+ * <p>A node learns another's new subscription asynchronously (as in every clustered MQTT broker), so a test first
+ * waits until the subscription is known where it publishes: it publishes probes until one arrives, and the
+ * assertions then ignore probes.
+ */
+class ClusterIT {
+
+    private static final String PROBE = "probe-";
+    private static ClusterNodes cluster;
+
+    @BeforeAll
+    static void startCluster() throws Exception {
+        cluster = ClusterNodes.start();
+    }
+
+    @AfterAll
+    static void stopCluster() throws Exception {
+        if (cluster != null) {
+            cluster.close();
+        }
+    }
+
+    private static int port(int node) {
+        return cluster.node(node).mqttPort;
+    }
+
+    /** Publish probes on a node until the subscriber sees one: its subscription is then known there. */
+    private static void awaitRoute(MosquittoTools.Sub sub, int publishingNode, String topic) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        for (int i = 0; System.nanoTime() < deadline; i++) {
+            MosquittoTools.pub(port(publishingNode), "-t", topic, "-m", PROBE + i);
+            String line = sub.poll(250);
+            while (line != null) {
+                if (line.contains(PROBE)) {
+                    return;
+                }
+                line = sub.poll(50);
+            }
+        }
+        throw new AssertionError("node " + publishingNode + " never routed " + topic + " to the subscriber:\n"
+                + sub.output());
+    }
+
+    /** @return the next message line that is not a probe */
+    private static String next(MosquittoTools.Sub sub) throws InterruptedException {
+        String line;
+        do {
+            line = sub.next();
+        } while (line.contains(PROBE));
+        return line;
+    }
+
+    @Test
+    void aMessagePublishedOnOneNodeReachesTheSubscribersOfTheOthersAtEachQos() throws Exception {
+        try (MosquittoTools.Sub onB = MosquittoTools.sub(port(1), "-t", "plant/+/temp", "-q", "2");
+             MosquittoTools.Sub onC = MosquittoTools.sub(port(2), "-t", "plant/#", "-q", "1")) {
+            awaitRoute(onB, 0, "plant/probe/temp");
+            awaitRoute(onC, 0, "plant/probe");
+            for (int qos = 0; qos <= 2; qos++) {
+                assertEquals(0, MosquittoTools.pub(port(0), "-t", "plant/hall/temp", "-m", "q" + qos, "-q",
+                        Integer.toString(qos)).exitCode);
+                assertEquals("plant/hall/temp " + qos + " 0 q" + qos, next(onB));
+                assertEquals("plant/hall/temp " + Math.min(qos, 1) + " 0 q" + qos, next(onC),
+                        "delivered at the lower of the message's and the subscription's QoS");
+            }
+            MosquittoTools.pub(port(0), "-t", "plant/hall/humidity", "-m", "only-c", "-q", "1");
+            assertEquals("plant/hall/humidity 1 0 only-c", next(onC));
+            assertNull(nextOrNull(onB, 300), "B's filter does not match: nothing forwarded to it");
+        }
+    }
+
+    @Test
+    void oneNodesMessagesArriveInOrderAndOnceEvenWhereItHasSubscribersToo() throws Exception {
+        try (MosquittoTools.Sub onA = MosquittoTools.sub(port(0), "-t", "seq/#", "-q", "1");
+             MosquittoTools.Sub onB = MosquittoTools.sub(port(1), "-t", "seq/#", "-q", "1")) {
+            awaitRoute(onB, 0, "seq/probe");
+            List<String> published = new ArrayList<>();
+            for (int i = 0; i < 100; i++) {
+                published.add("m" + i);
+            }
+            // one mosquitto_pub, one connection: the messages of one publisher, each line a message
+            Process pub = new ProcessBuilder("mosquitto_pub", "-h", "127.0.0.1", "-p", Integer.toString(port(0)),
+                    "-t", "seq/n", "-q", "1", "-l").redirectErrorStream(true).start();
+            pub.getOutputStream().write((String.join("\n", published) + "\n").getBytes());
+            pub.getOutputStream().close();
+            assertTrue(pub.waitFor(30, TimeUnit.SECONDS) && pub.exitValue() == 0, "mosquitto_pub -l finished");
+            for (MosquittoTools.Sub sub : List.of(onA, onB)) {
+                List<String> received = new ArrayList<>();
+                for (int i = 0; i < published.size(); i++) {
+                    received.add(next(sub).substring("seq/n 1 0 ".length()));
+                }
+                assertEquals(published, received, "in order, none lost");
+                assertNull(nextOrNull(sub, 300), "and none twice: the node's own subscriber is not sent a copy "
+                        + "back from the cluster");
+            }
+        }
+    }
+
+    @Test
+    void retainedMessagesAreClusterWide() throws Exception {
+        assertEquals(0, MosquittoTools.pub(port(2), "-t", "state/door", "-m", "open", "-r", "-q", "1").exitCode);
+        for (int node = 0; node < ClusterNodes.SIZE; node++) {
+            assertEquals("state/door 0 1 open", awaitRetained(node, "state/door", "open"),
+                    "a new subscriber on node " + node + " gets it");
+        }
+        assertEquals(0, MosquittoTools.pub(port(0), "-t", "state/door", "-m", "", "-r", "-q", "1").exitCode);
+        for (int node = 0; node < ClusterNodes.SIZE; node++) {
+            assertEquals(null, awaitRetained(node, "state/door", null), "cleared on node " + node);
+        }
+    }
+
+    /**
+     * Subscribe anew on a node until its retained message for the topic is the expected one (replication is
+     * asynchronous); {@code null} expects none.
+     *
+     * @return the message line, or {@code null} for none
+     */
+    private static String awaitRetained(int node, String topic, String payload) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        String last = "";
+        while (System.nanoTime() < deadline) {
+            MosquittoTools.Result result = MosquittoTools.run("mosquitto_sub", port(node), "-t", topic, "-C", "1",
+                    "-W", "1", "-F", "%t %q %r %p");
+            last = result.exitCode == 0 ? result.output.strip() : null;
+            if (payload == null ? last == null : last != null && last.endsWith(" " + payload)) {
+                return last;
+            }
+        }
+        throw new AssertionError("node " + node + " still has " + last + " retained for " + topic);
+    }
+
+    @Test
+    void everyNodeShowsTheClusterInSys() throws Exception {
+        List<String> expected = List.of("$SYS/broker/cluster/members 0 1 " + ClusterNodes.SIZE,
+                "$SYS/broker/cluster/name 0 1 itest", "$SYS/broker/cluster/state 0 1 joined");
+        for (int node = 0; node < ClusterNodes.SIZE; node++) {
+            try (MosquittoTools.Sub sys = MosquittoTools.sub(port(node), "-t", "$SYS/broker/cluster/members",
+                    "-t", "$SYS/broker/cluster/name", "-t", "$SYS/broker/cluster/state")) {
+                java.util.Map<String, String> latest = new java.util.TreeMap<>();
+                while (!latest.values().containsAll(expected)) { // retained values first, then changes
+                    String line = sys.next();
+                    latest.put(line.substring(0, line.indexOf(' ')), line);
+                }
+                assertTrue(latest.values().containsAll(expected), "node " + node + ": " + latest);
+            }
+        }
+    }
+
+    private static String nextOrNull(MosquittoTools.Sub sub, long millis) throws InterruptedException {
+        String line = sub.poll(millis);
+        while (line != null && line.contains(PROBE)) {
+            line = sub.poll(millis);
+        }
+        return line;
+    }
+}

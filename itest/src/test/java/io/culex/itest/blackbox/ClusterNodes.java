@@ -1,0 +1,103 @@
+package io.culex.itest.blackbox;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Collectors;
+
+/**
+ * Three Culex nodes, each its own JVM from one installation, forming cluster {@code itest} on loopback ports: the
+ * first node starts alone, the other two join it (so the test never waits for two halves to merge).
+ */
+final class ClusterNodes implements AutoCloseable {
+
+    static final int SIZE = 3;
+
+    private final CulexProcess installation;
+    final List<Node> nodes = new ArrayList<>();
+
+    /** One node: its process, MQTT port and configuration. */
+    static final class Node {
+        final String name;
+        final CulexProcess process;
+        final int mqttPort;
+        final int clusterPort;
+        Path config;
+
+        Node(String name, CulexProcess process, int mqttPort, int clusterPort) {
+            this.name = name;
+            this.process = process;
+            this.mqttPort = mqttPort;
+            this.clusterPort = clusterPort;
+        }
+    }
+
+    private ClusterNodes(CulexProcess installation) {
+        this.installation = installation;
+    }
+
+    static ClusterNodes start() throws Exception {
+        CulexProcess installation = CulexProcess.install();
+        ClusterNodes cluster = new ClusterNodes(installation);
+        try {
+            for (int i = 0; i < SIZE; i++) {
+                String name = String.valueOf((char) ('a' + i));
+                CulexProcess process = i == 0 ? installation : installation.anotherProcess("node-" + name);
+                cluster.nodes.add(new Node(name, process.javaOptions("-Xmx256m"), CulexProcess.freePort(),
+                        CulexProcess.freePort()));
+            }
+            String members = cluster.nodes.stream().map(n -> "cluster_member 127.0.0.1:" + n.clusterPort)
+                    .collect(Collectors.joining("\n"));
+            for (Node node : cluster.nodes) {
+                node.config = installation.writeConfig("node-" + node.name + ".conf", String.join("\n",
+                        "listener " + node.mqttPort + " 127.0.0.1",
+                        "allow_anonymous true",
+                        "sys_interval 1",
+                        "cluster_name itest",
+                        "cluster_listener " + node.clusterPort + " 127.0.0.1",
+                        members,
+                        ""));
+            }
+            Node first = cluster.nodes.get(0);
+            first.process.startAndAwait(first.config, first.mqttPort);
+            first.process.awaitLog("Cluster 'itest' joined");
+            for (Node node : cluster.nodes.subList(1, SIZE)) {
+                node.process.start("-c", node.config.toString());
+            }
+            for (Node node : cluster.nodes.subList(1, SIZE)) {
+                node.process.awaitPort(node.mqttPort);
+                node.process.awaitLog("Cluster 'itest' joined");
+            }
+            first.process.awaitLog("Cluster member .* joined \\(" + SIZE + " member\\(s\\) now\\)");
+            return cluster;
+        } catch (Exception | AssertionError e) {
+            cluster.close();
+            throw e;
+        }
+    }
+
+    Node node(int index) {
+        return nodes.get(index);
+    }
+
+    @Override
+    public void close() throws Exception {
+        // the others first: the installation's process owns the directory the others run from
+        Throwable first = null;
+        for (int i = nodes.size() - 1; i >= 0; i--) {
+            try {
+                nodes.get(i).process.close();
+            } catch (Exception | AssertionError e) { // the next ones still close
+                first = first == null ? e : first;
+            }
+        }
+        if (nodes.isEmpty()) {
+            installation.close();
+        }
+        if (first instanceof Exception) {
+            throw (Exception) first;
+        } else if (first != null) {
+            throw (AssertionError) first;
+        }
+    }
+}
