@@ -54,6 +54,33 @@ public interface Broker {
     SubscriptionBuilder newSubscription(String filter);
 
     /**
+     * Bring sessions here from elsewhere (another cluster node, which released them): the records the consumer gives
+     * to the {@link io.culex.api.persistence.Restorer} are applied as a store's restore is — each session offline,
+     * with its subscriptions, queued and in-flight messages, incoming QoS 2 packet ids and pending will — and then
+     * written to the registered {@link io.culex.api.persistence.PersistenceListener}s as their state. A client id
+     * that has a session here already keeps it: its records are dropped. Retained messages given to the restorer
+     * are ignored.
+     *
+     * @param records called once, on the caller's thread, to hand the records over
+     * @return completes, once the sessions are in place, with the client ids of those imported
+     * @since 1.7
+     */
+    java.util.concurrent.CompletionStage<java.util.Set<String>> importSessions(
+            java.util.function.Consumer<io.culex.api.persistence.Restorer> records);
+
+    /**
+     * Let a session go: its client connected to another broker that now owns the session (a cluster node took it
+     * over). A connected client is disconnected as in a session takeover (MQTT 5 DISCONNECT 0x8E; its will as for a
+     * takeover here), and the session is forgotten here; the {@link io.culex.api.persistence.PersistenceListener}s
+     * are told it was removed.
+     *
+     * @param clientId the client identifier
+     * @return completes once the session is gone here: {@code true} if there was one
+     * @since 1.7
+     */
+    java.util.concurrent.CompletionStage<Boolean> releaseSession(String clientId);
+
+    /**
      * Disconnect a client, as if its network connection had been lost (its will is published).
      *
      * @param clientId the client identifier

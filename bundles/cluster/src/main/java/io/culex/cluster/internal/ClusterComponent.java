@@ -41,7 +41,7 @@ public final class ClusterComponent implements SubscriptionTableListener {
             ClusterConfiguration config) {
         this.context = context;
         this.sys = new ClusterSysTopics(broker);
-        this.node = new ClusterNode(ClusterSettings.from(config), broker, this::updateSys);
+        this.node = new ClusterNode(ClusterSettings.from(config), broker, context, this::updateSys);
         node.start();
         sysUpdates = broker.scheduleAtFixedRate(this::updateSys, 0, ClusterSysTopics.INTERVAL_SECONDS,
                 TimeUnit.SECONDS);

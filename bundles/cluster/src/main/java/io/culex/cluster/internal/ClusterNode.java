@@ -2,10 +2,13 @@ package io.culex.cluster.internal;
 
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.ServiceRegistration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -17,6 +20,8 @@ import com.hazelcast.core.LifecycleEvent;
 import com.hazelcast.map.IMap;
 
 import io.culex.api.Broker;
+import io.culex.api.SessionOwnership;
+import io.culex.api.persistence.PersistenceListener;
 
 /**
  * One node's part in the cluster: its Hazelcast member and what runs on it — the {@link FilterIndex}, the
@@ -29,6 +34,8 @@ final class ClusterNode {
     private static final Logger LOG = LoggerFactory.getLogger(ClusterNode.class);
     /** How long leaving may take before the member is terminated instead. */
     private static final long LEAVE_SECONDS = 20;
+    /** How often ownership of client ids without a session here is given up. */
+    private static final long SWEEP_SECONDS = 60;
 
     private final ClusterSettings settings;
     private final ExecutorService clusterThread = Executors.newSingleThreadExecutor(task -> {
@@ -45,9 +52,17 @@ final class ClusterNode {
     private volatile boolean closed;
     /** Told when the membership changed (joined, a member came or went, a split healed). */
     private final Runnable changed;
+    private final Broker broker;
+    private final BundleContext context;
+    private volatile SessionMoves moves;
+    private ServiceRegistration<?> storeRegistration;
+    private ServiceRegistration<?> ownershipRegistration;
+    private ScheduledFuture<?> sweep;
 
-    ClusterNode(ClusterSettings settings, Broker broker, Runnable changed) {
+    ClusterNode(ClusterSettings settings, Broker broker, BundleContext context, Runnable changed) {
         this.settings = settings;
+        this.broker = broker;
+        this.context = context;
         this.changed = changed;
         this.forwarding = new MessageForwarding(broker, remote);
         this.retained = new RetainedReplication(broker);
@@ -82,9 +97,47 @@ final class ClusterNode {
         IMap<String, byte[]> retainedMap = instance.getMap(HazelcastMember.RETAINED_MAP);
         retained.joined(retainedMap, localMember);
         forwarding.start(instance, localMember, retainedMap);
+        startSessions(instance);
         LOG.info("Cluster '{}' joined as {} ({}): {} member(s).", settings.name, self.getAddress(), localMember,
                 instance.getCluster().getMembers().size());
         changed.run();
+    }
+
+    /**
+     * On the cluster thread, once joined: mirror this node's sessions into the cluster's maps (a persistence store
+     * the broker writes to) and take part in session ownership; then sweep stale ownership every minute.
+     */
+    private void startSessions(HazelcastInstance instance) {
+        ClusterSessionStore store = new ClusterSessionStore(instance.getMap(ClusterSessionStore.SESSIONS),
+                instance.getMap(ClusterSessionStore.PAYLOADS), instance.getMap(ClusterSessionStore.QUEUED));
+        SessionMoves sessionMoves = new SessionMoves(broker, instance, localMember, store);
+        moves = sessionMoves;
+        storeRegistration = context.registerService(PersistenceListener.class, store, null);
+        ownershipRegistration = context.registerService(SessionOwnership.class, sessionMoves, null);
+        sessionMoves.claimExisting();
+        sweep = broker.scheduleAtFixedRate(() -> sessionMoves.io().execute(sessionMoves::sweep), SWEEP_SECONDS,
+                SWEEP_SECONDS, TimeUnit.SECONDS);
+    }
+
+    private void stopSessions() {
+        if (sweep != null) {
+            sweep.cancel(false);
+        }
+        for (ServiceRegistration<?> registration : new ServiceRegistration<?>[] {ownershipRegistration,
+                storeRegistration}) {
+            if (registration != null) {
+                try {
+                    registration.unregister();
+                } catch (IllegalStateException e) {
+                    // the bundle is stopping: the framework unregistered it already
+                }
+            }
+        }
+        SessionMoves m = moves;
+        moves = null;
+        if (m != null) {
+            m.close();
+        }
     }
 
     /** Leave the cluster: stop forwarding, withdraw this node's filters, hand the partitions over, stop. */
@@ -93,6 +146,7 @@ final class ClusterNode {
         clusterThread.execute(() -> {
             HazelcastInstance instance = hazelcast;
             hazelcast = null;
+            stopSessions();
             forwarding.stop();
             if (instance == null) {
                 return;
@@ -188,6 +242,10 @@ final class ClusterNode {
                     event.getMembers().size());
             forwarding.memberLeft(member);
             remote.removeMember(member); // at once, so nothing more is sent to it
+            SessionMoves m = moves;
+            if (m != null) {
+                m.memberLeft(member);
+            }
             onClusterThread(() -> filters.memberLeft(member));
             changed.run();
         }

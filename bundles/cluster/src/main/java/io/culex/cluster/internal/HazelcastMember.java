@@ -52,7 +52,9 @@ final class HazelcastMember {
         join.getAutoDetectionConfig().setEnabled(false);
         join.getTcpIpConfig().setEnabled(true).setConnectionTimeoutSeconds(2).setMembers(settings.members);
 
-        config.getMapConfig(RETAINED_MAP).setBackupCount(settings.backupCount).setAsyncBackupCount(0);
+        // the retained messages, the sessions and their owners: synchronous backups, so a write that completed is
+        // on cluster_backup_count other members too
+        config.getMapConfig("culex.*").setBackupCount(settings.backupCount).setAsyncBackupCount(0);
 
         Thread thread = Thread.currentThread();
         ClassLoader previous = thread.getContextClassLoader();

@@ -30,6 +30,7 @@ import io.culex.api.Authorizer;
 import io.culex.api.Broker;
 import io.culex.api.BrokerStatistics;
 import io.culex.api.ClientEventListener;
+import io.culex.api.SessionOwnership;
 import io.culex.api.SubscriptionTableListener;
 import io.culex.core.internal.extension.SubscriptionTableEvents;
 import io.culex.api.ClientInfo;
@@ -229,6 +230,20 @@ public final class BrokerComponent implements Broker {
         extensions.subscriptionTables.remove(ref);
     }
 
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    void bindSessionOwnership(ServiceReference<SessionOwnership> ref, SessionOwnership service) {
+        extensions.ownership.add(ref, service);
+    }
+
+    void updatedSessionOwnership(ServiceReference<SessionOwnership> ref) {
+        extensions.ownership.update(ref);
+    }
+
+    void unbindSessionOwnership(ServiceReference<SessionOwnership> ref) {
+        extensions.ownership.remove(ref);
+    }
+
     // ---------------------------------------------------------------- Broker
 
     @Override
@@ -255,6 +270,17 @@ public final class BrokerComponent implements Broker {
     /** @param onOpen told of the subscription once it runs (the owner that closes it with its bundle) */
     SubscriptionBuilder newSubscription(String filter, java.util.function.Consumer<InternalSubscriber> onOpen) {
         return new BundleSubscription(engine(), filter, onOpen);
+    }
+
+    @Override
+    public java.util.concurrent.CompletionStage<java.util.Set<String>> importSessions(
+            java.util.function.Consumer<io.culex.api.persistence.Restorer> records) {
+        return engine().persistence().importSessions(records);
+    }
+
+    @Override
+    public java.util.concurrent.CompletionStage<Boolean> releaseSession(String clientId) {
+        return engine().sessions().release(Objects.requireNonNull(clientId, "clientId"));
     }
 
     @Override

@@ -80,6 +80,17 @@ public final class BundleBroker implements Broker {
     }
 
     @Override
+    public java.util.concurrent.CompletionStage<java.util.Set<String>> importSessions(
+            java.util.function.Consumer<io.culex.api.persistence.Restorer> records) {
+        return broker.importSessions(records);
+    }
+
+    @Override
+    public java.util.concurrent.CompletionStage<Boolean> releaseSession(String clientId) {
+        return broker.releaseSession(clientId);
+    }
+
+    @Override
     public boolean disconnectClient(String clientId) {
         return broker.disconnectClient(clientId);
     }

@@ -120,6 +120,7 @@ public final class InMemoryBroker implements Broker {
         @Override public SubscriptionBuilder noLocal(boolean value) { noLocal = value; return this; }
         @Override public SubscriptionBuilder retainAsPublished(boolean value) { retainAsPublished = value; return this; }
         @Override public SubscriptionBuilder sendRetained(boolean value) { return this; }
+        @Override public SubscriptionBuilder listed(boolean value) { return this; }
 
         @Override
         public InternalSubscription subscribe(MessageConsumer messageConsumer) {
@@ -155,12 +156,15 @@ public final class InMemoryBroker implements Broker {
         @Override public PublishBuilder correlationData(byte[] data) { return this; }
         @Override public PublishBuilder userProperty(String name, String value) { return this; }
         @Override public PublishBuilder origin(String value) { origin = value; return this; }
+        @Override public PublishBuilder intercept(boolean value) { return this; }
+        @Override public PublishBuilder storeRetained(boolean value) { return this; }
+        @Override public PublishBuilder route(boolean value) { return this; }
 
         @Override
         public CompletionStage<PublishResult> publish() {
             Published message = new Published(topic, new String(payload, java.nio.charset.StandardCharsets.UTF_8),
                     qos, retain, origin);
-            route(message);
+            InMemoryBroker.this.route(message);
             published.add(message);
             return CompletableFuture.completedFuture(new PublishResult() {
                 @Override public boolean denied() { return false; }
@@ -174,6 +178,10 @@ public final class InMemoryBroker implements Broker {
 
     @Override public void publish(String topic, byte[] payload, int qos, boolean retain) { throw unused(); }
     @Override public boolean disconnectClient(String clientId) { throw unused(); }
+    @Override public java.util.concurrent.CompletionStage<java.util.Set<String>> importSessions(
+            java.util.function.Consumer<io.culex.api.persistence.Restorer> records) { throw unused(); }
+    @Override public java.util.concurrent.CompletionStage<Boolean> releaseSession(String clientId) {
+        throw unused(); }
     @Override public int disconnectClientsByUsername(String username) { throw unused(); }
     @Override public int kickClientsByUsername(String username, boolean publishWill) { throw unused(); }
     @Override public Optional<ClientInfo> client(String clientId) { throw unused(); }

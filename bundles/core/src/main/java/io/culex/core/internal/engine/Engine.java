@@ -80,6 +80,11 @@ public final class Engine implements SessionContext {
     }
 
     /** @return the stores and what acknowledgements wait for */
+    /** @return the {@code SessionOwnership} services (a cluster's), highest ranked first */
+    public io.culex.core.internal.extension.ServiceChain<io.culex.api.SessionOwnership> ownership() {
+        return extensions.ownership;
+    }
+
     public Persistence persistence() {
         return persistence;
     }

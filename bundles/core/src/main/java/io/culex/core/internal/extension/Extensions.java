@@ -21,6 +21,7 @@ public final class Extensions {
     public final ServiceChain<ControlHandler> controlHandlers = new ServiceChain<>("control handler");
     public final ServiceChain<ClientEventListener> eventListeners = new ServiceChain<>("client event listener");
     public final SubscriptionTableEvents subscriptionTables = new SubscriptionTableEvents();
+    public final ServiceChain<io.culex.api.SessionOwnership> ownership = new ServiceChain<>("session ownership");
     public final ServiceChain<io.culex.api.persistence.PersistenceListener> stores =
             new ServiceChain<>("persistence store");
 }

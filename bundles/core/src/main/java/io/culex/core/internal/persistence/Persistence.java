@@ -80,6 +80,40 @@ public final class Persistence {
         }
     }
 
+    /**
+     * Sessions from elsewhere (a cluster node released them): applied as a restore is, then written to every store
+     * as their state (API 1.7's {@code Broker.importSessions}).
+     *
+     * @return completes with the client ids of the sessions imported
+     */
+    public CompletionStage<Set<String>> importSessions(java.util.function.Consumer<io.culex.api.persistence.Restorer> records) {
+        Restoration restoration = new Restoration(false);
+        records.accept(restoration);
+        return restoration.apply(sessions, retained, loops).thenCompose(result -> {
+            java.util.List<Session> imported = restoration.restoredSessions();
+            java.util.List<CompletableFuture<Void>> written = new java.util.ArrayList<>();
+            Set<String> ids = new java.util.LinkedHashSet<>();
+            for (Session session : imported) {
+                ids.add(session.clientId());
+                CompletableFuture<Void> done = new CompletableFuture<>();
+                written.add(done);
+                session.loop().execute(() -> {
+                    try {
+                        if (!session.isDestroyed() && events.isActive()) {
+                            events.sessionRemoved(session.clientId()); // whatever a store had is replaced
+                            session.snapshotTo(events);
+                        }
+                    } finally {
+                        done.complete(null);
+                    }
+                });
+            }
+            LOG.info("Imported {} session(s) with {} queued message(s); {} dropped (a session here kept its state).",
+                    result.kept(), result.messages(), result.dropped());
+            return CompletableFuture.allOf(written.toArray(new CompletableFuture[0])).thenApply(v -> ids);
+        });
+    }
+
     /** A store was unregistered: the broker goes on in memory. */
     public void detached(ServiceReference<?> reference) {
         boolean was;

@@ -41,6 +41,18 @@ final class Restoration implements Restorer {
     private final Map<Long, PersistedMessage> messages = new HashMap<>();
     private final List<PersistedMessage> retained = new ArrayList<>();
     private final Map<String, SessionRecord> orphans = new HashMap<>();
+    /** Whether retained messages are taken: a store's restore brings them, an import of sessions does not. */
+    private final boolean withRetained;
+
+    /** A store's restore: sessions and retained messages. */
+    Restoration() {
+        this(true);
+    }
+
+    /** @param withRetained whether retained messages handed over are applied (else ignored) */
+    Restoration(boolean withRetained) {
+        this.withRetained = withRetained;
+    }
 
     /** What the store holds of one session. */
     private static final class SessionRecord {
@@ -49,6 +61,17 @@ final class Restoration implements Restorer {
         final List<PersistedOutgoing> outgoing = new ArrayList<>();
         final List<Integer> incomingQos2 = new ArrayList<>();
         Session restored;
+    }
+
+    /** @return the sessions this restoration put in place (after {@link #apply}) */
+    synchronized List<Session> restoredSessions() {
+        List<Session> restored = new ArrayList<>();
+        for (SessionRecord record : sessions.values()) {
+            if (record.restored != null) {
+                restored.add(record.restored);
+            }
+        }
+        return restored;
     }
 
     /** What was restored, for the log. */
@@ -96,7 +119,9 @@ final class Restoration implements Restorer {
 
     @Override
     public synchronized void retained(PersistedMessage message) {
-        retained.add(copy(message));
+        if (withRetained) {
+            retained.add(copy(message));
+        }
     }
 
     private SessionRecord record(String clientId) {

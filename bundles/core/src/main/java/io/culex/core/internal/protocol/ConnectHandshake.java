@@ -13,7 +13,9 @@ import org.slf4j.LoggerFactory;
 import io.culex.api.AccessDecision;
 import io.culex.api.Decision;
 import io.culex.api.ProtocolVersion;
+import io.culex.api.SessionOwnership;
 import io.culex.core.internal.engine.Engine;
+import io.culex.core.internal.extension.ServiceChain;
 import io.culex.core.internal.routing.Message;
 import io.culex.core.internal.routing.MessageProperties;
 import io.culex.core.internal.routing.Topics;
@@ -42,6 +44,8 @@ final class ConnectHandshake {
     /** How long a CONNECT waits for a required security provider that is not running before it is refused. */
     static final long REQUIRED_PROVIDER_GRACE_MILLIS = 2_000;
     private static final long REQUIRED_PROVIDER_POLL_MILLIS = 25;
+    /** How long a CONNECT waits for {@link SessionOwnership#claim} (its Javadoc promises 10 s). */
+    private static final long CLAIM_TIMEOUT_SECONDS = 10;
 
     private final MqttConnection connection;
     private final Engine engine;
@@ -265,7 +269,45 @@ final class ConnectHandshake {
             client = client.withClientId(client.username());
             connection.setClientContext(client);
         }
-        engine.sessions().open(client.clientId(), cleanSession, sessionExpirySeconds, connection);
+        claimThenOpen(client.clientId());
+    }
+
+    /**
+     * Ask the {@link SessionOwnership} service, if there is one (a cluster), to make this broker the session's owner
+     * and bring it here; then open the session. Without one the session opens at once.
+     */
+    private void claimThenOpen(String clientId) {
+        ServiceChain.Entry<SessionOwnership>[] owners = engine.ownership().snapshot();
+        if (owners.length == 0 || !owners[0].enter()) {
+            engine.sessions().open(clientId, cleanSession, sessionExpirySeconds, connection);
+            return;
+        }
+        ServiceChain.Entry<SessionOwnership> owner = owners[0];
+        CompletionStage<Void> claim;
+        try {
+            claim = owner.service().claim(clientId, cleanSession);
+            if (claim == null) {
+                throw new IllegalStateException("claim() returned null");
+            }
+        } catch (RuntimeException | LinkageError e) {
+            claim = CompletableFuture.failedFuture(e);
+        } finally {
+            owner.exit();
+        }
+        claim.toCompletableFuture().orTimeout(CLAIM_TIMEOUT_SECONDS, TimeUnit.SECONDS)
+                .whenComplete((v, failure) -> connection.onLoop(() -> {
+                    if (connection.state() != MqttConnection.State.AUTHENTICATING) {
+                        return; // closed meanwhile
+                    }
+                    if (failure != null) {
+                        LOG.warn("Client {}: its session could not be claimed from {} ({}); refusing.", clientId,
+                                owner.origin(), failure.toString());
+                        connection.logConnection("Client {} disconnected, server unavailable.", clientId);
+                        connection.refuse(MqttConnectReturnCode.CONNECTION_REFUSED_SERVER_UNAVAILABLE);
+                        return;
+                    }
+                    engine.sessions().open(clientId, cleanSession, sessionExpirySeconds, connection);
+                }));
     }
 
     /**

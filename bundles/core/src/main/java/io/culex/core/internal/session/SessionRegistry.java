@@ -108,6 +108,45 @@ public final class SessionRegistry {
         return sessions.putIfAbsent(clientId, fresh) == null ? fresh : null;
     }
 
+    /**
+     * Let a session go because another broker took it over (API 1.7's {@code Broker.releaseSession}): its
+     * connection is closed as in a takeover, the pending will discarded (the client did connect again, elsewhere),
+     * and the session destroyed. Any thread.
+     *
+     * @return completes with whether there was a session
+     */
+    public java.util.concurrent.CompletionStage<Boolean> release(String clientId) {
+        java.util.concurrent.CompletableFuture<Boolean> done = new java.util.concurrent.CompletableFuture<>();
+        Session session = sessions.get(clientId);
+        if (session == null) {
+            done.complete(false);
+        } else {
+            session.loop().execute(() -> release(session, done));
+        }
+        return done;
+    }
+
+    private void release(Session session, java.util.concurrent.CompletableFuture<Boolean> done) {
+        EventLoop owner = session.loop();
+        if (!owner.inEventLoop()) {
+            owner.execute(() -> release(session, done)); // it moved meanwhile
+            return;
+        }
+        if (session.isDestroyed()) {
+            done.complete(false);
+            return;
+        }
+        SessionConnection old = session.connection();
+        if (old != null) {
+            LOG.info("Client {} connected to another node, closing its connection here.", session.clientId());
+            session.release(old);
+            old.takenOver();
+        }
+        session.discardPendingWill();
+        session.destroy();
+        done.complete(true);
+    }
+
     /** Called by a session that destroyed itself. */
     void removed(Session session) {
         sessions.remove(session.clientId(), session);

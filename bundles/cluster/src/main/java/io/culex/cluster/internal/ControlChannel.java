@@ -1,0 +1,90 @@
+package io.culex.cluster.internal;
+
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BiFunction;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.topic.ITopic;
+import com.hazelcast.topic.Message;
+
+/**
+ * Requests between nodes about sessions, over a Hazelcast topic per member ({@code culex.control.<member id>}):
+ * "release this client's session to me" and its answer "released". Plain strings, one field per line, so Hazelcast
+ * moves no class of this bundle.
+ */
+final class ControlChannel {
+
+    static final String PREFIX = "culex.control.";
+    /** How long a node waits for the previous owner; after it, the previous owner counts as gone. */
+    static final long ANSWER_SECONDS = 5;
+
+    private static final Logger LOG = LoggerFactory.getLogger(ControlChannel.class);
+    private static final String RELEASE = "release";
+    private static final String RELEASED = "released";
+
+    private final HazelcastInstance hazelcast;
+    private final String localMember;
+    private final Map<String, CompletableFuture<Void>> waiting = new ConcurrentHashMap<>();
+    private final ITopic<String> inbox;
+    private final UUID registration;
+    /** Releases a client id here; completes when the session's final state is in the cluster's maps. */
+    private final BiFunction<String, String, CompletableFuture<Void>> releaser;
+
+    ControlChannel(HazelcastInstance hazelcast, String localMember,
+            BiFunction<String, String, CompletableFuture<Void>> releaser) {
+        this.hazelcast = hazelcast;
+        this.localMember = localMember;
+        this.releaser = releaser;
+        this.inbox = hazelcast.getTopic(PREFIX + localMember);
+        this.registration = inbox.addMessageListener(this::received);
+    }
+
+    void close() {
+        inbox.removeMessageListener(registration);
+        waiting.values().forEach(w -> w.complete(null));
+    }
+
+    /**
+     * Ask a member to release a client's session to this node.
+     *
+     * @return completes when it answered, or after {@link #ANSWER_SECONDS} without an answer
+     */
+    CompletableFuture<Void> requestRelease(String member, String clientId) {
+        String id = UUID.randomUUID().toString();
+        CompletableFuture<Void> answer = new CompletableFuture<>();
+        waiting.put(id, answer);
+        hazelcast.<String>getTopic(PREFIX + member)
+                .publishAsync(String.join("\n", RELEASE, id, localMember, clientId));
+        return answer.completeOnTimeout(null, ANSWER_SECONDS, TimeUnit.SECONDS)
+                .whenComplete((v, failure) -> waiting.remove(id));
+    }
+
+    private void received(Message<String> message) {
+        String[] fields = message.getMessageObject().split("\n", 4);
+        if (fields.length == 4 && RELEASE.equals(fields[0])) {
+            String id = fields[1];
+            String requester = fields[2];
+            String clientId = fields[3];
+            releaser.apply(clientId, requester).whenComplete((v, failure) -> {
+                if (failure != null) {
+                    LOG.warn("Releasing the session of {} to {} failed: {}", clientId, requester, failure.toString());
+                }
+                hazelcast.<String>getTopic(PREFIX + requester).publishAsync(String.join("\n", RELEASED, id));
+            });
+        } else if (fields.length >= 2 && RELEASED.equals(fields[0])) {
+            CompletableFuture<Void> answer = waiting.get(fields[1]);
+            if (answer != null) {
+                answer.complete(null);
+            }
+        } else {
+            LOG.warn("Ignored a control message from {}: {}", message.getPublishingMember(), fields[0]);
+        }
+    }
+}
