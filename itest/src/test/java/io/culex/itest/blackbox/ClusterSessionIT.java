@@ -1,0 +1,124 @@
+package io.culex.itest.blackbox;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/**
+ * Sessions in a three-node cluster, with Mosquitto's tools and Paho: a client id is owned by one node at a time, a
+ * persistent session moves with its queued messages to the node its client reconnects to, and the sessions of a
+ * node killed with SIGKILL resume on another with every message that node had acknowledged. The kill comes last.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class ClusterSessionIT {
+
+    private static ClusterNodes cluster;
+
+    @BeforeAll
+    static void startCluster() throws Exception {
+        cluster = ClusterNodes.start();
+    }
+
+    @AfterAll
+    static void stopCluster() throws Exception {
+        if (cluster != null) {
+            cluster.close();
+        }
+    }
+
+    private static int port(int node) {
+        return cluster.node(node).mqttPort;
+    }
+
+    /** Subscribe with a persistent session (QoS 1) and disconnect, leaving the session offline on that node. */
+    private static void leaveOfflineSession(int node, String clientId, String filter) throws Exception {
+        try (MosquittoTools.Sub sub = MosquittoTools.sub(port(node), "-i", clientId, "-c", "-q", "1", "-t",
+                filter)) {
+            // SUBACK seen: the session holds the subscription; closing the process leaves it offline
+        }
+    }
+
+    private static List<String> publishQos1(int node, String topic, int count) throws Exception {
+        List<String> payloads = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            payloads.add("m" + i);
+            assertEquals(0, MosquittoTools.pub(port(node), "-t", topic, "-m", "m" + i, "-q", "1").exitCode,
+                    "acknowledged");
+        }
+        return payloads;
+    }
+
+    /** Reconnect the persistent session on a node and read what it was sent, in order. */
+    private static List<String> resume(int node, String clientId, String filter, int expected) throws Exception {
+        try (MosquittoTools.Sub sub = MosquittoTools.sub(port(node), "-i", clientId, "-c", "-q", "1", "-t",
+                filter)) {
+            List<String> payloads = new ArrayList<>();
+            for (int i = 0; i < expected; i++) {
+                String line = sub.next();
+                payloads.add(line.substring(line.lastIndexOf(' ') + 1));
+            }
+            assertNull(sub.poll(500), "nothing more, nothing twice");
+            return payloads;
+        }
+    }
+
+    /** Wait until a node's $SYS says it received at least this many messages from other nodes in all. */
+    private static void awaitReceived(int node, long atLeast) throws Exception {
+        try (MosquittoTools.Sub sys = MosquittoTools.sub(port(node), "-t", "$SYS/broker/cluster/messages/received")) {
+            long seen = -1;
+            while (seen < atLeast) {
+                String line = sys.next();
+                seen = Long.parseLong(line.substring(line.lastIndexOf(' ') + 1));
+            }
+        }
+    }
+
+    private static long received(int node) throws Exception {
+        MosquittoTools.Result r = MosquittoTools.run("mosquitto_sub", port(node), "-t",
+                "$SYS/broker/cluster/messages/received", "-C", "1", "-W", "10");
+        return r.exitCode == 0 ? Long.parseLong(r.output.strip()) : 0;
+    }
+
+    @Test
+    @Order(1)
+    void aPersistentSessionMovesWithItsQueuedMessagesToTheNodeItsClientReconnectsTo() throws Exception {
+        leaveOfflineSession(0, "mover", "jobs/#");
+        long before = received(0);
+        List<String> published = publishQos1(2, "jobs/x", 20); // published on C, queued on A
+        awaitReceived(0, before + published.size());
+        assertEquals(published, resume(1, "mover", "jobs/#", published.size()), "on B, every one once, in order");
+        cluster.node(0).process.awaitLog("Session of mover released to cluster member");
+        cluster.node(1).process.awaitLog("Session\\(s\\) \\[mover\\] moved from");
+    }
+
+    @Test
+    @Order(2)
+    void aClientConnectingToAnotherNodeTakesItsIdOver() throws Exception {
+        try (WatchedClient first = WatchedClient.connect(port(0), "twice");
+             WatchedClient second = WatchedClient.connect(port(2), "twice")) {
+            assertTrue(first.awaitLost(10), "the connection on A is closed as a takeover");
+            assertTrue(second.client().isConnected(), "the one on C goes on");
+        }
+    }
+
+    @Test
+    @Order(3)
+    void theSessionsOfAKilledNodeResumeElsewhereWithEveryMessageItAcknowledged() throws Exception {
+        leaveOfflineSession(0, "survivor", "alarm/#");
+        List<String> published = publishQos1(0, "alarm/fire", 30); // acknowledged by A, queued on A
+        cluster.node(0).process.kill();
+        assertEquals(published, resume(1, "survivor", "alarm/#", published.size()),
+                "on B, every acknowledged message once, in order");
+        cluster.node(1).process.awaitLog("adopted .* of its session\\(s\\)|Session\\(s\\) \\[survivor\\] moved");
+    }
+}
