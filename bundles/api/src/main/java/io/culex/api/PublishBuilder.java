@@ -90,6 +90,15 @@ public interface PublishBuilder {
     PublishBuilder route(boolean route);
 
     /**
+     * @param sharedFilters the shared subscriptions, as {@code $share/<group>/<filter>}, whose groups may receive the
+     *     message here; {@code null}, the default, lets every matching group receive it. A cluster node forwarding
+     *     a message names the groups this broker is to serve, so that each group gets the message once across the
+     *     cluster; an empty set keeps it from every group here.
+     * @since 1.7
+     */
+    PublishBuilder shareGroups(@Nullable java.util.Set<String> sharedFilters);
+
+    /**
      * Publish: interceptors, then the retained store, then routing. The stage completes on a broker thread once the
      * message has been routed: every matching subscriber has it or has it on its way to its own thread (queued
      * where a subscriber is offline or behind); exceptionally with {@link IllegalStateException} if the broker

@@ -69,8 +69,8 @@
  * {@link io.culex.api.Authenticator#check} and {@link io.culex.api.Authorizer#check}); 1.6 added
  * {@link io.culex.api.ClientInfo#keepAliveSeconds()}; 1.7 added what a bundle needs to route messages between
  * brokers (a cluster): {@link io.culex.api.SubscriptionTableListener}, {@link io.culex.api.SubscriptionBuilder#listed},
- * {@link io.culex.api.PublishBuilder#intercept}, {@link io.culex.api.PublishBuilder#storeRetained} and
- * {@link io.culex.api.PublishBuilder#route}, and to move sessions between them: {@link io.culex.api.SessionOwnership},
+ * {@link io.culex.api.PublishBuilder#intercept}, {@link io.culex.api.PublishBuilder#storeRetained},
+ * {@link io.culex.api.PublishBuilder#route} and {@link io.culex.api.PublishBuilder#shareGroups}, and to move sessions between them: {@link io.culex.api.SessionOwnership},
  * {@link io.culex.api.Broker#importSessions} and {@link io.culex.api.Broker#releaseSession}. The persistence SPI is the
  * package {@code io.culex.api.persistence}.
  */

@@ -115,6 +115,51 @@ class ClusterIT {
     }
 
     @Test
+    void aShareGroupGetsEachMessageOnceAcrossTheCluster() throws Exception {
+        try (MosquittoTools.Sub onB = MosquittoTools.sub(port(1), "-t", "$share/workers/work", "-q", "1");
+             MosquittoTools.Sub onC = MosquittoTools.sub(port(2), "-t", "$share/workers/work", "-q", "1")) {
+            // probes until both members were served once: then node A knows both
+            boolean bSeen = false;
+            boolean cSeen = false;
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+            for (int i = 0; !(bSeen && cSeen) && System.nanoTime() < deadline; i++) {
+                MosquittoTools.pub(port(0), "-t", "work", "-m", PROBE + i, "-q", "1");
+                bSeen |= onB.poll(100) != null; // a probe
+                cSeen |= onC.poll(100) != null;
+            }
+            assertTrue(bSeen && cSeen, "both members were reached");
+            int count = 40;
+            for (int i = 0; i < count; i++) {
+                assertEquals(0, MosquittoTools.pub(port(0), "-t", "work", "-m", "job" + i, "-q", "1").exitCode);
+            }
+            List<String> jobs = new ArrayList<>();
+            int onBCount = 0;
+            long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+            while (jobs.size() < count && System.nanoTime() < end) {
+                String b = nextJob(onB);
+                if (b != null) {
+                    jobs.add(b);
+                    onBCount++;
+                }
+                String c = nextJob(onC);
+                if (c != null) {
+                    jobs.add(c);
+                }
+            }
+            assertEquals(count, jobs.size(), "every job reached the group: " + jobs);
+            assertEquals(count, new java.util.HashSet<>(jobs).size(), "once each: " + jobs);
+            assertTrue(onBCount > 0 && onBCount < count, "the nodes took turns: " + onBCount + " on B");
+            assertNull(nextOrNull(onB, 300));
+            assertNull(nextOrNull(onC, 300));
+        }
+    }
+
+    private static String nextJob(MosquittoTools.Sub sub) throws InterruptedException {
+        String line = nextOrNull(sub, 50);
+        return line == null ? null : line.substring(line.lastIndexOf(' ') + 1);
+    }
+
+    @Test
     void retainedMessagesAreClusterWide() throws Exception {
         assertEquals(0, MosquittoTools.pub(port(2), "-t", "state/door", "-m", "open", "-r", "-q", "1").exitCode);
         for (int node = 0; node < ClusterNodes.SIZE; node++) {

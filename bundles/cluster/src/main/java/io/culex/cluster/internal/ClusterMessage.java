@@ -23,7 +23,8 @@ import io.culex.api.RetainedMessage;
  *
  * <p>Layout (big-endian): version byte; flags byte (bits 0-1 QoS, bit 2 retain, bit 3 payload is UTF-8); topic;
  * expiry in seconds (-1: none); content type, response topic, correlation data (each a presence byte then the
- * value); user property count and pairs; payload length and bytes. Strings are UTF-8 after an int length.
+ * value); user property count and pairs; count and names of the share groups the receiver serves; payload length
+ * and bytes. Strings are UTF-8 after an int length.
  */
 final class ClusterMessage {
 
@@ -41,10 +42,12 @@ final class ClusterMessage {
     @Nullable final String responseTopic;
     @Nullable final byte[] correlationData;
     final List<Map.Entry<String, String>> userProperties;
+    /** The shared subscriptions whose groups the receiving node serves with this message (each group: one node). */
+    final List<String> shareGroups;
 
     private ClusterMessage(String topic, byte[] payload, int qos, boolean retain, long expirySeconds,
             boolean payloadUtf8, String contentType, String responseTopic, byte[] correlationData,
-            List<Map.Entry<String, String>> userProperties) {
+            List<Map.Entry<String, String>> userProperties, List<String> shareGroups) {
         this.topic = topic;
         this.payload = payload;
         this.qos = qos;
@@ -55,18 +58,27 @@ final class ClusterMessage {
         this.responseTopic = responseTopic;
         this.correlationData = correlationData;
         this.userProperties = userProperties;
+        this.shareGroups = shareGroups;
+    }
+
+    /** @return this message, to be served to these share groups by the node it is sent to */
+    ClusterMessage servingGroups(List<String> groups) {
+        return new ClusterMessage(topic, payload, qos, retain, expirySeconds, payloadUtf8, contentType,
+                responseTopic, correlationData, userProperties, List.copyOf(groups));
     }
 
     static ClusterMessage of(DeliveredMessage m) {
         PublishProperties p = m.properties();
         return new ClusterMessage(m.topic(), m.payload(), m.qos(), m.retain(), m.messageExpiryInterval(),
-                p.payloadFormatUtf8(), p.contentType(), p.responseTopic(), p.correlationData(), p.userProperties());
+                p.payloadFormatUtf8(), p.contentType(), p.responseTopic(), p.correlationData(), p.userProperties(),
+                List.of());
     }
 
     static ClusterMessage of(RetainedMessage m) {
         PublishProperties p = m.properties();
         return new ClusterMessage(m.topic(), m.payload(), m.qos(), true, m.messageExpiryInterval(),
-                p.payloadFormatUtf8(), p.contentType(), p.responseTopic(), p.correlationData(), p.userProperties());
+                p.payloadFormatUtf8(), p.contentType(), p.responseTopic(), p.correlationData(), p.userProperties(),
+                List.of());
     }
 
     /** @return the message in a builder: payload, QoS, retain flag, expiry and properties set */
@@ -101,6 +113,10 @@ final class ClusterMessage {
                 writeString(out, property.getKey());
                 writeString(out, property.getValue());
             }
+            out.writeInt(shareGroups.size());
+            for (String group : shareGroups) {
+                writeString(out, group);
+            }
             out.writeInt(payload.length);
             out.write(payload);
         } catch (IOException e) {
@@ -132,10 +148,16 @@ final class ClusterMessage {
             for (int i = 0; i < count; i++) {
                 properties.add(Map.entry(readString(in), readString(in)));
             }
+            int groupCount = in.readInt();
+            List<String> groups = new ArrayList<>(groupCount);
+            for (int i = 0; i < groupCount; i++) {
+                groups.add(readString(in));
+            }
             byte[] payload = new byte[in.readInt()];
             in.readFully(payload);
             return new ClusterMessage(topic, payload, flags & 0x03, (flags & RETAIN) != 0, expiry,
-                    (flags & UTF8) != 0, contentType, responseTopic, correlation, List.copyOf(properties));
+                    (flags & UTF8) != 0, contentType, responseTopic, correlation, List.copyOf(properties),
+                    List.copyOf(groups));
         } catch (IOException | RuntimeException e) {
             if (e instanceof IllegalArgumentException) {
                 throw (IllegalArgumentException) e;

@@ -64,7 +64,7 @@ final class ClusterNode {
         this.broker = broker;
         this.context = context;
         this.changed = changed;
-        this.forwarding = new MessageForwarding(broker, remote);
+        this.forwarding = new MessageForwarding(broker, remote, filters::holdsHere);
         this.retained = new RetainedReplication(broker);
     }
 

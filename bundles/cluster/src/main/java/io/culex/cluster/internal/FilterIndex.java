@@ -102,6 +102,11 @@ final class FilterIndex implements EntryListener<String, Boolean> {
         });
     }
 
+    /** @return whether this node holds the filter (as subscribed) */
+    boolean holdsHere(String filter) {
+        return local.contains(filter);
+    }
+
     int localCount() {
         return local.size();
     }

@@ -1,6 +1,7 @@
 package io.culex.cluster.internal;
 
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
@@ -43,6 +44,9 @@ final class MessageForwarding {
 
     private final Broker broker;
     private final RemoteFilters remote;
+    /** Whether this node holds a filter (as subscribed): a share group with a member here is served here. */
+    private final java.util.function.Predicate<String> heldHere;
+    private final java.util.concurrent.atomic.AtomicInteger groupTurn = new java.util.concurrent.atomic.AtomicInteger();
     private final LongAdder forwarded = new LongAdder();
     private final LongAdder received = new LongAdder();
     private final Map<String, ITopic<byte[]>> inboxes = new ConcurrentHashMap<>();
@@ -52,9 +56,10 @@ final class MessageForwarding {
     private UUID inboxListener;
     private ITopic<byte[]> inbox;
 
-    MessageForwarding(Broker broker, RemoteFilters remote) {
+    MessageForwarding(Broker broker, RemoteFilters remote, java.util.function.Predicate<String> heldHere) {
         this.broker = broker;
         this.remote = remote;
+        this.heldHere = heldHere;
     }
 
     /** On the cluster thread, once joined: open the inbox, then start watching. */
@@ -94,16 +99,22 @@ final class MessageForwarding {
 
     private void forward(DeliveredMessage message) {
         HazelcastInstance instance = hazelcast;
-        Set<String> targets = new LinkedHashSet<>(4);
-        remote.match(message.topic(), targets);
+        Set<String> plain = new LinkedHashSet<>(4);
+        Map<String, Set<String>> groups = new java.util.HashMap<>(2);
+        remote.match(message.topic(), plain, groups);
+        Map<String, List<String>> serving = serving(groups);
+        Set<String> targets = new LinkedHashSet<>(plain);
+        targets.addAll(serving.keySet());
         boolean retainedChange = message.retain();
         if (instance == null || (targets.isEmpty() && !retainedChange)) {
             message.complete();
             return;
         }
+        ClusterMessage cluster;
         byte[] bytes;
         try {
-            bytes = ClusterMessage.of(message).encode();
+            cluster = ClusterMessage.of(message);
+            bytes = cluster.encode();
         } catch (RuntimeException e) {
             LOG.error("Message to {} could not be encoded for the cluster: {}", message.topic(), e.toString());
             message.complete();
@@ -114,7 +125,9 @@ final class MessageForwarding {
         for (String target : targets) {
             ITopic<byte[]> topic = inboxes.computeIfAbsent(target,
                     member -> instance.getTopic(HazelcastMember.INBOX_PREFIX + member));
-            sends[i++] = topic.publishAsync(bytes).toCompletableFuture();
+            List<String> served = serving.get(target);
+            byte[] forTarget = served == null ? bytes : cluster.servingGroups(served).encode();
+            sends[i++] = topic.publishAsync(forTarget).toCompletableFuture();
         }
         if (retainedChange) {
             sends[i] = replicateRetained(message, bytes);
@@ -126,6 +139,28 @@ final class MessageForwarding {
             }
             message.complete();
         });
+    }
+
+    /**
+     * Each share group gets a message once across the cluster: here if it has a member here (the broker's own
+     * routing serves it), else on one of the nodes holding members, taken in turn.
+     *
+     * @return per member, the share groups it is to serve
+     */
+    private Map<String, List<String>> serving(Map<String, Set<String>> groups) {
+        if (groups.isEmpty()) {
+            return Map.of();
+        }
+        Map<String, List<String>> serving = new java.util.HashMap<>(2);
+        groups.forEach((sharedFilter, members) -> {
+            if (heldHere.test(sharedFilter)) {
+                return;
+            }
+            List<String> candidates = new java.util.ArrayList<>(members);
+            String chosen = candidates.get(Math.floorMod(groupTurn.getAndIncrement(), candidates.size()));
+            serving.computeIfAbsent(chosen, m -> new java.util.ArrayList<>(2)).add(sharedFilter);
+        });
+        return serving;
     }
 
     private CompletableFuture<?> replicateRetained(DeliveredMessage message, byte[] bytes) {
@@ -151,8 +186,8 @@ final class MessageForwarding {
         }
         received.increment();
         try {
-            message.into(broker.newMessage(message.topic)).intercept(false).storeRetained(false).origin(ORIGIN)
-                    .publish();
+            message.into(broker.newMessage(message.topic)).intercept(false).storeRetained(false)
+                    .shareGroups(Set.copyOf(message.shareGroups)).origin(ORIGIN).publish();
         } catch (IllegalStateException e) {
             LOG.debug("Message from the cluster to {} dropped: the broker is stopping", message.topic);
         }

@@ -13,7 +13,8 @@ import java.util.concurrent.ConcurrentHashMap;
  *
  * <p>Matching (once per message, on the forwarding broker thread) takes no lock; changes (from the cluster's event
  * threads) serialise on this object and publish through concurrent maps, as the core's subscription tree does. A
- * shared subscription's filter ({@code $share/<group>/<filter>}) routes like its inner filter.
+ * shared subscription ({@code $share/<group>/<filter>}) sits at its inner filter's node, kept apart from the plain
+ * filters: a message goes to one member of each group, which the forwarder chooses.
  */
 final class RemoteFilters {
 
@@ -31,7 +32,11 @@ final class RemoteFilters {
         for (String level : routedFilter(filter).split("/", -1)) {
             node = node.child(level);
         }
-        node.members.merge(member, 1, Integer::sum);
+        if (isShared(filter)) {
+            node.shared.computeIfAbsent(filter, f -> ConcurrentHashMap.newKeySet()).add(member);
+        } else {
+            node.members.merge(member, 1, Integer::sum);
+        }
     }
 
     synchronized void remove(String member, String filter) {
@@ -58,29 +63,49 @@ final class RemoteFilters {
         return byMember.values().stream().mapToInt(Set::size).sum();
     }
 
-    /** @return the members with a filter matching the topic, added to {@code out} */
+    /** @return the members with a plain filter matching the topic, added to {@code out} */
     void match(String topic, Collection<String> out) {
+        match(topic, out, null);
+    }
+
+    /**
+     * @param plain receives the members with a plain filter matching the topic
+     * @param groups receives, per matching shared filter ({@code $share/<group>/<filter>}), the members holding it;
+     *     {@code null} to leave shared filters out
+     */
+    void match(String topic, Collection<String> plain, Map<String, Set<String>> groups) {
         String[] levels = topic.split("/", -1);
-        match(root, levels, 0, !topic.startsWith("$"), out);
+        match(root, levels, 0, !topic.startsWith("$"), plain, groups);
     }
 
     private static void match(Node node, String[] levels, int depth, boolean wildcardsMatch,
-            Collection<String> out) {
+            Collection<String> plain, Map<String, Set<String>> groups) {
         Node hash = wildcardsMatch ? node.children.get("#") : null;
         if (hash != null) {
-            out.addAll(hash.members.keySet()); // "a/#" matches "a" and everything below it
+            collect(hash, plain, groups); // "a/#" matches "a" and everything below it
         }
         if (depth == levels.length) {
-            out.addAll(node.members.keySet());
+            collect(node, plain, groups);
             return;
         }
         Node exact = node.children.get(levels[depth]);
         if (exact != null) {
-            match(exact, levels, depth + 1, true, out);
+            match(exact, levels, depth + 1, true, plain, groups);
         }
         Node plus = wildcardsMatch ? node.children.get("+") : null;
         if (plus != null) {
-            match(plus, levels, depth + 1, true, out);
+            match(plus, levels, depth + 1, true, plain, groups);
+        }
+    }
+
+    private static void collect(Node node, Collection<String> plain, Map<String, Set<String>> groups) {
+        plain.addAll(node.members.keySet());
+        if (groups != null && !node.shared.isEmpty()) {
+            node.shared.forEach((filter, members) -> {
+                if (!members.isEmpty()) {
+                    groups.computeIfAbsent(filter, f -> new java.util.TreeSet<>()).addAll(members);
+                }
+            });
         }
     }
 
@@ -93,11 +118,25 @@ final class RemoteFilters {
                 return;
             }
         }
-        node.members.computeIfPresent(member, (m, count) -> count == 1 ? null : count - 1);
-        while (node.parent != null && node.members.isEmpty() && node.children.isEmpty()) {
+        if (isShared(filter)) {
+            Set<String> members = node.shared.get(filter);
+            if (members != null) {
+                members.remove(member);
+                if (members.isEmpty()) {
+                    node.shared.remove(filter);
+                }
+            }
+        } else {
+            node.members.computeIfPresent(member, (m, count) -> count == 1 ? null : count - 1);
+        }
+        while (node.parent != null && node.members.isEmpty() && node.shared.isEmpty() && node.children.isEmpty()) {
             node.parent.children.remove(node.level);
             node = node.parent;
         }
+    }
+
+    static boolean isShared(String filter) {
+        return filter.startsWith(SHARE_PREFIX) && filter.indexOf('/', SHARE_PREFIX.length()) > 0;
     }
 
     /** @return the filter topics are matched against: a shared subscription's inner filter */
@@ -116,6 +155,8 @@ final class RemoteFilters {
         final Node parent;
         final Map<String, Node> children = new ConcurrentHashMap<>(2);
         final Map<String, Integer> members = new ConcurrentHashMap<>(2);
+        /** Shared filter (as subscribed) to the members holding it. */
+        final Map<String, Set<String>> shared = new ConcurrentHashMap<>(2);
 
         Node(String level, Node parent) {
             this.level = level;

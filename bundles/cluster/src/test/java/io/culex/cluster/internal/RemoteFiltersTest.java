@@ -40,11 +40,22 @@ class RemoteFiltersTest {
     }
 
     @Test
-    void aSharedSubscriptionRoutesLikeItsFilter() {
+    void sharedSubscriptionsMatchLikeTheirFilterAndAreReportedPerGroup() {
         filters.add("b", "$share/workers/jobs/+");
-        assertEquals(Set.of("b"), match("jobs/1"));
+        filters.add("c", "$share/workers/jobs/+");
+        filters.add("c", "$share/audit/jobs/#");
+        Set<String> plain = new TreeSet<>();
+        java.util.Map<String, Set<String>> groups = new java.util.TreeMap<>();
+        filters.match("jobs/1", plain, groups);
+        assertEquals(Set.of(), plain, "no plain filter matches");
+        assertEquals(java.util.Map.of("$share/workers/jobs/+", Set.of("b", "c"), "$share/audit/jobs/#", Set.of("c")),
+                groups);
         filters.remove("b", "$share/workers/jobs/+");
-        assertEquals(Set.of(), match("jobs/1"));
+        filters.remove("c", "$share/workers/jobs/+");
+        filters.remove("c", "$share/audit/jobs/#");
+        groups.clear();
+        filters.match("jobs/1", plain, groups);
+        assertEquals(java.util.Map.of(), groups);
     }
 
     @Test
@@ -55,7 +66,7 @@ class RemoteFiltersTest {
         filters.add("c", "a/b");
         assertEquals(Set.of("b", "c"), match("a/b"));
         filters.remove("b", "a/+");
-        assertEquals(Set.of("b", "c"), match("a/b"), "b still holds a/# and the shared a/+");
+        assertEquals(Set.of("b", "c"), match("a/b"), "b still holds a/#");
         assertEquals(4 - 1, filters.size());
         filters.removeMember("b");
         assertEquals(Set.of("c"), match("a/b"));

@@ -175,16 +175,19 @@ public final class Engine implements SessionContext {
      * elsewhere (a cluster node's forwarded or replicated messages, API 1.7).
      */
     public static final class Steps {
-        static final Steps ALL = new Steps(true, true, true);
+        static final Steps ALL = new Steps(true, true, true, null);
 
         final boolean intercept;
         final boolean storeRetained;
         final boolean route;
+        /** The shared filters whose groups may receive the message; {@code null}: all. */
+        final java.util.Set<String> shareGroups;
 
-        public Steps(boolean intercept, boolean storeRetained, boolean route) {
+        public Steps(boolean intercept, boolean storeRetained, boolean route, java.util.Set<String> shareGroups) {
             this.intercept = intercept;
             this.storeRetained = storeRetained;
             this.route = route;
+            this.shareGroups = shareGroups;
         }
     }
 
@@ -215,7 +218,7 @@ public final class Engine implements SessionContext {
                     retained.put(m);
                 }
             }
-            return steps.route ? router.route(m, current, source) : 0;
+            return steps.route ? router.route(m, current, source, steps.shareGroups) : 0;
         } finally {
             if (m != message) {
                 m.release();

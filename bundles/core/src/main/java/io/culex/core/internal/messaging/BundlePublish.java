@@ -35,6 +35,7 @@ public final class BundlePublish implements PublishBuilder {
     private boolean intercept = true;
     private boolean storeRetained = true;
     private boolean route = true;
+    private java.util.Set<String> shareGroups;
     private boolean published;
 
     public BundlePublish(Engine engine, String topic) {
@@ -134,6 +135,12 @@ public final class BundlePublish implements PublishBuilder {
     }
 
     @Override
+    public PublishBuilder shareGroups(java.util.Set<String> sharedFilters) {
+        shareGroups = sharedFilters == null ? null : java.util.Set.copyOf(sharedFilters);
+        return this;
+    }
+
+    @Override
     public synchronized CompletionStage<PublishResult> publish() {
         if (published) {
             throw new IllegalStateException("this message was published already");
@@ -145,7 +152,7 @@ public final class BundlePublish implements PublishBuilder {
         CompletableFuture<PublishResult> result = new CompletableFuture<>();
         // one loop per origin: a bundle's messages are routed in the order it published them
         EventLoop loop = engine.eventLoops().workerFor(origin);
-        Engine.Steps steps = new Engine.Steps(intercept, storeRetained, route);
+        Engine.Steps steps = new Engine.Steps(intercept, storeRetained, route, shareGroups);
         try {
             loop.execute(() -> {
                 Message m = new Message(topic, Unpooled.wrappedBuffer(payload), qos, retain, origin, properties,

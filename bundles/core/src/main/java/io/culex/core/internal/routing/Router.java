@@ -48,6 +48,16 @@ public final class Router {
      * @return how many subscribers it was handed to
      */
     public int route(Message message, EventLoop current, FlowSource source) {
+        return route(message, current, source, null);
+    }
+
+    /**
+     * {@link #route(Message, EventLoop, FlowSource)}, with only some share groups served.
+     *
+     * @param shareGroups the shared filters ({@code $share/<group>/<filter>}) whose groups may receive the message;
+     *     {@code null}: every group (a cluster serves each group on one node)
+     */
+    public int route(Message message, EventLoop current, FlowSource source, java.util.Set<String> shareGroups) {
         Scratch s = scratch.get();
         List<Subscription> matches = s.matches;
         matches.clear();
@@ -60,7 +70,8 @@ public final class Router {
         Map<Subscriber, Subscription> overlapping = null;
         for (int i = 0; i < size; i++) {
             Subscription sub = matches.get(i);
-            if (!sub.accepts(message)) {
+            if (!sub.accepts(message)
+                    || (shareGroups != null && sub.shareGroup() != null && !shareGroups.contains(sub.key()))) {
                 continue;
             }
             Subscriber subscriber = sub.subscriber();

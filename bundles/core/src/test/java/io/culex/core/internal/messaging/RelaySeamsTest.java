@@ -162,6 +162,31 @@ class RelaySeamsTest {
         live.close();
     }
 
+    @Test
+    void aForwardedMessageReachesOnlyTheShareGroupsItNames() throws Exception {
+        BlockingQueue<DeliveredMessage> first = new LinkedBlockingQueue<>();
+        BlockingQueue<DeliveredMessage> second = new LinkedBlockingQueue<>();
+        BlockingQueue<DeliveredMessage> plain = new LinkedBlockingQueue<>();
+        InternalSubscription a = new BundleSubscription(engine, "$share/first/work", s -> { }).subscribe(first::add);
+        InternalSubscription b = new BundleSubscription(engine, "$share/second/work", s -> { }).subscribe(second::add);
+        InternalSubscription c = new BundleSubscription(engine, "work", s -> { }).subscribe(plain::add);
+
+        new BundlePublish(engine, "work").payload(bytes("job")).shareGroups(java.util.Set.of("$share/first/work"))
+                .publish().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        first.poll(10, TimeUnit.SECONDS).complete();
+        plain.poll(10, TimeUnit.SECONDS).complete();
+        assertEquals(null, second.poll(300, TimeUnit.MILLISECONDS), "the group not named does not get it");
+
+        new BundlePublish(engine, "work").payload(bytes("job 2")).publish().toCompletableFuture()
+                .get(10, TimeUnit.SECONDS);
+        first.poll(10, TimeUnit.SECONDS).complete();
+        second.poll(10, TimeUnit.SECONDS).complete();
+        plain.poll(10, TimeUnit.SECONDS).complete();
+        a.close();
+        b.close();
+        c.close();
+    }
+
     private int retainedCount(String topic) {
         List<io.culex.core.internal.routing.Message> out = new java.util.ArrayList<>();
         engine.retained().match(topic, out);
