@@ -127,6 +127,17 @@
         cell(tr, 'change it in culex.conf');
       }
     });
+    var section = document.getElementById('cluster-section');
+    section.hidden = !d.cluster;
+    if (d.cluster) {
+      document.getElementById('cluster-summary').textContent = 'Cluster ' + d.cluster.name + ': ' + d.cluster.state +
+        ', ' + d.cluster.members + ' member(s); messages forwarded / received here: ' + d.cluster.forwarded + ' / ' +
+        d.cluster.received;
+      fill('cluster', d.cluster.nodes, function (tr, n) {
+        tr.setAttribute('data-member', n.address);
+        [n.address, n.clients, n.received, n.sent].forEach(function (v) { cell(tr, v); });
+      });
+    }
     if (d.features) {
       fill('features', d.features.available, function (tr, name) {
         var installed = d.features.installed.indexOf(name) >= 0;

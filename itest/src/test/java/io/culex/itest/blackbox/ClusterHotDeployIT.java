@@ -47,9 +47,11 @@ class ClusterHotDeployIT {
                     assertTrue(routed(mqttA, onB), "A forwards to B's subscriber");
 
                     AdminHttp admin = new AdminHttp(http);
+                    assertTrue(awaitData(admin, "\"members\":\\s*\"2\""), "the console shows both members");
                     a.awaitLog("Cluster member .* left", () -> b.awaitLog("Left cluster 'hot'",
                             () -> assertEquals(200, featureAction(admin, "feature-uninstall").statusCode())));
                     assertTrue(connected.client().isConnected(), "the client on B stayed connected");
+                    assertTrue(awaitData(admin, "\"cluster\":\\s*null"), "the console shows no cluster");
                     MosquittoTools.pub(mqttA, "-t", "hot/after-leave", "-m", "not-forwarded");
                     MosquittoTools.pub(mqttB, "-t", "hot/local", "-m", "local");
                     assertEquals("hot/local 0 0 local", onB.next(), "B serves its clients alone; A no longer "
@@ -65,6 +67,21 @@ class ClusterHotDeployIT {
                 b.close();
             }
         }
+    }
+
+    /** Poll the MQTT page's data until it matches (the page polls it the same way). */
+    private static boolean awaitData(AdminHttp admin, String regex) throws Exception {
+        java.util.regex.Pattern pattern = java.util.regex.Pattern.compile(regex);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        String body = "";
+        while (System.nanoTime() < deadline) {
+            body = admin.get("/system/console/mqtt/data.json", USER, PASSWORD).body();
+            if (pattern.matcher(body).find()) {
+                return true;
+            }
+            Thread.sleep(200);
+        }
+        throw new AssertionError("the console data never matched " + regex + ":\n" + body);
     }
 
     private static HttpResponse<String> featureAction(AdminHttp admin, String action) throws Exception {

@@ -206,6 +206,18 @@ class ClusterIT {
                 }
                 assertTrue(latest.values().containsAll(expected), "node " + node + ": " + latest);
             }
+            try (MosquittoTools.Sub members = MosquittoTools.sub(port(node), "-t",
+                    "$SYS/broker/cluster/member/+/clients")) {
+                java.util.Set<String> seen = new java.util.TreeSet<>();
+                while (seen.size() < ClusterNodes.SIZE) { // every member's clients, each member writes its own
+                    String line = members.next();
+                    seen.add(line.substring(0, line.indexOf(' ')));
+                }
+                for (ClusterNodes.Node member : cluster.nodes) {
+                    assertTrue(seen.contains("$SYS/broker/cluster/member/127.0.0.1:" + member.clusterPort
+                            + "/clients"), seen.toString());
+                }
+            }
         }
     }
 

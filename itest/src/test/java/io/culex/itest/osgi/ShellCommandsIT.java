@@ -189,5 +189,39 @@ public class ShellCommandsIT {
             assertEquals("usage: culex:kick <client id>", expected.getMessage());
         }
         alice.disconnect();
+        theClusterCommandShowsWhatTheClusterBundlePublishesInSys();
+    }
+
+    private void theClusterCommandShowsWhatTheClusterBundlePublishesInSys() throws Exception {
+        assertTrue(run("culex:cluster").startsWith("This node is not in a cluster"));
+
+        // what the cluster bundle publishes (its own test, ClusterIT, runs real nodes): the command only reads it
+        org.osgi.framework.ServiceReference<io.culex.api.Broker> ref =
+                context.getServiceReference(io.culex.api.Broker.class);
+        io.culex.api.Broker broker = context.getService(ref);
+        try {
+            String[][] sys = {{"name", "prod"}, {"state", "joined"}, {"members", "2"}, {"filters/local", "3"},
+                {"filters/remote", "5"}, {"messages/forwarded", "70"}, {"messages/received", "80"},
+                {"member/10.0.0.5:5701/clients", "12"}, {"member/10.0.0.5:5701/messages/received/persecond", "1.5"},
+                {"member/10.0.0.5:5701/messages/sent/persecond", "2.0"}, {"member/10.0.0.6:5701/clients", "4"},
+                {"member/10.0.0.6:5701/messages/received/persecond", "0.0"},
+                {"member/10.0.0.6:5701/messages/sent/persecond", "0.5"}};
+            for (String[] topic : sys) {
+                broker.newMessage("$SYS/broker/cluster/" + topic[0]).payload(topic[1].getBytes(StandardCharsets.UTF_8))
+                        .retain(true).publish().toCompletableFuture().get(10, TimeUnit.SECONDS);
+            }
+            String cluster = awaitOutput("culex:cluster", "10.0.0.6");
+            assertTrue(cluster, cluster.startsWith("Cluster prod: joined, 2 member(s)"));
+            assertTrue(cluster, cluster.contains("forwarded / received: 70 / 80"));
+            assertTrue(cluster, cluster.lines().anyMatch(
+                    l -> l.matches("10\\.0\\.0\\.5:5701\\s+12\\s+1\\.5\\s+2\\.0")));
+            assertTrue(cluster, cluster.lines().anyMatch(
+                    l -> l.matches("10\\.0\\.0\\.6:5701\\s+4\\s+0\\.0\\s+0\\.5")));
+        } finally {
+            for (String topic : new String[] {"name", "state", "members"}) {
+                broker.newMessage("$SYS/broker/cluster/" + topic).retain(true).publish();
+            }
+            context.ungetService(ref);
+        }
     }
 }

@@ -68,6 +68,7 @@ public final class ClusterComponent implements SubscriptionTableListener {
 
     private void updateSys() {
         try {
+            node.publishStats();
             sys.update(node.view());
         } catch (RuntimeException e) {
             LOG.warn("$SYS/broker/cluster update failed: {}", e.toString(), e); // keep the periodic task alive

@@ -55,6 +55,7 @@ final class ClusterNode {
     private final Broker broker;
     private final BundleContext context;
     private volatile SessionMoves moves;
+    private volatile MemberStats stats;
     private ServiceRegistration<?> storeRegistration;
     private ServiceRegistration<?> ownershipRegistration;
     private ScheduledFuture<?> sweep;
@@ -98,6 +99,9 @@ final class ClusterNode {
         retained.joined(retainedMap, localMember);
         forwarding.start(instance, localMember, retainedMap);
         startSessions(instance);
+        stats = new MemberStats(broker, instance.getReplicatedMap(MemberStats.MAP), localMember,
+                self.getAddress().getHost() + ":" + self.getAddress().getPort());
+        stats.publish();
         LOG.info("Cluster '{}' joined as {} ({}): {} member(s).", settings.name, self.getAddress(), localMember,
                 instance.getCluster().getMembers().size());
         changed.run();
@@ -152,6 +156,11 @@ final class ClusterNode {
                 return;
             }
             try {
+                MemberStats s = stats;
+                stats = null;
+                if (s != null) {
+                    s.leaving();
+                }
                 filters.leaving();
                 instance.shutdown(); // graceful: the backups of this member's partitions are promoted first
                 LOG.info("Left cluster '{}'.", settings.name);
@@ -193,15 +202,26 @@ final class ClusterNode {
         filters.localRemoved(filter);
     }
 
+    /** Write this member's figures for the others (on the cluster thread). */
+    void publishStats() {
+        onClusterThread(() -> {
+            MemberStats s = stats;
+            if (s != null) {
+                s.publish();
+            }
+        });
+    }
+
     /** @return what the node knows now, for $SYS, the shell and the console */
     ClusterView view() {
         HazelcastInstance instance = hazelcast;
-        if (instance == null || !instance.getLifecycleService().isRunning()) {
+        MemberStats s = stats;
+        if (instance == null || s == null || !instance.getLifecycleService().isRunning()) {
             return ClusterView.notJoined(settings.name);
         }
         return new ClusterView(settings.name, localMember, instance.getCluster().getMembers().stream()
                 .map(m -> m.getAddress().getHost() + ":" + m.getAddress().getPort()).collect(Collectors.toList()),
-                filters.localCount(), remote.size(), forwarding.forwarded(), forwarding.received());
+                filters.localCount(), remote.size(), forwarding.forwarded(), forwarding.received(), s.all());
     }
 
     private void lifecycle(LifecycleEvent event) {
@@ -246,7 +266,13 @@ final class ClusterNode {
             if (m != null) {
                 m.memberLeft(member);
             }
-            onClusterThread(() -> filters.memberLeft(member));
+            onClusterThread(() -> {
+                filters.memberLeft(member);
+                MemberStats s = stats;
+                if (s != null) {
+                    s.forget(member);
+                }
+            });
             changed.run();
         }
     }

@@ -2,6 +2,7 @@ package io.culex.cluster.internal;
 
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 
 import io.culex.api.Broker;
@@ -34,11 +35,26 @@ final class ClusterSysTopics {
         values.put("filters/remote", Integer.toString(view.remoteFilters));
         values.put("messages/forwarded", Long.toString(view.forwarded));
         values.put("messages/received", Long.toString(view.received));
+        view.figures.forEach((address, f) -> {
+            String member = "member/" + address + "/";
+            values.put(member + "clients", Long.toString(f.clients()));
+            values.put(member + "messages/received/persecond", String.format(Locale.ROOT, "%.1f",
+                    f.receivedPerSecond()));
+            values.put(member + "messages/sent/persecond", String.format(Locale.ROOT, "%.1f", f.sentPerSecond()));
+        });
         values.forEach((topic, value) -> {
             if (!value.equals(published.get(topic))) {
                 publish(PREFIX + topic, value);
                 published.put(topic, value);
             }
+        });
+        // a member that left: its topics are cleared
+        published.keySet().removeIf(topic -> {
+            if (values.containsKey(topic)) {
+                return false;
+            }
+            publish(PREFIX + topic, "");
+            return true;
         });
     }
 

@@ -16,9 +16,11 @@ final class ClusterView {
     final int remoteFilters;
     final long forwarded;
     final long received;
+    /** Per member address, its clients and message rates. */
+    final java.util.Map<String, MemberStats.Figures> figures;
 
     ClusterView(String name, String localMember, List<String> members, int localFilters, int remoteFilters,
-            long forwarded, long received) {
+            long forwarded, long received, java.util.Map<String, MemberStats.Figures> figures) {
         this.name = name;
         this.localMember = localMember;
         this.members = List.copyOf(members);
@@ -26,10 +28,11 @@ final class ClusterView {
         this.remoteFilters = remoteFilters;
         this.forwarded = forwarded;
         this.received = received;
+        this.figures = java.util.Map.copyOf(figures);
     }
 
     static ClusterView notJoined(String name) {
-        return new ClusterView(name, null, List.of(), 0, 0, 0, 0);
+        return new ClusterView(name, null, List.of(), 0, 0, 0, 0, java.util.Map.of());
     }
 
     boolean joined() {

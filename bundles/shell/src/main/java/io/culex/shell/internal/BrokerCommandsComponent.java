@@ -19,7 +19,8 @@ public final class BrokerCommandsComponent {
     @Activate
     public BrokerCommandsComponent(BundleContext context, @Reference(name = "broker") Broker broker) {
         commands = new GogoCommands(context, List.of(new ClientsCommand(broker), new KickCommand(broker),
-                new SubscriptionsCommand(broker), new RetainedCommand(broker), new PublishCommand(broker)));
+                new SubscriptionsCommand(broker), new RetainedCommand(broker), new PublishCommand(broker),
+                new ClusterCommand(broker)));
     }
 
     @Deactivate

@@ -45,9 +45,46 @@ final class MqttSnapshot {
         data.put("subscriptions", subscriptions(broker, sessions));
         data.put("retained", retained(broker, retainedFilter));
         data.put("bridges", bridges(bridgeConfigurations, runningBridges));
+        data.put("cluster", cluster(broker));
         data.put("features", features == null ? null : Map.of(
                 "available", features.availableFeatures(), "installed", features.installedFeatures()));
         return data;
+    }
+
+    /**
+     * The node's view of its cluster, as the cluster bundle publishes it under {@code $SYS/broker/cluster/} (read
+     * from the retained store: no cluster classes needed); {@code null} when the node is not in one.
+     */
+    static Map<String, Object> cluster(Broker broker) {
+        String prefix = "$SYS/broker/cluster/";
+        Map<String, String> values = new java.util.TreeMap<>();
+        for (RetainedMessage m : broker.retainedMessages(prefix + "#", 10_000)) {
+            values.put(m.topic().substring(prefix.length()), new String(m.payload(), StandardCharsets.UTF_8));
+        }
+        if (!values.containsKey("name")) {
+            return null;
+        }
+        Map<String, Object> cluster = new LinkedHashMap<>();
+        cluster.put("name", values.get("name"));
+        cluster.put("state", values.getOrDefault("state", ""));
+        cluster.put("members", values.getOrDefault("members", ""));
+        cluster.put("forwarded", values.getOrDefault("messages/forwarded", ""));
+        cluster.put("received", values.getOrDefault("messages/received", ""));
+        List<Map<String, Object>> nodes = new ArrayList<>();
+        values.forEach((key, value) -> {
+            if (key.startsWith("member/") && key.endsWith("/clients")) {
+                String address = key.substring("member/".length(), key.length() - "/clients".length());
+                String member = "member/" + address + "/";
+                Map<String, Object> node = new LinkedHashMap<>();
+                node.put("address", address);
+                node.put("clients", value);
+                node.put("received", values.getOrDefault(member + "messages/received/persecond", ""));
+                node.put("sent", values.getOrDefault(member + "messages/sent/persecond", ""));
+                nodes.add(node);
+            }
+        });
+        cluster.put("nodes", nodes);
+        return cluster;
     }
 
     private static Map<String, Object> statistics(BrokerStatistics s) {
