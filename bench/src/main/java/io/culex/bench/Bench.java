@@ -62,13 +62,13 @@ public final class Bench {
             for (int i = 0; i < o.subscribers; i++) {
                 Endpoint e = Endpoint.subscriber(o, runId, i, filterFor(o, runId, i), window);
                 subscribers.add(e);
-                connect(bootstrap, o, e);
+                connect(bootstrap, o.host, o.subscriberPort, e);
             }
             await(subscribers, "subscribers");
             for (int i = 0; i < o.publishers; i++) {
                 Endpoint e = Endpoint.publisher(o, runId, i, topicFor(o, runId, i), window);
                 publishers.add(e);
-                connect(bootstrap, o, e);
+                connect(bootstrap, o.host, o.port, e);
             }
             await(publishers, "publishers");
             long start = System.nanoTime();
@@ -135,8 +135,8 @@ public final class Bench {
         return o.scenario != Options.Scenario.PAIRS || subscriber == publisher;
     }
 
-    private static void connect(Bootstrap bootstrap, Options o, Endpoint e) {
-        bootstrap.clone().handler(e).connect(o.host, o.port).syncUninterruptibly();
+    private static void connect(Bootstrap bootstrap, String host, int port, Endpoint e) {
+        bootstrap.clone().handler(e).connect(host, port).syncUninterruptibly();
     }
 
     private static void await(List<Endpoint> endpoints, String what) throws Exception {

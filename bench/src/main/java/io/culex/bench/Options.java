@@ -10,6 +10,8 @@ final class Options {
 
     final String host;
     final int port;
+    /** Where the subscribers connect: another node of a cluster, or the same broker (the default). */
+    final int subscriberPort;
     final Scenario scenario;
     final int publishers;
     final int subscribers;
@@ -32,6 +34,8 @@ final class Options {
     private Options(Map<String, String> v) {
         host = v.remove("host");
         port = Integer.parseInt(v.remove("port"));
+        String subPort = v.remove("subscriber-port");
+        subscriberPort = subPort.isEmpty() ? port : Integer.parseInt(subPort);
         scenario = Scenario.valueOf(v.remove("scenario").toUpperCase(java.util.Locale.ROOT).replace("-", ""));
         qos = Integer.parseInt(v.remove("qos"));
         size = Math.max(Wire.HEADER_BYTES, Integer.parseInt(v.remove("size")));
@@ -75,6 +79,7 @@ final class Options {
         Map<String, String> values = new LinkedHashMap<>();
         values.put("host", "127.0.0.1");
         values.put("port", "1883");
+        values.put("subscriber-port", "");
         values.put("scenario", "fanin");
         values.put("publishers", "4");
         values.put("subscribers", "16");
@@ -111,6 +116,7 @@ final class Options {
         return String.join("\n",
                 "usage: bench [--name value]...",
                 "  --host 127.0.0.1 --port 1883      the broker",
+                "  --subscriber-port <port>          subscribers connect there (another cluster node); default --port",
                 "  --scenario fanin|fanout|pairs     fanin: P publishers -> 1 subscriber on bench/#;",
                 "                                    fanout: 1 publisher -> S subscribers; pairs: N publisher/subscriber pairs",
                 "  --publishers 4 --subscribers 16 --pairs 8",

@@ -21,7 +21,7 @@ import io.culex.api.RetainedMessage;
  * A message as it travels between nodes: a byte array of Culex's own layout, so that Hazelcast moves plain bytes and
  * never loads a class of this bundle (its serialization and OSGi class loaders stay out of each other's way).
  *
- * <p>Layout (big-endian): version byte; flags byte (bits 0-1 QoS, bit 2 retain, bit 3 payload is UTF-8); topic;
+ * <p>Layout (big-endian): version byte; sequence number (long, 0 outside forwarding); flags byte (bits 0-1 QoS, bit 2 retain, bit 3 payload is UTF-8); topic;
  * expiry in seconds (-1: none); content type, response topic, correlation data (each a presence byte then the
  * value); user property count and pairs; count and names of the share groups the receiver serves; payload length
  * and bytes. Strings are UTF-8 after an int length.
@@ -44,10 +44,12 @@ final class ClusterMessage {
     final List<Map.Entry<String, String>> userProperties;
     /** The shared subscriptions whose groups the receiving node serves with this message (each group: one node). */
     final List<String> shareGroups;
+    /** Its number among the messages from its node to the receiving node (1, 2, ...), for acknowledgements. */
+    final long sequence;
 
     private ClusterMessage(String topic, byte[] payload, int qos, boolean retain, long expirySeconds,
             boolean payloadUtf8, String contentType, String responseTopic, byte[] correlationData,
-            List<Map.Entry<String, String>> userProperties, List<String> shareGroups) {
+            List<Map.Entry<String, String>> userProperties, List<String> shareGroups, long sequence) {
         this.topic = topic;
         this.payload = payload;
         this.qos = qos;
@@ -59,26 +61,30 @@ final class ClusterMessage {
         this.correlationData = correlationData;
         this.userProperties = userProperties;
         this.shareGroups = shareGroups;
+        this.sequence = sequence;
     }
 
-    /** @return this message, to be served to these share groups by the node it is sent to */
-    ClusterMessage servingGroups(List<String> groups) {
+    /**
+     * @return this message as sent to one node: with its sequence number there and the share groups that node is
+     *     to serve with it
+     */
+    ClusterMessage to(long sequenceThere, List<String> groups) {
         return new ClusterMessage(topic, payload, qos, retain, expirySeconds, payloadUtf8, contentType,
-                responseTopic, correlationData, userProperties, List.copyOf(groups));
+                responseTopic, correlationData, userProperties, List.copyOf(groups), sequenceThere);
     }
 
     static ClusterMessage of(DeliveredMessage m) {
         PublishProperties p = m.properties();
         return new ClusterMessage(m.topic(), m.payload(), m.qos(), m.retain(), m.messageExpiryInterval(),
                 p.payloadFormatUtf8(), p.contentType(), p.responseTopic(), p.correlationData(), p.userProperties(),
-                List.of());
+                List.of(), 0);
     }
 
     static ClusterMessage of(RetainedMessage m) {
         PublishProperties p = m.properties();
         return new ClusterMessage(m.topic(), m.payload(), m.qos(), true, m.messageExpiryInterval(),
                 p.payloadFormatUtf8(), p.contentType(), p.responseTopic(), p.correlationData(), p.userProperties(),
-                List.of());
+                List.of(), 0);
     }
 
     /** @return the message in a builder: payload, QoS, retain flag, expiry and properties set */
@@ -98,6 +104,7 @@ final class ClusterMessage {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream(64 + payload.length);
         try (DataOutputStream out = new DataOutputStream(bytes)) {
             out.writeByte(VERSION);
+            out.writeLong(sequence);
             out.writeByte(qos | (retain ? RETAIN : 0) | (payloadUtf8 ? UTF8 : 0));
             writeString(out, topic);
             out.writeLong(expirySeconds);
@@ -133,6 +140,7 @@ final class ClusterMessage {
                 throw new IllegalArgumentException("cluster message of version " + version + ", expected "
                         + VERSION + " (nodes of different Culex versions?)");
             }
+            long sequence = in.readLong();
             int flags = in.readUnsignedByte();
             String topic = readString(in);
             long expiry = in.readLong();
@@ -157,7 +165,7 @@ final class ClusterMessage {
             in.readFully(payload);
             return new ClusterMessage(topic, payload, flags & 0x03, (flags & RETAIN) != 0, expiry,
                     (flags & UTF8) != 0, contentType, responseTopic, correlation, List.copyOf(properties),
-                    List.copyOf(groups));
+                    List.copyOf(groups), sequence);
         } catch (IOException | RuntimeException e) {
             if (e instanceof IllegalArgumentException) {
                 throw (IllegalArgumentException) e;

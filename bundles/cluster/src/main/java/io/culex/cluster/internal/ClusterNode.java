@@ -56,6 +56,7 @@ final class ClusterNode {
     private final BundleContext context;
     private volatile SessionMoves moves;
     private volatile MemberStats stats;
+    private volatile ControlChannel control;
     private ServiceRegistration<?> storeRegistration;
     private ServiceRegistration<?> ownershipRegistration;
     private ScheduledFuture<?> sweep;
@@ -97,8 +98,10 @@ final class ClusterNode {
         filters.joined(instance.getReplicatedMap(HazelcastMember.FILTER_INDEX), localMember, live);
         IMap<String, byte[]> retainedMap = instance.getMap(HazelcastMember.RETAINED_MAP);
         retained.joined(retainedMap, localMember);
-        forwarding.start(instance, localMember, retainedMap);
-        startSessions(instance);
+        ControlChannel channel = new ControlChannel(instance, localMember);
+        control = channel;
+        forwarding.start(instance, localMember, retainedMap, channel);
+        startSessions(instance, channel);
         stats = new MemberStats(broker, instance.getReplicatedMap(MemberStats.MAP), localMember,
                 self.getAddress().getHost() + ":" + self.getAddress().getPort());
         stats.publish();
@@ -111,10 +114,10 @@ final class ClusterNode {
      * On the cluster thread, once joined: mirror this node's sessions into the cluster's maps (a persistence store
      * the broker writes to) and take part in session ownership; then sweep stale ownership every minute.
      */
-    private void startSessions(HazelcastInstance instance) {
+    private void startSessions(HazelcastInstance instance, ControlChannel channel) {
         ClusterSessionStore store = new ClusterSessionStore(instance.getMap(ClusterSessionStore.SESSIONS),
                 instance.getMap(ClusterSessionStore.PAYLOADS), instance.getMap(ClusterSessionStore.QUEUED));
-        SessionMoves sessionMoves = new SessionMoves(broker, instance, localMember, store);
+        SessionMoves sessionMoves = new SessionMoves(broker, instance, localMember, store, channel);
         moves = sessionMoves;
         storeRegistration = context.registerService(PersistenceListener.class, store, null);
         ownershipRegistration = context.registerService(SessionOwnership.class, sessionMoves, null);
@@ -152,6 +155,11 @@ final class ClusterNode {
             hazelcast = null;
             stopSessions();
             forwarding.stop();
+            ControlChannel channel = control;
+            control = null;
+            if (channel != null) {
+                channel.close();
+            }
             if (instance == null) {
                 return;
             }

@@ -15,9 +15,9 @@ import com.hazelcast.topic.ITopic;
 import com.hazelcast.topic.Message;
 
 /**
- * Requests between nodes about sessions, over a Hazelcast topic per member ({@code culex.control.<member id>}):
- * "release this client's session to me" and its answer "released". Plain strings, one field per line, so Hazelcast
- * moves no class of this bundle.
+ * Requests between nodes, over a Hazelcast topic per member ({@code culex.control.<member id>}): "release this
+ * client's session to me" and its answer "released", and the acknowledgements of forwarded messages ("ack": routed
+ * up to this sequence number). Plain strings, one field per line, so Hazelcast moves no class of this bundle.
  */
 final class ControlChannel {
 
@@ -28,6 +28,7 @@ final class ControlChannel {
     private static final Logger LOG = LoggerFactory.getLogger(ControlChannel.class);
     private static final String RELEASE = "release";
     private static final String RELEASED = "released";
+    private static final String ACK = "ack";
 
     private final HazelcastInstance hazelcast;
     private final String localMember;
@@ -35,15 +36,30 @@ final class ControlChannel {
     private final ITopic<String> inbox;
     private final UUID registration;
     /** Releases a client id here; completes when the session's final state is in the cluster's maps. */
-    private final BiFunction<String, String, CompletableFuture<Void>> releaser;
+    private volatile BiFunction<String, String, CompletableFuture<Void>> releaser =
+            (clientId, requester) -> CompletableFuture.completedFuture(null);
+    /** Told that a member routed the messages this node sent it, up to a sequence number. */
+    private volatile java.util.function.ObjLongConsumer<String> acknowledged = (member, sequence) -> { };
 
-    ControlChannel(HazelcastInstance hazelcast, String localMember,
-            BiFunction<String, String, CompletableFuture<Void>> releaser) {
+    ControlChannel(HazelcastInstance hazelcast, String localMember) {
         this.hazelcast = hazelcast;
         this.localMember = localMember;
-        this.releaser = releaser;
         this.inbox = hazelcast.getTopic(PREFIX + localMember);
         this.registration = inbox.addMessageListener(this::received);
+    }
+
+    void onRelease(BiFunction<String, String, CompletableFuture<Void>> handler) {
+        releaser = handler;
+    }
+
+    void onAcknowledged(java.util.function.ObjLongConsumer<String> handler) {
+        acknowledged = handler;
+    }
+
+    /** Tell a member that this node routed its messages up to the sequence number. */
+    void acknowledge(String member, long sequence) {
+        hazelcast.<String>getTopic(PREFIX + member)
+                .publishAsync(String.join("\n", ACK, localMember, Long.toString(sequence)));
     }
 
     void close() {
@@ -78,6 +94,12 @@ final class ControlChannel {
                 }
                 hazelcast.<String>getTopic(PREFIX + requester).publishAsync(String.join("\n", RELEASED, id));
             });
+        } else if (fields.length >= 3 && ACK.equals(fields[0])) {
+            try {
+                acknowledged.accept(fields[1], Long.parseLong(fields[2]));
+            } catch (NumberFormatException e) {
+                LOG.warn("Ignored a malformed acknowledgement from {}", message.getPublishingMember());
+            }
         } else if (fields.length >= 2 && RELEASED.equals(fields[0])) {
             CompletableFuture<Void> answer = waiting.get(fields[1]);
             if (answer != null) {

@@ -1,5 +1,8 @@
 package io.culex.cluster.internal;
 
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -7,8 +10,13 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Predicate;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -32,47 +40,64 @@ import io.culex.api.InternalSubscription;
  *
  * <p>Order: one publisher's messages reach the watching subscription in order, are sent from its one thread in
  * order, and Hazelcast delivers one member's messages on one topic in order; they are published here with one
- * origin, so routed in order too. Flow control: a message counts against the watching subscription until
- * Hazelcast has taken it, so a cluster that cannot keep up paces the publishers here as a slow subscriber would.
+ * origin, so routed in order too.
+ *
+ * <p>Flow control: each message to a node carries a sequence number, and the receiving node acknowledges, in
+ * batches, up to which number it has routed (through the {@link ControlChannel}). A message counts against the
+ * watching subscription until every node it went to has acknowledged it, so a node that falls behind paces the
+ * publishers here as a slow subscriber would, and Hazelcast's event queues stay short (they drop events when full).
  */
 final class MessageForwarding {
 
     /** The origin of messages that came from another node: the watching subscription's no local skips them. */
     static final String ORIGIN = "culex-cluster";
+    /** A receiving node acknowledges after this many routed messages, or soon after the last one. */
+    private static final int ACK_EVERY = 64;
+    private static final long ACK_DELAY_MILLIS = 2;
 
     private static final Logger LOG = LoggerFactory.getLogger(MessageForwarding.class);
 
     private final Broker broker;
     private final RemoteFilters remote;
     /** Whether this node holds a filter (as subscribed): a share group with a member here is served here. */
-    private final java.util.function.Predicate<String> heldHere;
-    private final java.util.concurrent.atomic.AtomicInteger groupTurn = new java.util.concurrent.atomic.AtomicInteger();
+    private final Predicate<String> heldHere;
+    private final AtomicInteger groupTurn = new AtomicInteger();
     private final LongAdder forwarded = new LongAdder();
     private final LongAdder received = new LongAdder();
-    private final Map<String, ITopic<byte[]>> inboxes = new ConcurrentHashMap<>();
+    private final Map<String, Outbox> outboxes = new ConcurrentHashMap<>();
+    private final Map<String, Inbound> inbound = new ConcurrentHashMap<>();
+    private final ScheduledExecutorService ackTimer = Executors.newSingleThreadScheduledExecutor(task -> {
+        Thread thread = new Thread(task, "culex-cluster-acks");
+        thread.setDaemon(true);
+        return thread;
+    });
     private volatile HazelcastInstance hazelcast;
     private volatile IMap<String, byte[]> retained;
+    private volatile ControlChannel control;
     private InternalSubscription watching;
     private UUID inboxListener;
     private ITopic<byte[]> inbox;
 
-    MessageForwarding(Broker broker, RemoteFilters remote, java.util.function.Predicate<String> heldHere) {
+    MessageForwarding(Broker broker, RemoteFilters remote, Predicate<String> heldHere) {
         this.broker = broker;
         this.remote = remote;
         this.heldHere = heldHere;
     }
 
     /** On the cluster thread, once joined: open the inbox, then start watching. */
-    void start(HazelcastInstance instance, String localMember, IMap<String, byte[]> retainedMap) {
+    void start(HazelcastInstance instance, String localMember, IMap<String, byte[]> retainedMap,
+            ControlChannel channel) {
         hazelcast = instance;
         retained = retainedMap;
+        control = channel;
+        channel.onAcknowledged(this::acknowledged);
         inbox = instance.getTopic(HazelcastMember.INBOX_PREFIX + localMember);
         inboxListener = inbox.addMessageListener(this::received);
         watching = broker.newSubscription("#").listed(false).origin(ORIGIN).noLocal(true).retainAsPublished(true)
                 .sendRetained(false).qos(2).subscribe(this::forward);
     }
 
-    /** Stop forwarding and receiving; messages on their way are completed as they finish. */
+    /** Stop forwarding and receiving; what waits for an acknowledgement is given up. */
     void stop() {
         if (watching != null) {
             watching.close();
@@ -83,10 +108,22 @@ final class MessageForwarding {
             inbox = null;
         }
         hazelcast = null;
+        ackTimer.shutdownNow();
+        outboxes.values().forEach(Outbox::abandon);
+        outboxes.clear();
     }
 
+    /** A member left: what it did not acknowledge is given up (its sessions are adopted from the backups). */
     void memberLeft(String member) {
-        inboxes.remove(member);
+        Outbox outbox = outboxes.remove(member);
+        if (outbox != null) {
+            int lost = outbox.abandon();
+            if (lost > 0) {
+                LOG.warn("{} message(s) sent to cluster member {} were not acknowledged before it left.", lost,
+                        member);
+            }
+        }
+        inbound.remove(member);
     }
 
     long forwarded() {
@@ -97,10 +134,12 @@ final class MessageForwarding {
         return received.sum();
     }
 
+    // ---------------------------------------------------------------- outgoing (the watching subscription's thread)
+
     private void forward(DeliveredMessage message) {
         HazelcastInstance instance = hazelcast;
         Set<String> plain = new LinkedHashSet<>(4);
-        Map<String, Set<String>> groups = new java.util.HashMap<>(2);
+        Map<String, Set<String>> groups = new HashMap<>(2);
         remote.match(message.topic(), plain, groups);
         Map<String, List<String>> serving = serving(groups);
         Set<String> targets = new LinkedHashSet<>(plain);
@@ -111,34 +150,35 @@ final class MessageForwarding {
             return;
         }
         ClusterMessage cluster;
-        byte[] bytes;
         try {
             cluster = ClusterMessage.of(message);
-            bytes = cluster.encode();
         } catch (RuntimeException e) {
             LOG.error("Message to {} could not be encoded for the cluster: {}", message.topic(), e.toString());
             message.complete();
             return;
         }
-        CompletableFuture<?>[] sends = new CompletableFuture<?>[targets.size() + (retainedChange ? 1 : 0)];
-        int i = 0;
+        // complete the message once every node acknowledged it and the retained map has it
+        AtomicInteger parts = new AtomicInteger(targets.size() + (retainedChange ? 1 : 0));
+        Runnable partDone = () -> {
+            if (parts.decrementAndGet() == 0) {
+                message.complete();
+            }
+        };
         for (String target : targets) {
-            ITopic<byte[]> topic = inboxes.computeIfAbsent(target,
-                    member -> instance.getTopic(HazelcastMember.INBOX_PREFIX + member));
-            List<String> served = serving.get(target);
-            byte[] forTarget = served == null ? bytes : cluster.servingGroups(served).encode();
-            sends[i++] = topic.publishAsync(forTarget).toCompletableFuture();
+            Outbox outbox = outboxes.computeIfAbsent(target,
+                    member -> new Outbox(instance.getTopic(HazelcastMember.INBOX_PREFIX + member)));
+            outbox.send(cluster, serving.getOrDefault(target, List.of()), partDone);
         }
         if (retainedChange) {
-            sends[i] = replicateRetained(message, bytes);
+            replicateRetained(message, cluster.encode()).whenComplete((v, failure) -> {
+                if (failure != null) {
+                    LOG.warn("Retained message of {} did not reach the cluster: {}", message.topic(),
+                            failure.toString());
+                }
+                partDone.run();
+            });
         }
         forwarded.add(targets.size());
-        CompletableFuture.allOf(sends).whenComplete((done, failure) -> {
-            if (failure != null) {
-                LOG.warn("Message to {} may not have reached every node: {}", message.topic(), failure.toString());
-            }
-            message.complete();
-        });
     }
 
     /**
@@ -151,14 +191,14 @@ final class MessageForwarding {
         if (groups.isEmpty()) {
             return Map.of();
         }
-        Map<String, List<String>> serving = new java.util.HashMap<>(2);
+        Map<String, List<String>> serving = new HashMap<>(2);
         groups.forEach((sharedFilter, members) -> {
             if (heldHere.test(sharedFilter)) {
                 return;
             }
-            List<String> candidates = new java.util.ArrayList<>(members);
+            List<String> candidates = new ArrayList<>(members);
             String chosen = candidates.get(Math.floorMod(groupTurn.getAndIncrement(), candidates.size()));
-            serving.computeIfAbsent(chosen, m -> new java.util.ArrayList<>(2)).add(sharedFilter);
+            serving.computeIfAbsent(chosen, m -> new ArrayList<>(2)).add(sharedFilter);
         });
         return serving;
     }
@@ -176,6 +216,60 @@ final class MessageForwarding {
                 : map.setAsync(message.topic(), bytes)).toCompletableFuture();
     }
 
+    private void acknowledged(String member, long sequence) {
+        Outbox outbox = outboxes.get(member);
+        if (outbox != null) {
+            outbox.acknowledged(sequence);
+        }
+    }
+
+    /** The messages sent to one member and not acknowledged yet, in sequence order. */
+    private static final class Outbox {
+        private final ITopic<byte[]> topic;
+        private final ArrayDeque<Runnable> waiting = new ArrayDeque<>();
+        /** The sequence number of the first message in {@link #waiting}. */
+        private long firstWaiting = 1;
+        private long next = 1;
+
+        Outbox(ITopic<byte[]> topic) {
+            this.topic = topic;
+        }
+
+        void send(ClusterMessage message, List<String> shareGroups, Runnable done) {
+            long sequence;
+            synchronized (this) {
+                sequence = next++;
+                waiting.add(done);
+            }
+            topic.publishAsync(message.to(sequence, shareGroups).encode());
+        }
+
+        void acknowledged(long upTo) {
+            List<Runnable> done = new ArrayList<>();
+            synchronized (this) {
+                while (firstWaiting <= upTo && !waiting.isEmpty()) {
+                    done.add(waiting.poll());
+                    firstWaiting++;
+                }
+            }
+            done.forEach(Runnable::run);
+        }
+
+        /** @return how many were waiting (now completed without an acknowledgement) */
+        int abandon() {
+            List<Runnable> done;
+            synchronized (this) {
+                done = new ArrayList<>(waiting);
+                firstWaiting += waiting.size();
+                waiting.clear();
+            }
+            done.forEach(Runnable::run);
+            return done.size();
+        }
+    }
+
+    // ---------------------------------------------------------------- incoming (Hazelcast's event threads)
+
     private void received(Message<byte[]> event) {
         ClusterMessage message;
         try {
@@ -185,11 +279,62 @@ final class MessageForwarding {
             return;
         }
         received.increment();
+        String sender = event.getPublishingMember().getUuid().toString();
+        Inbound from = inbound.computeIfAbsent(sender, Inbound::new);
         try {
             message.into(broker.newMessage(message.topic)).intercept(false).storeRetained(false)
-                    .shareGroups(Set.copyOf(message.shareGroups)).origin(ORIGIN).publish();
+                    .shareGroups(Set.copyOf(message.shareGroups)).origin(ORIGIN).publish()
+                    .whenComplete((result, failure) -> from.routed(message.sequence));
         } catch (IllegalStateException e) {
             LOG.debug("Message from the cluster to {} dropped: the broker is stopping", message.topic);
+        } catch (IllegalArgumentException e) {
+            LOG.error("Dropped a message from cluster member {}: {}", sender, e.getMessage());
+            from.routed(message.sequence);
+        }
+    }
+
+    /** What this node routed of one member's messages, and acknowledged to it. */
+    private final class Inbound {
+        private final String member;
+        private final AtomicBoolean flushScheduled = new AtomicBoolean();
+        private long routed;
+        private long acknowledged;
+
+        Inbound(String member) {
+            this.member = member;
+        }
+
+        void routed(long sequence) {
+            boolean now;
+            synchronized (this) {
+                routed = Math.max(routed, sequence);
+                now = routed - acknowledged >= ACK_EVERY;
+            }
+            if (now) {
+                flush();
+            } else if (flushScheduled.compareAndSet(false, true)) {
+                try {
+                    ackTimer.schedule(this::flush, ACK_DELAY_MILLIS, TimeUnit.MILLISECONDS);
+                } catch (java.util.concurrent.RejectedExecutionException e) {
+                    flushScheduled.set(false); // stopping
+                }
+            }
+        }
+
+        void flush() {
+            flushScheduled.set(false);
+            long upTo;
+            synchronized (this) {
+                if (routed <= acknowledged) {
+                    return;
+                }
+                upTo = routed;
+                acknowledged = routed;
+            }
+            ControlChannel channel = control;
+            if (channel != null) {
+                channel.acknowledge(member, upTo);
+            }
         }
     }
 }

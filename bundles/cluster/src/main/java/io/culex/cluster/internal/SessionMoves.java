@@ -57,7 +57,8 @@ final class SessionMoves implements SessionOwnership {
         return thread;
     });
 
-    SessionMoves(Broker broker, HazelcastInstance hazelcast, String self, ClusterSessionStore store) {
+    SessionMoves(Broker broker, HazelcastInstance hazelcast, String self, ClusterSessionStore store,
+            ControlChannel control) {
         this.broker = broker;
         this.hazelcast = hazelcast;
         this.self = self;
@@ -66,7 +67,8 @@ final class SessionMoves implements SessionOwnership {
         this.sessions = hazelcast.getMap(ClusterSessionStore.SESSIONS);
         this.payloads = hazelcast.getMap(ClusterSessionStore.PAYLOADS);
         this.queued = hazelcast.getMap(ClusterSessionStore.QUEUED);
-        this.control = new ControlChannel(hazelcast, self, this::release);
+        this.control = control;
+        control.onRelease(this::release);
     }
 
     /** At join: the sessions this broker had before it joined (connected or not) are this node's. */
@@ -76,7 +78,6 @@ final class SessionMoves implements SessionOwnership {
     }
 
     void close() {
-        control.close();
         io.shutdownNow();
     }
 
