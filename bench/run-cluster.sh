@@ -7,6 +7,7 @@
 #
 #   bench/run-cluster.sh                 # build first (mvn install -DskipTests)
 #   RUNS=5 FILTERS=20000 bench/run-cluster.sh --no-build
+#   RUNS_THROUGHPUT=0 bench/run-cluster.sh --no-build   # the memory measurement only
 #
 # Needs: Java 17 (jcmd), Maven, taskset, python3, mosquitto_sub (Debian's mosquitto-clients).
 set -euo pipefail
@@ -40,7 +41,7 @@ scenarios=(
   "--scenario pairs --pairs 5 --qos 1 --size 256 --rate 1000"
 )
 echo "# $(date -u +%FT%TZ) $(nproc) cores, two Culex nodes on core $BROKER_CPU, java $(java -version 2>&1 | head -1)" | tee "$results"
-for run in $(seq "$RUNS"); do
+for run in $(seq "${RUNS_THROUGHPUT:-$RUNS}"); do
   for s in "${scenarios[@]}"; do
     # shellcheck disable=SC2086
     bench --port "$A_PORT" --broker-pid "$a_pid" --label local $s | tee -a "$results" | grep -v '^RESULT'
@@ -50,7 +51,7 @@ for run in $(seq "$RUNS"); do
 done
 
 echo
-python3 - "$results" <<'PY'
+[ "${RUNS_THROUGHPUT:-$RUNS}" -gt 0 ] && python3 - "$results" <<'PY'
 import statistics, sys
 rows = [dict(kv.split("=", 1) for kv in l.split()[1:]) for l in open(sys.argv[1]) if l.startswith("RESULT ")]
 table = {}
@@ -71,7 +72,12 @@ for key, by in table.items():
 PY
 
 # memory per remote subscription: node A's live heap, before and after B holds FILTERS more filters
-live_heap_kb() { jcmd "$a_pid" GC.run >/dev/null; jcmd "$a_pid" GC.heap_info | awk '/used/ {for (i=1;i<=NF;i++) if ($i=="used") {print $(i+1)+0; exit}}'; }
+live_heap_kb() { # after a full GC, the used KB of the heap line ("garbage-first heap   total ..., used 23371K")
+  # or of the generations (the serial collector a JVM on one core gets: "def new generation", "tenured generation")
+  jcmd "$a_pid" GC.run >/dev/null
+  jcmd "$a_pid" GC.heap_info | grep -E '(heap|generation) +total' | grep -o 'used [0-9]*K' | grep -o '[0-9]*' \
+    | awk '{ kb += $1 } END { print kb }'
+}
 remote_filters() { mosquitto_sub -p "$A_PORT" -t '$SYS/broker/cluster/filters/remote' -C 1 -W 10 2>/dev/null || echo 0; }
 before_remote=$(remote_filters)
 before=$(live_heap_kb)
