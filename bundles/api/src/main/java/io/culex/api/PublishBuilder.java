@@ -101,8 +101,10 @@ public interface PublishBuilder {
     /**
      * Publish: interceptors, then the retained store, then routing. The stage completes on a broker thread once the
      * message has been routed: every matching subscriber has it or has it on its way to its own thread (queued
-     * where a subscriber is offline or behind); exceptionally with {@link IllegalStateException} if the broker
-     * stopped first. Messages with the same origin are routed in the order {@code publish()} was called, so each
+     * where a subscriber is offline or behind); for QoS 1 and 2 (since 1.7), once every subscriber has it, so a
+     * store has heard of every queue entry it made, and once the subscriptions that
+     * {@linkplain SubscriptionBuilder#holdAcknowledgement hold acknowledgements} completed it. Exceptionally with
+     * {@link IllegalStateException} if the broker stopped first. Messages with the same origin are routed in the order {@code publish()} was called, so each
      * subscriber gets them in that order; messages of different origins may overtake each other.
      *
      * @return what became of the message

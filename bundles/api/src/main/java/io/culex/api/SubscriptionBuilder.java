@@ -49,6 +49,17 @@ public interface SubscriptionBuilder {
     SubscriptionBuilder listed(boolean listed);
 
     /**
+     * @param holdAcknowledgement whether a QoS 1/2 publisher's acknowledgement (PUBACK, PUBREC) waits until the
+     *     consumer {@linkplain DeliveredMessage#complete() completes} this subscription's delivery of its message;
+     *     {@code false} by default (it waits for routing only). For a consumer that passes messages on and must not
+     *     let a publisher believe a message is safe before it is: a cluster node waits for the node it forwarded
+     *     the message to. A delivery dropped at {@code max_queued_messages}, or pending when the subscription
+     *     closes, holds nothing.
+     * @since 1.7
+     */
+    SubscriptionBuilder holdAcknowledgement(boolean holdAcknowledgement);
+
+    /**
      * Start the subscription. From now on every message routed to a matching topic is given to the consumer, as to
      * a client's session: wildcards and {@code $}-topic rules apply, a {@code $share/<group>/<filter>} filter makes
      * the subscription a member of that share group. No access control applies (the bundle is trusted).

@@ -113,9 +113,13 @@ class ClusterSessionIT {
 
     @Test
     @Order(3)
-    void theSessionsOfAKilledNodeResumeElsewhereWithEveryMessageItAcknowledged() throws Exception {
+    void theSessionsOfAKilledNodeResumeElsewhereWithEveryAcknowledgedMessage() throws Exception {
         leaveOfflineSession(0, "survivor", "alarm/#");
-        List<String> published = publishQos1(0, "alarm/fire", 30); // acknowledged by A, queued on A
+        List<String> published = new ArrayList<>(publishQos1(0, "alarm/fire", 30)); // acknowledged by A, queued on A
+        // published on C: C's PUBACK waited until A had queued them and backed them up
+        for (String payload : publishQos1(2, "alarm/smoke", 10)) {
+            published.add(payload);
+        }
         try (MosquittoTools.Sub wills = MosquittoTools.sub(port(2), "-t", "will/#", "-q", "1");
              MosquittoTools.Sub connected = MosquittoTools.sub(port(0), "-i", "vanishing", "-c", "-q", "1",
                      "-t", "nothing/here", "--will-topic", "will/vanishing", "--will-payload", "gone",

@@ -57,6 +57,7 @@ final class ClusterNode {
     private volatile SessionMoves moves;
     private volatile MemberStats stats;
     private volatile ControlChannel control;
+    private volatile ClusterSessionStore store;
     private ServiceRegistration<?> storeRegistration;
     private ServiceRegistration<?> ownershipRegistration;
     private ScheduledFuture<?> sweep;
@@ -66,7 +67,7 @@ final class ClusterNode {
         this.broker = broker;
         this.context = context;
         this.changed = changed;
-        this.forwarding = new MessageForwarding(broker, remote, filters::holdsHere);
+        this.forwarding = new MessageForwarding(broker, remote, filters::holdsHere, this::sessionsDurable);
         this.retained = new RetainedReplication(broker);
     }
 
@@ -117,6 +118,7 @@ final class ClusterNode {
     private void startSessions(HazelcastInstance instance, ControlChannel channel) {
         ClusterSessionStore store = new ClusterSessionStore(instance.getMap(ClusterSessionStore.SESSIONS),
                 instance.getMap(ClusterSessionStore.PAYLOADS), instance.getMap(ClusterSessionStore.QUEUED));
+        this.store = store;
         SessionMoves sessionMoves = new SessionMoves(broker, instance, localMember, store, channel);
         moves = sessionMoves;
         storeRegistration = context.registerService(PersistenceListener.class, store, null);
@@ -191,6 +193,12 @@ final class ClusterNode {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    /** @return completes when what this node's sessions stored so far is in the cluster's maps */
+    private java.util.concurrent.CompletionStage<Void> sessionsDurable() {
+        ClusterSessionStore s = store;
+        return s == null ? java.util.concurrent.CompletableFuture.completedFuture(null) : s.sync();
     }
 
     /** Run a task on the cluster thread, unless the node has left (then nobody needs it). */

@@ -42,10 +42,13 @@ import io.culex.api.InternalSubscription;
  * order, and Hazelcast delivers one member's messages on one topic in order; they are published here with one
  * origin, so routed in order too.
  *
- * <p>Flow control: each message to a node carries a sequence number, and the receiving node acknowledges, in
- * batches, up to which number it has routed (through the {@link ControlChannel}). A message counts against the
- * watching subscription until every node it went to has acknowledged it, so a node that falls behind paces the
- * publishers here as a slow subscriber would, and Hazelcast's event queues stay short (they drop events when full).
+ * <p>Acknowledgements: each message to a node carries a sequence number, and the receiving node acknowledges, in
+ * batches, up to which number it has routed (QoS 1/2: every subscriber there has it, and what its sessions stored
+ * is in the cluster's backed-up maps), through the {@link ControlChannel}. The watching subscription holds the
+ * publisher's acknowledgement until then, so a QoS 1/2 message a publisher here had acknowledged is in every
+ * receiving node's sessions. And a message counts against the watching subscription until every node it went to
+ * has acknowledged it, so a node that falls behind paces the publishers here as a slow subscriber would, and
+ * Hazelcast's event queues stay short (they drop events when full).
  */
 final class MessageForwarding {
 
@@ -61,6 +64,8 @@ final class MessageForwarding {
     private final RemoteFilters remote;
     /** Whether this node holds a filter (as subscribed): a share group with a member here is served here. */
     private final Predicate<String> heldHere;
+    /** Completes when what this node's sessions stored so far is in the cluster's maps. */
+    private final java.util.function.Supplier<java.util.concurrent.CompletionStage<Void>> durable;
     private final AtomicInteger groupTurn = new AtomicInteger();
     private final LongAdder forwarded = new LongAdder();
     private final LongAdder received = new LongAdder();
@@ -78,10 +83,12 @@ final class MessageForwarding {
     private UUID inboxListener;
     private ITopic<byte[]> inbox;
 
-    MessageForwarding(Broker broker, RemoteFilters remote, Predicate<String> heldHere) {
+    MessageForwarding(Broker broker, RemoteFilters remote, Predicate<String> heldHere,
+            java.util.function.Supplier<java.util.concurrent.CompletionStage<Void>> durable) {
         this.broker = broker;
         this.remote = remote;
         this.heldHere = heldHere;
+        this.durable = durable;
     }
 
     /** On the cluster thread, once joined: open the inbox, then start watching. */
@@ -94,7 +101,7 @@ final class MessageForwarding {
         inbox = instance.getTopic(HazelcastMember.INBOX_PREFIX + localMember);
         inboxListener = inbox.addMessageListener(this::received);
         watching = broker.newSubscription("#").listed(false).origin(ORIGIN).noLocal(true).retainAsPublished(true)
-                .sendRetained(false).qos(2).subscribe(this::forward);
+                .sendRetained(false).qos(2).holdAcknowledgement(true).subscribe(this::forward);
     }
 
     /** Stop forwarding and receiving; what waits for an acknowledgement is given up. */
@@ -282,8 +289,11 @@ final class MessageForwarding {
         String sender = event.getPublishingMember().getUuid().toString();
         Inbound from = inbound.computeIfAbsent(sender, Inbound::new);
         try {
+            // acknowledged once every subscriber here has it and what the sessions here stored is backed up
             message.into(broker.newMessage(message.topic)).intercept(false).storeRetained(false)
                     .shareGroups(Set.copyOf(message.shareGroups)).origin(ORIGIN).publish()
+                    .thenCompose(result -> message.qos > 0 ? durable.get()
+                            : CompletableFuture.<Void>completedFuture(null))
                     .whenComplete((result, failure) -> from.routed(message.sequence));
         } catch (IllegalStateException e) {
             LOG.debug("Message from the cluster to {} dropped: the broker is stopping", message.topic);

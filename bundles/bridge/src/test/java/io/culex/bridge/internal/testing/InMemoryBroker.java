@@ -121,6 +121,7 @@ public final class InMemoryBroker implements Broker {
         @Override public SubscriptionBuilder retainAsPublished(boolean value) { retainAsPublished = value; return this; }
         @Override public SubscriptionBuilder sendRetained(boolean value) { return this; }
         @Override public SubscriptionBuilder listed(boolean value) { return this; }
+        @Override public SubscriptionBuilder holdAcknowledgement(boolean value) { return this; }
 
         @Override
         public InternalSubscription subscribe(MessageConsumer messageConsumer) {

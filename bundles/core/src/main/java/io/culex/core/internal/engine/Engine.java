@@ -80,6 +80,23 @@ public final class Engine implements SessionContext {
     }
 
     /** @return the stores and what acknowledgements wait for */
+    /** Bundle subscriptions that hold publishers' acknowledgements until completed (API 1.7). */
+    private final java.util.concurrent.atomic.AtomicInteger acknowledgementHolders =
+            new java.util.concurrent.atomic.AtomicInteger();
+
+    /** A subscription that holds acknowledgements started (+1) or closed (-1). */
+    public void acknowledgementHolders(int change) {
+        acknowledgementHolders.addAndGet(change);
+    }
+
+    /**
+     * @return whether a QoS 1/2 acknowledgement must wait for its message to settle: a store listens, or a bundle
+     *     subscription holds acknowledgements
+     */
+    public boolean acknowledgementsWait() {
+        return persistence.isActive() || acknowledgementHolders.get() > 0;
+    }
+
     /** @return the {@code SessionOwnership} services (a cluster's), highest ranked first */
     public io.culex.core.internal.extension.ServiceChain<io.culex.api.SessionOwnership> ownership() {
         return extensions.ownership;

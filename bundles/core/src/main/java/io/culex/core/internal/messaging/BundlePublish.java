@@ -11,6 +11,7 @@ import io.culex.core.internal.engine.Engine;
 import io.culex.core.internal.routing.ForwardedProperties;
 import io.culex.core.internal.routing.Message;
 import io.culex.core.internal.routing.MessageProperties;
+import io.culex.core.internal.routing.Settlement;
 import io.culex.core.internal.routing.Topics;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.EventLoop;
@@ -157,10 +158,21 @@ public final class BundlePublish implements PublishBuilder {
             loop.execute(() -> {
                 Message m = new Message(topic, Unpooled.wrappedBuffer(payload), qos, retain, origin, properties,
                         expiresAt);
+                // QoS 1/2: complete once every delivery was made (and the subscriptions holding acknowledgements
+                // completed it), as a client's PUBACK waits
+                Settlement settlement = qos > 0 ? new Settlement() : null;
+                if (settlement != null) {
+                    m.settleWith(settlement);
+                }
                 try {
                     int routed = engine.publish(m, null, loop, null, steps);
-                    result.complete(new Result(routed == Engine.DENIED, routed < 0 || routed == Engine.ACCEPTED
-                            ? 0 : routed));
+                    Result outcome = new Result(routed == Engine.DENIED, routed < 0 || routed == Engine.ACCEPTED
+                            ? 0 : routed);
+                    if (settlement == null) {
+                        result.complete(outcome);
+                    } else {
+                        settlement.whenSettled(() -> result.complete(outcome));
+                    }
                 } catch (RuntimeException e) {
                     result.completeExceptionally(e);
                 } finally {

@@ -21,6 +21,7 @@ public final class BundleSubscription implements SubscriptionBuilder {
     private boolean retainAsPublished;
     private boolean sendRetained = true;
     private boolean listed = true;
+    private boolean holdAcknowledgement;
     private boolean subscribed;
 
     /**
@@ -75,6 +76,12 @@ public final class BundleSubscription implements SubscriptionBuilder {
     }
 
     @Override
+    public SubscriptionBuilder holdAcknowledgement(boolean value) {
+        holdAcknowledgement = value;
+        return this;
+    }
+
+    @Override
     public synchronized InternalSubscription subscribe(MessageConsumer consumer) {
         java.util.Objects.requireNonNull(consumer, "consumer");
         if (subscribed) {
@@ -82,7 +89,7 @@ public final class BundleSubscription implements SubscriptionBuilder {
         }
         subscribed = true;
         InternalSubscriber subscriber = new InternalSubscriber(engine, filter, qos, origin, noLocal,
-                retainAsPublished, listed, consumer);
+                retainAsPublished, listed, holdAcknowledgement, consumer);
         onOpen.accept(subscriber);
         subscriber.start(sendRetained && SharedFilter.parse(filter) == null);
         return subscriber;

@@ -6,6 +6,7 @@ import io.culex.api.DeliveredMessage;
 import io.culex.api.PublishProperties;
 import io.culex.core.internal.routing.ForwardedProperties;
 import io.culex.core.internal.routing.Message;
+import io.culex.core.internal.routing.Settlement;
 import io.netty.buffer.ByteBufUtil;
 
 /**
@@ -22,13 +23,19 @@ final class Delivery implements DeliveredMessage {
     private final AtomicBoolean completed = new AtomicBoolean();
     private final AtomicBoolean released = new AtomicBoolean();
     private volatile ForwardedProperties properties;
+    /** The publisher's settlement this delivery holds until completed, or {@code null}. */
+    private final Settlement held;
 
-    Delivery(InternalSubscriber subscription, Message message, int qos, boolean retainFlag) {
+    Delivery(InternalSubscriber subscription, Message message, int qos, boolean retainFlag, Settlement held) {
         this.subscription = subscription;
         this.message = message;
         this.qos = qos;
         this.retainFlag = retainFlag;
         this.size = message.payloadSize();
+        this.held = held;
+        if (held != null) {
+            held.hold();
+        }
     }
 
     int size() {
@@ -40,6 +47,14 @@ final class Delivery implements DeliveredMessage {
         if (released.compareAndSet(false, true)) {
             message.release();
         }
+    }
+
+    /** The subscription closed: a publisher waiting for this delivery waits no more (as if it had been completed). */
+    void abandon() {
+        if (completed.compareAndSet(false, true) && held != null) {
+            held.release();
+        }
+        release();
     }
 
     @Override
@@ -88,6 +103,9 @@ final class Delivery implements DeliveredMessage {
     @Override
     public void complete() {
         if (completed.compareAndSet(false, true)) {
+            if (held != null) {
+                held.release(); // the publisher's acknowledgement may go now
+            }
             subscription.completed(this);
         }
     }

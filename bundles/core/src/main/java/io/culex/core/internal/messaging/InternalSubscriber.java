@@ -14,6 +14,7 @@ import io.culex.api.MessageConsumer;
 import io.culex.core.internal.engine.Engine;
 import io.culex.core.internal.routing.Backlog;
 import io.culex.core.internal.routing.Message;
+import io.culex.core.internal.routing.Settlement;
 import io.culex.core.internal.routing.Subscriber;
 import io.culex.core.internal.routing.Subscription;
 import io.culex.core.internal.settings.BrokerSettings;
@@ -40,6 +41,7 @@ public final class InternalSubscriber implements Subscriber, InternalSubscriptio
     private final Backlog backlog;
     private final Subscription subscription;
     private final boolean listed;
+    private final boolean holdsAcknowledgement;
     /** Deliveries given to the consumer and not completed, on the loop. */
     private final Map<Delivery, Boolean> pending = new IdentityHashMap<>();
     private volatile int pendingCount;
@@ -49,9 +51,11 @@ public final class InternalSubscriber implements Subscriber, InternalSubscriptio
     private Runnable onClose = () -> { };
 
     InternalSubscriber(Engine engine, String filter, int qos, String origin, boolean noLocal,
-                       boolean retainAsPublished, boolean listed, MessageConsumer consumer) {
+                       boolean retainAsPublished, boolean listed, boolean holdsAcknowledgement,
+                       MessageConsumer consumer) {
         this.engine = engine;
         this.listed = listed;
+        this.holdsAcknowledgement = holdsAcknowledgement;
         this.filter = filter;
         this.origin = origin;
         this.consumer = consumer;
@@ -74,6 +78,9 @@ public final class InternalSubscriber implements Subscriber, InternalSubscriptio
 
     /** Enter the subscription tree, then send the retained messages the filter matches (on the loop). */
     void start(boolean sendRetained) {
+        if (holdsAcknowledgement) {
+            engine.acknowledgementHolders(1);
+        }
         engine.subscriptions().subscribe(subscription);
         if (sendRetained) {
             loop.execute(this::sendRetained);
@@ -148,7 +155,8 @@ public final class InternalSubscriber implements Subscriber, InternalSubscriptio
             engine.stats().publishDropped();
             return;
         }
-        Delivery delivery = new Delivery(this, message.retain(), qos, retainFlag);
+        Settlement held = holdsAcknowledgement && message.qos() > 0 ? message.settlement() : null;
+        Delivery delivery = new Delivery(this, message.retain(), qos, retainFlag, held);
         pending.put(delivery, Boolean.TRUE);
         pendingBytes += message.payloadSize();
         updateBacklog();
@@ -202,6 +210,9 @@ public final class InternalSubscriber implements Subscriber, InternalSubscriptio
         }
         closed = true;
         engine.subscriptions().unsubscribe(this, subscription.key());
+        if (holdsAcknowledgement) {
+            engine.acknowledgementHolders(-1);
+        }
         Runnable forget = onClose;
         forget.run();
         try {
@@ -213,7 +224,7 @@ public final class InternalSubscriber implements Subscriber, InternalSubscriptio
 
     private void releasePending() {
         for (Delivery d : pending.keySet()) {
-            d.release();
+            d.abandon();
         }
         pending.clear();
         pendingBytes = 0;

@@ -118,8 +118,9 @@ final class PublishRequests {
             Integer expiry = Mqtt5Packets.intProperty(properties, MqttProperties.PUBLICATION_EXPIRY_INTERVAL);
             long expiresAt = expiry == null ? Long.MAX_VALUE : Message.expiryFromNow(Integer.toUnsignedLong(expiry));
             Message message = new Message(topic, copy, qos, retain, connection.clientContext().clientId(), forwarded, expiresAt);
-            if (qos > 0 && engine.persistence().isActive()) {
-                // the acknowledgement waits until every delivery was made and the stores made them durable
+            if (qos > 0 && engine.acknowledgementsWait()) {
+                // the acknowledgement waits until every delivery was made (those held by a bundle's subscription
+                // completed) and the stores made them durable
                 settlement = new Settlement();
                 message.settleWith(settlement);
             }

@@ -42,6 +42,19 @@ public final class Settlement {
         return stored;
     }
 
+    /**
+     * A delivery that the publisher's acknowledgement waits for beyond routing: a bundle's subscription that asked
+     * to hold it until its consumer completes the message (API 1.7). {@link #release()} ends it.
+     */
+    public void hold() {
+        add();
+    }
+
+    /** The held delivery was completed. */
+    public void release() {
+        done();
+    }
+
     /** A delivery was handed to another loop. */
     void add() {
         pending.incrementAndGet();

@@ -187,6 +187,29 @@ class RelaySeamsTest {
         c.close();
     }
 
+    @Test
+    void aSubscriptionThatHoldsAcknowledgementsDelaysThePublishersPubackUntilItCompletes() throws Exception {
+        BlockingQueue<DeliveredMessage> held = new LinkedBlockingQueue<>();
+        InternalSubscription holding = new BundleSubscription(engine, "held/#", s -> { }).holdAcknowledgement(true)
+                .subscribe(held::add);
+        try (RawClient publisher = new RawClient(broker.port())) {
+            publisher.connect("holder-test", true, 60);
+            publisher.publish("held/1", "one", 1, false, 7);
+            DeliveredMessage delivery = held.poll(10, TimeUnit.SECONDS);
+            assertTrue(delivery != null, "the subscription got the message");
+            assertEquals(null, publisher.poll(300), "no PUBACK while the delivery is not completed");
+            delivery.complete();
+            RawClient.Packet puback = publisher.read();
+            assertEquals(RawClient.PUBACK, puback.type);
+            assertEquals(7, puback.u16(0));
+
+            publisher.publish("held/2", "two", 1, false, 8);
+            assertTrue(held.poll(10, TimeUnit.SECONDS) != null);
+            holding.close(); // a pending delivery of a closed subscription holds nothing
+            assertEquals(8, publisher.read().u16(0));
+        }
+    }
+
     private int retainedCount(String topic) {
         List<io.culex.core.internal.routing.Message> out = new java.util.ArrayList<>();
         engine.retained().match(topic, out);
