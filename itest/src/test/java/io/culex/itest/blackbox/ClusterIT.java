@@ -88,6 +88,20 @@ class ClusterIT {
     }
 
     @Test
+    void mqtt5PropertiesAndRetainAsPublishedCrossNodes() throws Exception {
+        try (MosquittoTools.Sub onB = MosquittoTools.subFormatted("%t|%r|%C|%R|%P|%p", "-h", "127.0.0.1", "-p",
+                Integer.toString(port(1)), "-V", "5", "-t", "props/#", "-q", "1", "--retain-as-published")) {
+            awaitRoute(onB, 0, "props/probe");
+            assertEquals(0, MosquittoTools.pub(port(0), "-V", "5", "-t", "props/x", "-m", "with-props", "-q", "1",
+                    "-r", "-D", "publish", "content-type", "text/plain", "-D", "publish", "response-topic",
+                    "reply/here", "-D", "publish", "user-property", "site", "plant-7").exitCode);
+            assertEquals("props/x|1|text/plain|reply/here|site:plant-7|with-props", next(onB),
+                    "content type, response topic and user property crossed; the retain flag as published");
+        }
+        MosquittoTools.pub(port(0), "-t", "props/x", "-m", "", "-r"); // clear the retained message again
+    }
+
+    @Test
     void oneNodesMessagesArriveInOrderAndOnceEvenWhereItHasSubscribersToo() throws Exception {
         try (MosquittoTools.Sub onA = MosquittoTools.sub(port(0), "-t", "seq/#", "-q", "1");
              MosquittoTools.Sub onB = MosquittoTools.sub(port(1), "-t", "seq/#", "-q", "1")) {

@@ -254,6 +254,10 @@ final class ClusterNode {
                         filters.publishAll();
                         retained.merge(instance.getMap(HazelcastMember.RETAINED_MAP));
                     }
+                    SessionMoves m = moves;
+                    if (m != null) {
+                        m.reconcileAfterMerge();
+                    }
                     changed.run();
                 });
                 break;

@@ -77,6 +77,26 @@ final class SessionMoves implements SessionOwnership {
                 session -> owners.putIfAbsent(session.clientId(), self)), io);
     }
 
+    /**
+     * After a network split healed: Hazelcast merged the owners map (the larger half's entries win), so a session
+     * here that the map now gives to another member is released (its client, if connected, is disconnected as in a
+     * takeover and reconnects to claim it anew), and a session here the map does not know is claimed.
+     */
+    void reconcileAfterMerge() {
+        broker.sessions().thenAcceptAsync(sessions -> {
+            int released = 0;
+            for (io.culex.api.SessionInfo session : sessions) {
+                String clientId = session.clientId();
+                String owner = owners.putIfAbsent(clientId, self);
+                if (owner != null && !owner.equals(self)) {
+                    release(clientId, owner);
+                    released++;
+                }
+            }
+            LOG.warn("After the merge, {} session(s) here belonged to other members and were released.", released);
+        }, io);
+    }
+
     void close() {
         io.shutdownNow();
     }
