@@ -37,9 +37,9 @@ class ClusterHotDeployIT {
                         "allow_anonymous true", "cluster_name hot", "cluster_listener " + clusterB, members,
                         "admin_listener " + http, "admin_user " + USER + " " + PASSWORD, ""));
                 a.startAndAwait(confA, mqttA);
-                a.awaitLog("Cluster 'hot' joined");
+                a.awaitLog("Cluster 'hot' joined", ClusterNodes.JOIN_SECONDS);
                 b.startAndAwait(confB, mqttB);
-                b.awaitLog("Cluster 'hot' joined");
+                b.awaitLog("Cluster 'hot' joined", ClusterNodes.JOIN_SECONDS);
                 b.awaitLog("Web console available");
 
                 try (WatchedClient connected = WatchedClient.connect(mqttB, "stays-connected");

@@ -12,6 +12,8 @@ import java.util.stream.Collectors;
 final class ClusterNodes implements AutoCloseable {
 
     static final int SIZE = 3;
+    /** Three JVMs starting Hazelcast on a 2-core machine: joining may take a while. */
+    static final long JOIN_SECONDS = 90;
 
     private final CulexProcess installation;
     final List<Node> nodes = new ArrayList<>();
@@ -60,15 +62,15 @@ final class ClusterNodes implements AutoCloseable {
             }
             Node first = cluster.nodes.get(0);
             first.process.startAndAwait(first.config, first.mqttPort);
-            first.process.awaitLog("Cluster 'itest' joined");
+            first.process.awaitLog("Cluster 'itest' joined", JOIN_SECONDS);
             for (Node node : cluster.nodes.subList(1, SIZE)) {
                 node.process.start("-c", node.config.toString());
             }
             for (Node node : cluster.nodes.subList(1, SIZE)) {
                 node.process.awaitPort(node.mqttPort);
-                node.process.awaitLog("Cluster 'itest' joined");
+                node.process.awaitLog("Cluster 'itest' joined", JOIN_SECONDS);
             }
-            first.process.awaitLog("Cluster member .* joined \\(" + SIZE + " member\\(s\\) now\\)");
+            first.process.awaitLog("Cluster member .* joined \\(" + SIZE + " member\\(s\\) now\\)", JOIN_SECONDS);
             return cluster;
         } catch (Exception | AssertionError e) {
             cluster.close();

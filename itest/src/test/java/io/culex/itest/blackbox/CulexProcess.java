@@ -143,8 +143,13 @@ public final class CulexProcess implements AutoCloseable {
 
     /** Wait for a log line matching the regular expression. */
     public void awaitLog(String regex) throws InterruptedException {
+        awaitLog(regex, 20);
+    }
+
+    /** Wait up to the given seconds for a log line matching the regular expression (a cluster joining, ...). */
+    public void awaitLog(String regex, long seconds) throws InterruptedException {
         Pattern pattern = Pattern.compile(regex);
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
         while (System.nanoTime() < deadline) {
             if (pattern.matcher(log()).find()) {
                 return;
@@ -167,7 +172,7 @@ public final class CulexProcess implements AutoCloseable {
         int before = log().length();
         action.run();
         Pattern pattern = Pattern.compile(regex);
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60); // generous: passing runs do not wait
         while (System.nanoTime() < deadline) {
             String log = log();
             if (pattern.matcher(log.substring(Math.min(before, log.length()))).find()) {

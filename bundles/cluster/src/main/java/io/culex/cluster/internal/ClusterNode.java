@@ -123,7 +123,7 @@ final class ClusterNode {
         moves = sessionMoves;
         storeRegistration = context.registerService(PersistenceListener.class, store, null);
         ownershipRegistration = context.registerService(SessionOwnership.class, sessionMoves, null);
-        sessionMoves.claimExisting();
+        sessionMoves.reconcile("at join");
         sweep = broker.scheduleAtFixedRate(() -> sessionMoves.io().execute(sessionMoves::sweep), SWEEP_SECONDS,
                 SWEEP_SECONDS, TimeUnit.SECONDS);
     }
@@ -256,7 +256,7 @@ final class ClusterNode {
                     }
                     SessionMoves m = moves;
                     if (m != null) {
-                        m.reconcileAfterMerge();
+                        m.reconcile("after the merge");
                     }
                     changed.run();
                 });

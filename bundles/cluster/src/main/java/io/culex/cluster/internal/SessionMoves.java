@@ -71,29 +71,35 @@ final class SessionMoves implements SessionOwnership {
         control.onRelease(this::release);
     }
 
-    /** At join: the sessions this broker had before it joined (connected or not) are this node's. */
-    void claimExisting() {
-        broker.sessions().thenAcceptAsync(existing -> existing.forEach(
-                session -> owners.putIfAbsent(session.clientId(), self)), io);
-    }
-
     /**
-     * After a network split healed: Hazelcast merged the owners map (the larger half's entries win), so a session
-     * here that the map now gives to another member is released (its client, if connected, is disconnected as in a
-     * takeover and reconnects to claim it anew), and a session here the map does not know is claimed.
+     * Bring the sessions this broker holds in line with the owners map: at join (sessions of clients connected
+     * before, or restored from a disk store after a restart) and after a network split healed (Hazelcast merged the
+     * map; the larger half's entries win). A session the map does not know, or gives to a member that is gone, is
+     * claimed; one it gives to a live member is released here (its client, if connected, is disconnected as in a
+     * takeover and reconnects to claim the other member's copy).
+     *
+     * @param when for the log: "at join", "after the merge"
      */
-    void reconcileAfterMerge() {
+    void reconcile(String when) {
         broker.sessions().thenAcceptAsync(sessions -> {
             int released = 0;
             for (io.culex.api.SessionInfo session : sessions) {
                 String clientId = session.clientId();
                 String owner = owners.putIfAbsent(clientId, self);
-                if (owner != null && !owner.equals(self)) {
+                if (owner == null || owner.equals(self)) {
+                    continue;
+                }
+                if (!isLive(owner)) {
+                    owners.replace(clientId, owner, self); // its copy is gone with its member: this one goes on
+                } else {
                     release(clientId, owner);
                     released++;
                 }
             }
-            LOG.warn("After the merge, {} session(s) here belonged to other members and were released.", released);
+            if (released > 0) {
+                LOG.warn("Cluster {}: {} session(s) here belonged to other members and were released.", when,
+                        released);
+            }
         }, io);
     }
 
