@@ -2,8 +2,8 @@ package io.culex.cluster.internal;
 
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
@@ -25,9 +25,10 @@ import io.culex.api.persistence.PersistenceListener;
 
 /**
  * One node's part in the cluster: its Hazelcast member and what runs on it — the {@link FilterIndex}, the
- * {@link MessageForwarding} and the {@link RetainedReplication}. Hazelcast calls that may block (joining, the
- * replicated map, leaving) run on the node's own cluster thread, never on a broker thread; it also keeps the order of
- * the filter changes.
+ * {@link MessageForwarding}, the {@link RetainedReplication}, the sessions ({@link ClusterSessionStore} and
+ * {@link SessionMoves}, registered as broker services once joined), the {@link ControlChannel} they share and the
+ * {@link MemberStats}. Hazelcast calls that may block (joining, the replicated map, leaving) run on the node's own
+ * cluster thread, never on a broker thread; it also keeps the order of the filter changes.
  */
 final class ClusterNode {
 
@@ -38,6 +39,10 @@ final class ClusterNode {
     private static final long SWEEP_SECONDS = 60;
 
     private final ClusterSettings settings;
+    private final Broker broker;
+    private final BundleContext context;
+    /** Told when the membership changed (joined, a member came or went, a split healed). */
+    private final Runnable changed;
     private final ExecutorService clusterThread = Executors.newSingleThreadExecutor(task -> {
         Thread thread = new Thread(task, "culex-cluster");
         thread.setDaemon(true);
@@ -50,10 +55,6 @@ final class ClusterNode {
     private volatile HazelcastInstance hazelcast;
     private volatile String localMember;
     private volatile boolean closed;
-    /** Told when the membership changed (joined, a member came or went, a split healed). */
-    private final Runnable changed;
-    private final Broker broker;
-    private final BundleContext context;
     private volatile SessionMoves moves;
     private volatile MemberStats stats;
     private volatile ControlChannel control;
