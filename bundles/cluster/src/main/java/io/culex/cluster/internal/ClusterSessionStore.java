@@ -217,18 +217,21 @@ final class ClusterSessionStore implements PersistenceListener {
     static List<SessionCodec.QueuedEntry> readEntries(IMap<String, byte[]> payloads, IMap<String, byte[]> queued,
             String clientId, List<String> keysOut) {
         String prefix = clientId + '\u0000';
-        List<SessionCodec.QueuedEntry> entries = new ArrayList<>();
+        Map<String, SessionCodec.QueuedEntry> added = new java.util.TreeMap<>();
         for (Map.Entry<String, byte[]> e : payloads.entrySet(
                 com.hazelcast.query.Predicates.like("__key", likeEscaped(prefix) + "%"))) {
-            if (!e.getKey().startsWith(prefix)) {
-                continue;
+            if (e.getKey().startsWith(prefix)) {
+                added.put(e.getKey(), SessionCodec.decodeQueued(e.getValue()));
             }
-            keysOut.add(e.getKey());
-            SessionCodec.QueuedEntry added = SessionCodec.decodeQueued(e.getValue());
-            byte[] later = queued.get(e.getKey());
-            PersistedOutgoing entry = later == null ? added.entry() : SessionCodec.decodeQueued(later).entry();
-            entries.add(new SessionCodec.QueuedEntry(entry, added.message()));
         }
+        keysOut.addAll(added.keySet());
+        Map<String, byte[]> later = queued.getAll(added.keySet()); // the later states, in one call
+        List<SessionCodec.QueuedEntry> entries = new ArrayList<>(added.size());
+        added.forEach((key, entry) -> {
+            byte[] state = later.get(key);
+            entries.add(new SessionCodec.QueuedEntry(state == null ? entry.entry()
+                    : SessionCodec.decodeQueued(state).entry(), entry.message()));
+        });
         return entries;
     }
 

@@ -177,7 +177,7 @@ final class MessageForwarding {
             outbox.send(cluster, serving.getOrDefault(target, List.of()), partDone);
         }
         if (retainedChange) {
-            replicateRetained(message, cluster.encode()).whenComplete((v, failure) -> {
+            replicateRetained(cluster).whenComplete((v, failure) -> {
                 if (failure != null) {
                     LOG.warn("Retained message of {} did not reach the cluster: {}", message.topic(),
                             failure.toString());
@@ -210,17 +210,17 @@ final class MessageForwarding {
         return serving;
     }
 
-    private CompletableFuture<?> replicateRetained(DeliveredMessage message, byte[] bytes) {
+    private CompletableFuture<?> replicateRetained(ClusterMessage message) {
         IMap<String, byte[]> map = retained;
         if (map == null) {
             return CompletableFuture.completedFuture(null);
         }
-        if (message.payload().length == 0) {
-            return map.deleteAsync(message.topic()).toCompletableFuture();
+        if (message.payload.length == 0) {
+            return map.deleteAsync(message.topic).toCompletableFuture();
         }
-        long expiry = message.messageExpiryInterval();
-        return (expiry > 0 ? map.setAsync(message.topic(), bytes, expiry, TimeUnit.SECONDS)
-                : map.setAsync(message.topic(), bytes)).toCompletableFuture();
+        byte[] bytes = message.encode();
+        return (message.expirySeconds > 0 ? map.setAsync(message.topic, bytes, message.expirySeconds, TimeUnit.SECONDS)
+                : map.setAsync(message.topic, bytes)).toCompletableFuture();
     }
 
     private void acknowledged(String member, long sequence) {
