@@ -37,6 +37,8 @@ final class ClusterNode {
     private static final long LEAVE_SECONDS = 20;
     /** How often ownership of client ids without a session here is given up. */
     private static final long SWEEP_SECONDS = 60;
+    /** How long joining waits for this node's sessions to be reconciled with the owners map. */
+    private static final long RECONCILE_SECONDS = 30;
 
     private final ClusterSettings settings;
     private final Broker broker;
@@ -122,9 +124,17 @@ final class ClusterNode {
         this.store = store;
         SessionMoves sessionMoves = new SessionMoves(broker, instance, localMember, store, channel);
         moves = sessionMoves;
+        // first give up the sessions other members own (a restart's disk copies of sessions the cluster adopted):
+        // the store's snapshot when it registers would otherwise write those stale copies over the owners' records
+        try {
+            sessionMoves.reconcile("at join").get(RECONCILE_SECONDS, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            LOG.warn("Cluster '{}': reconciling this node's sessions at join failed: {}", settings.name, e.toString());
+        }
         storeRegistration = context.registerService(PersistenceListener.class, store, null);
         ownershipRegistration = context.registerService(SessionOwnership.class, sessionMoves, null);
-        sessionMoves.reconcile("at join");
         sweep = broker.scheduleAtFixedRate(() -> sessionMoves.io().execute(sessionMoves::sweep), SWEEP_SECONDS,
                 SWEEP_SECONDS, TimeUnit.SECONDS);
     }

@@ -79,9 +79,10 @@ final class SessionMoves implements SessionOwnership {
      * takeover and reconnects to claim the other member's copy).
      *
      * @param when for the log: "at join", "after the merge"
+     * @return completes once the sessions owned elsewhere were released here
      */
-    void reconcile(String when) {
-        broker.sessions().thenAcceptAsync(sessions -> {
+    CompletableFuture<Void> reconcile(String when) {
+        return broker.sessions().thenAcceptAsync(sessions -> {
             int released = 0;
             for (io.culex.api.SessionInfo session : sessions) {
                 String clientId = session.clientId();
@@ -92,7 +93,7 @@ final class SessionMoves implements SessionOwnership {
                 if (!isLive(owner)) {
                     owners.replace(clientId, owner, self); // its copy is gone with its member: this one goes on
                 } else {
-                    release(clientId, owner);
+                    release(clientId, owner).join();
                     released++;
                 }
             }
@@ -100,7 +101,7 @@ final class SessionMoves implements SessionOwnership {
                 LOG.warn("Cluster {}: {} session(s) here belonged to other members and were released.", when,
                         released);
             }
-        }, io);
+        }, io).toCompletableFuture();
     }
 
     void close() {
