@@ -131,8 +131,8 @@
     section.hidden = !d.cluster;
     if (d.cluster) {
       document.getElementById('cluster-summary').textContent = 'Cluster ' + d.cluster.name + ': ' + d.cluster.state +
-        ', ' + d.cluster.members + ' member(s); messages forwarded / received here: ' + d.cluster.forwarded + ' / ' +
-        d.cluster.received;
+        ', ' + d.cluster.members + ' member(s)' + (d.cluster.missing ? ' (missing: ' + d.cluster.missing + ')' : '') +
+        '; messages forwarded / received here: ' + d.cluster.forwarded + ' / ' + d.cluster.received;
       fill('cluster', d.cluster.nodes, function (tr, n) {
         tr.setAttribute('data-member', n.address);
         [n.address, n.clients, n.received, n.sent].forEach(function (v) { cell(tr, v); });

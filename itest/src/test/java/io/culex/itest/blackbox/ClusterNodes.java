@@ -3,6 +3,7 @@ package io.culex.itest.blackbox;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
 /**
@@ -71,6 +72,9 @@ final class ClusterNodes implements AutoCloseable {
                 node.process.awaitLog("Cluster 'itest' joined", JOIN_SECONDS);
             }
             first.process.awaitLog("Cluster member .* joined \\(" + SIZE + " member\\(s\\) now\\)", JOIN_SECONDS);
+            for (int i = 0; i < SIZE; i++) { // backups in place: a node killed from now on loses nothing
+                cluster.awaitSys(i, "state", "joined");
+            }
             return cluster;
         } catch (Exception | AssertionError e) {
             cluster.close();
@@ -80,6 +84,31 @@ final class ClusterNodes implements AutoCloseable {
 
     Node node(int index) {
         return nodes.get(index);
+    }
+
+    /** Wait until a node's {@code $SYS/broker/cluster/<topic>} holds the value. */
+    void awaitSys(int node, String topic, String value) throws Exception {
+        awaitSysOnPort(node(node).mqttPort, topic, value);
+    }
+
+    /** Wait until {@code $SYS/broker/cluster/<topic>} of the node listening on the MQTT port holds the value. */
+    static void awaitSysOnPort(int mqttPort, String topic, String value) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(JOIN_SECONDS);
+        List<String> seen = new ArrayList<>();
+        try (MosquittoTools.Sub sys = MosquittoTools.sub(mqttPort, "-t", "$SYS/broker/cluster/" + topic)) {
+            while (System.nanoTime() < deadline) {
+                String line = sys.poll(1000); // <topic> <qos> <retain> <payload>
+                if (line != null) {
+                    String now = line.split(" ", 4)[3];
+                    seen.add(now);
+                    if (now.equals(value)) {
+                        return;
+                    }
+                }
+            }
+        }
+        throw new AssertionError("$SYS/broker/cluster/" + topic + " of the node on port " + mqttPort
+                + " never became '" + value + "'; seen: " + seen);
     }
 
     @Override

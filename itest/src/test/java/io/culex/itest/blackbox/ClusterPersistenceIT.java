@@ -40,6 +40,7 @@ class ClusterPersistenceIT {
                 a.awaitLog("Cluster 'durable' joined", ClusterNodes.JOIN_SECONDS);
                 b.startAndAwait(confB, mqttB);
                 b.awaitLog("Cluster 'durable' joined", ClusterNodes.JOIN_SECONDS);
+                ClusterNodes.awaitSysOnPort(mqttA, "state", "joined"); // A's partitions are backed up on B
 
                 try (MosquittoTools.Sub sub = MosquittoTools.sub(mqttA, "-i", "durable", "-c", "-q", "1", "-t",
                         "orders/#")) {

@@ -120,10 +120,24 @@ class ClusterSessionIT {
         for (String payload : publishQos1(2, "alarm/smoke", 10)) {
             published.add(payload);
         }
-        cluster.node(0).process.kill();
-        assertEquals(published, resume(1, "survivor", "alarm/#", published.size()),
-                "on B, every acknowledged message once, in order");
-        cluster.node(1).process.awaitLog(
-                "adopted .* of its session\\(s\\)|Session\\(s\\) \\[survivor\\] moved");
+        try (MosquittoTools.Sub wills = MosquittoTools.sub(port(2), "-t", "will/#", "-q", "1");
+             MosquittoTools.Sub connected = MosquittoTools.sub(port(0), "-i", "vanishing", "-c", "-q", "1",
+                     "-t", "nothing/here", "--will-topic", "will/vanishing", "--will-payload", "gone",
+                     "--will-qos", "1")) {
+            // a message through C reaches it: C's PUBACK waited for A's session copies, the will among them
+            publishQos1(2, "nothing/here", 1);
+            assertEquals("nothing/here 1 0 m0", connected.next());
+            cluster.node(0).process.kill();
+            assertEquals(published, resume(1, "survivor", "alarm/#", published.size()),
+                    "on B, every acknowledged message once, in order");
+            cluster.node(1).process.awaitLog(
+                    "adopted .* of its session\\(s\\)|Session\\(s\\) \\[survivor\\] moved");
+            String will = wills.poll(20_000);
+            assertEquals("will/vanishing 1 0 gone", will,
+                    "the will of a persistent session whose node died is published by the node that adopts it"
+                    + (will != null ? "" : "; B:\n" + cluster.node(1).process.log() + "\nC:\n"
+                    + cluster.node(2).process.log()));
+            assertNull(wills.poll(1000), "once");
+        }
     }
 }

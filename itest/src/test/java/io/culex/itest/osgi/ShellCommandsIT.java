@@ -200,7 +200,8 @@ public class ShellCommandsIT {
                 context.getServiceReference(io.culex.api.Broker.class);
         io.culex.api.Broker broker = context.getService(ref);
         try {
-            String[][] sys = {{"name", "prod"}, {"state", "joined"}, {"members", "2"}, {"filters/local", "3"},
+            String[][] sys = {{"name", "prod"}, {"state", "incomplete"}, {"members", "2"},
+                {"members/missing", "10.0.0.7:5701"}, {"filters/local", "3"},
                 {"filters/remote", "5"}, {"messages/forwarded", "70"}, {"messages/received", "80"},
                 {"member/10.0.0.5:5701/clients", "12"}, {"member/10.0.0.5:5701/messages/received/persecond", "1.5"},
                 {"member/10.0.0.5:5701/messages/sent/persecond", "2.0"}, {"member/10.0.0.6:5701/clients", "4"},
@@ -211,14 +212,16 @@ public class ShellCommandsIT {
                         .retain(true).publish().toCompletableFuture().get(10, TimeUnit.SECONDS);
             }
             String cluster = awaitOutput("culex:cluster", "10.0.0.6");
-            assertTrue(cluster, cluster.startsWith("Cluster prod: joined, 2 member(s)"));
+            assertTrue(cluster, cluster.startsWith("Cluster prod: incomplete, 2 member(s)"));
+            assertTrue(cluster, cluster.contains("Missing (stopped, crashed or cut off by a network split): "
+                    + "10.0.0.7:5701"));
             assertTrue(cluster, cluster.contains("forwarded / received: 70 / 80"));
             assertTrue(cluster, cluster.lines().anyMatch(
                     l -> l.matches("10\\.0\\.0\\.5:5701\\s+12\\s+1\\.5\\s+2\\.0")));
             assertTrue(cluster, cluster.lines().anyMatch(
                     l -> l.matches("10\\.0\\.0\\.6:5701\\s+4\\s+0\\.0\\s+0\\.5")));
         } finally {
-            for (String topic : new String[] {"name", "state", "members"}) {
+            for (String topic : new String[] {"name", "state", "members", "members/missing"}) {
                 broker.newMessage("$SYS/broker/cluster/" + topic).retain(true).publish();
             }
             context.ungetService(ref);

@@ -1,5 +1,9 @@
 package io.culex.cluster.internal;
 
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -54,6 +58,8 @@ final class ClusterNode {
     private final FilterIndex filters = new FilterIndex(remote, this::onClusterThread);
     private final MessageForwarding forwarding;
     private final RetainedReplication retained;
+    /** {@link ClusterSettings#members}, resolved: see {@link #addressesOf}. */
+    private final List<String> configuredMembers;
     private volatile HazelcastInstance hazelcast;
     private volatile String localMember;
     private volatile boolean closed;
@@ -72,6 +78,7 @@ final class ClusterNode {
         this.changed = changed;
         this.forwarding = new MessageForwarding(broker, remote, filters::holdsHere, this::sessionsDurable);
         this.retained = new RetainedReplication(broker);
+        this.configuredMembers = addressesOf(settings.members);
     }
 
     /** Join in the background: Hazelcast's join takes seconds, which a bundle's activation must not. */
@@ -246,9 +253,34 @@ final class ClusterNode {
         if (instance == null || s == null || !instance.getLifecycleService().isRunning()) {
             return ClusterView.notJoined(settings.name);
         }
-        return new ClusterView(settings.name, localMember, instance.getCluster().getMembers().stream()
-                .map(m -> m.getAddress().getHost() + ":" + m.getAddress().getPort()).collect(Collectors.toList()),
-                filters.localCount(), remote.size(), forwarding.forwarded(), forwarding.received(), s.all());
+        List<String> members = instance.getCluster().getMembers().stream()
+                .map(m -> m.getAddress().getHost() + ":" + m.getAddress().getPort()).collect(Collectors.toList());
+        List<String> missing = configuredMembers.stream().filter(m -> !members.contains(m))
+                .collect(Collectors.toList());
+        return new ClusterView(settings.name, localMember, members, missing,
+                instance.getPartitionService().isLocalMemberSafe(), filters.localCount(), remote.size(),
+                forwarding.forwarded(), forwarding.received(), s.all());
+    }
+
+    /**
+     * @return the configured members as Hazelcast names them (IP address and port), to compare with the live
+     *         ones; one given without a port (Hazelcast then tries a range) or not resolvable is left out
+     */
+    private static List<String> addressesOf(List<String> configured) {
+        List<String> addresses = new ArrayList<>();
+        for (String member : configured) {
+            int colon = member.lastIndexOf(':');
+            if (colon <= 0 || member.indexOf(':') != colon) {
+                continue; // no port, or an IPv6 literal: not compared
+            }
+            try {
+                String address = InetAddress.getByName(member.substring(0, colon)).getHostAddress();
+                addresses.add(address + member.substring(colon));
+            } catch (UnknownHostException e) {
+                LOG.warn("Cluster member {} does not resolve; it is not reported when missing.", member);
+            }
+        }
+        return addresses;
     }
 
     private void lifecycle(LifecycleEvent event) {

@@ -14,7 +14,7 @@ import io.culex.api.Broker;
  */
 final class ClusterSysTopics {
 
-    static final int INTERVAL_SECONDS = 5;
+    static final int INTERVAL_SECONDS = 2;
     static final String PREFIX = "$SYS/broker/cluster/";
 
     private final Broker broker;
@@ -28,8 +28,9 @@ final class ClusterSysTopics {
     synchronized void update(ClusterView view) {
         Map<String, String> values = new LinkedHashMap<>();
         values.put("name", view.name);
-        values.put("state", view.joined() ? "joined" : "not joined");
+        values.put("state", view.state());
         values.put("members", Integer.toString(view.members.size()));
+        values.put("members/missing", String.join(" ", view.missing));
         values.put("nodes", String.join(" ", view.members));
         values.put("filters/local", Integer.toString(view.localFilters));
         values.put("filters/remote", Integer.toString(view.remoteFilters));

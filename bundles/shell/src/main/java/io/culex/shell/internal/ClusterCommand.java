@@ -48,6 +48,9 @@ final class ClusterCommand implements ShellCommand {
         }
         out.println("Cluster " + values.get("name") + ": " + values.getOrDefault("state", "?") + ", "
                 + values.getOrDefault("members", "?") + " member(s)");
+        if (values.containsKey("members/missing")) {
+            out.println("Missing (stopped, crashed or cut off by a network split): " + values.get("members/missing"));
+        }
         out.println("Filters held here / by the other nodes: " + values.getOrDefault("filters/local", "?") + " / "
                 + values.getOrDefault("filters/remote", "?") + "; messages forwarded / received: "
                 + values.getOrDefault("messages/forwarded", "?") + " / "

@@ -68,6 +68,7 @@ final class MqttSnapshot {
         cluster.put("name", values.get("name"));
         cluster.put("state", values.getOrDefault("state", ""));
         cluster.put("members", values.getOrDefault("members", ""));
+        cluster.put("missing", values.getOrDefault("members/missing", ""));
         cluster.put("forwarded", values.getOrDefault("messages/forwarded", ""));
         cluster.put("received", values.getOrDefault("messages/received", ""));
         List<Map<String, Object>> nodes = new ArrayList<>();
