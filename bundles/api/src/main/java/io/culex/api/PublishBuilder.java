@@ -99,6 +99,17 @@ public interface PublishBuilder {
     PublishBuilder shareGroups(@Nullable java.util.Set<String> sharedFilters);
 
     /**
+     * @param clientIds the client sessions (connected or not) whose subscriptions may receive the message here;
+     *     {@code null}, the default, lets every matching subscriber receive it. A set limits routing to the
+     *     subscriptions of these sessions (bundles' subscriptions are left out): a cluster node hands a message
+     *     that a member which died did not acknowledge to the sessions that member held, wherever they went,
+     *     without sending it again to the other subscribers. An empty set routes to no one. Shared subscriptions
+     *     are not limited by it: {@link #shareGroups} alone decides which groups are served.
+     * @since 1.8
+     */
+    PublishBuilder recipients(@Nullable java.util.Set<String> clientIds);
+
+    /**
      * Publish: interceptors, then the retained store, then routing. The stage completes on a broker thread once the
      * message has been routed: every matching subscriber has it or has it on its way to its own thread (queued
      * where a subscriber is offline or behind); for QoS 1 and 2 (since 1.7), once every subscriber has it, so a

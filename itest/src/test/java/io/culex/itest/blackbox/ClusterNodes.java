@@ -1,5 +1,8 @@
 package io.culex.itest.blackbox;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -84,6 +87,68 @@ final class ClusterNodes implements AutoCloseable {
 
     Node node(int index) {
         return nodes.get(index);
+    }
+
+    /**
+     * A connected {@code mosquitto_pub -l}: connecting first matters when a member is failing, since a CONNECT
+     * claims its client id in the cluster and that waits for the member owning the id's partition.
+     */
+    static final class LinePublisher {
+        private final Process process;
+        private final String topic;
+        private final StringBuffer output = new StringBuffer();
+        private final java.util.concurrent.CountDownLatch connected = new java.util.concurrent.CountDownLatch(1);
+
+        private LinePublisher(Process process, String topic) {
+            this.process = process;
+            this.topic = topic;
+            Thread reader = new Thread(() -> {
+                try (java.io.BufferedReader r = new java.io.BufferedReader(new java.io.InputStreamReader(
+                        process.getInputStream(), java.nio.charset.StandardCharsets.UTF_8))) {
+                    String line;
+                    while ((line = r.readLine()) != null) {
+                        output.append(line).append('\n');
+                        if (line.contains("CONNACK")) {
+                            connected.countDown();
+                        }
+                    }
+                } catch (java.io.IOException ignored) {
+                    // the process ended
+                }
+            }, "mosquitto_pub reader");
+            reader.setDaemon(true);
+            reader.start();
+        }
+
+        /** Start {@code mosquitto_pub -l} at QoS 1 and wait for its CONNACK. */
+        static LinePublisher connect(int mqttPort, String topic) throws Exception {
+            // stdbuf: its debug lines (CONNACK) are block-buffered when stdout is not a terminal
+            LinePublisher pub = new LinePublisher(new ProcessBuilder("stdbuf", "-oL", "mosquitto_pub", "-d", "-h",
+                    "127.0.0.1", "-p", Integer.toString(mqttPort), "-t", topic, "-q", "1", "-l")
+                    .redirectErrorStream(true).start(), topic);
+            assertTrue(pub.connected.await(10, TimeUnit.SECONDS), "connected: " + pub.output);
+            return pub;
+        }
+
+        /**
+         * Send this many messages at once (all in flight together), then end and wait until every one is
+         * acknowledged.
+         *
+         * @return the payloads, in order
+         */
+        List<String> publishAndEnd(int count) throws Exception {
+            List<String> payloads = new ArrayList<>();
+            try (java.io.Writer lines = new java.io.OutputStreamWriter(process.getOutputStream(),
+                    java.nio.charset.StandardCharsets.UTF_8)) {
+                for (int i = 0; i < count; i++) {
+                    payloads.add(topic + i);
+                    lines.write(topic + i + "\n");
+                }
+            }
+            assertTrue(process.waitFor(JOIN_SECONDS, TimeUnit.SECONDS), "every message acknowledged in time");
+            assertEquals(0, process.exitValue(), output.toString());
+            return payloads;
+        }
     }
 
     /** Wait until a node's {@code $SYS/broker/cluster/<topic>} holds the value. */

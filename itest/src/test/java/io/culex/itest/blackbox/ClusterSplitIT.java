@@ -16,9 +16,10 @@ import org.junit.jupiter.api.Test;
  * A network split in a three-node cluster, and its healing. Node A is frozen with SIGSTOP for longer than the
  * heartbeat timeout: B and C stop hearing it and remove it, and once it runs again it finds B and C gone from its
  * own view: each side took the other for dead, as in a split (loopback offers no other way to cut a link without
- * network namespaces). The split is reported in {@code $SYS}; the oldest member of the larger part adopts A's
- * persistent session and queues what is published meanwhile; the parts merge, the larger part's owner wins, A gives
- * up its stale copy, and the client gets every message acknowledged during the split, once, on A.
+ * network namespaces). Messages sent to A while it was failing are held by their node until A's session is
+ * adopted, then delivered to it there; the split is reported in {@code $SYS}; the oldest member of the larger part
+ * adopts A's persistent session and queues what is published meanwhile; the parts merge, the larger part's owner
+ * wins, A gives up its stale copy, and the client gets every message acknowledged during the split, once, on A.
  */
 class ClusterSplitIT {
 
@@ -44,13 +45,21 @@ class ClusterSplitIT {
             // SUBACK seen: the session is on A; closing the process leaves it offline there
         }
         List<String> published;
+        ClusterNodes.LinePublisher early = ClusterNodes.LinePublisher.connect(cluster.node(2).mqttPort, "split/early");
         a.process.signal("STOP");
         try {
-            // until then, a claim of a client id whose partition A owned waits for A (a CONNACK too)
+            // published on C while the others do not know yet that A is gone: sent to A, never acknowledged by it;
+            // C holds them (and their PUBACKs) until A's session is adopted, then they reach it there
+            published = new ArrayList<>(early.publishAndEnd(5));
+            cluster.node(2).process.awaitLog("5 message\\(s\\) sent to cluster member .* were not acknowledged "
+                    + "before it left");
+            cluster.node(2).process.awaitLog("5 message\\(s\\) that cluster member .* had not acknowledged were "
+                    + "sent to its sessions' new places");
+            // until A is declared gone, a claim of a client id whose partition A owned waits for A (a CONNACK too)
             awaitLogOnBorC("Cluster member .* left: adopted 1 of its session\\(s\\)");
             cluster.awaitSys(1, "state", "incomplete");
             cluster.awaitSys(1, "members/missing", "127.0.0.1:" + a.clusterPort);
-            published = publishQos1(2, "split/x", 10);
+            published.addAll(publishQos1(2, "split/x", 10));
             assertEquals(0, MosquittoTools.pub(cluster.node(2).mqttPort, "-t", "parted/state", "-m", "during",
                     "-r", "-q", "1").exitCode, "a retained message set during the split");
         } finally {

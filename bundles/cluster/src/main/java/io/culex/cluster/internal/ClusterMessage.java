@@ -23,12 +23,13 @@ import io.culex.api.RetainedMessage;
  *
  * <p>Layout (big-endian): version byte; sequence number (long, 0 outside forwarding); flags byte (bits 0-1 QoS, bit 2 retain, bit 3 payload is UTF-8); topic;
  * expiry in seconds (-1: none); content type, response topic, correlation data (each a presence byte then the
- * value); user property count and pairs; count and names of the share groups the receiver serves; payload length
- * and bytes. Strings are UTF-8 after an int length.
+ * value); user property count and pairs; count and names of the share groups the receiver serves; the member
+ * whose former sessions are the only recipients (a presence byte then the member id; see {@link #formerMember});
+ * payload length and bytes. Strings are UTF-8 after an int length.
  */
 final class ClusterMessage {
 
-    private static final int VERSION = 1;
+    private static final int VERSION = 2;
     private static final int RETAIN = 0x04;
     private static final int UTF8 = 0x08;
 
@@ -46,10 +47,17 @@ final class ClusterMessage {
     final List<String> shareGroups;
     /** Its number among the messages from its node to the receiving node (1, 2, ...), for acknowledgements. */
     final long sequence;
+    /**
+     * Set on a message that a member which died had not acknowledged, sent again once its sessions are in place:
+     * the receiving node routes it only to the sessions it took from that member (and to the share groups it is
+     * to serve), so no other subscriber gets it twice. {@code null} on every other message.
+     */
+    @Nullable final String formerMember;
 
     private ClusterMessage(String topic, byte[] payload, int qos, boolean retain, long expirySeconds,
             boolean payloadUtf8, String contentType, String responseTopic, byte[] correlationData,
-            List<Map.Entry<String, String>> userProperties, List<String> shareGroups, long sequence) {
+            List<Map.Entry<String, String>> userProperties, List<String> shareGroups, long sequence,
+            String formerMember) {
         this.topic = topic;
         this.payload = payload;
         this.qos = qos;
@@ -62,6 +70,7 @@ final class ClusterMessage {
         this.userProperties = userProperties;
         this.shareGroups = shareGroups;
         this.sequence = sequence;
+        this.formerMember = formerMember;
     }
 
     /**
@@ -70,21 +79,27 @@ final class ClusterMessage {
      */
     ClusterMessage to(long sequenceThere, List<String> groups) {
         return new ClusterMessage(topic, payload, qos, retain, expirySeconds, payloadUtf8, contentType,
-                responseTopic, correlationData, userProperties, List.copyOf(groups), sequenceThere);
+                responseTopic, correlationData, userProperties, List.copyOf(groups), sequenceThere, formerMember);
+    }
+
+    /** @return this message for the sessions a member that left held (see {@link #formerMember}) */
+    ClusterMessage forSessionsOf(String member) {
+        return new ClusterMessage(topic, payload, qos, retain, expirySeconds, payloadUtf8, contentType,
+                responseTopic, correlationData, userProperties, shareGroups, sequence, member);
     }
 
     static ClusterMessage of(DeliveredMessage m) {
         PublishProperties p = m.properties();
         return new ClusterMessage(m.topic(), m.payload(), m.qos(), m.retain(), m.messageExpiryInterval(),
                 p.payloadFormatUtf8(), p.contentType(), p.responseTopic(), p.correlationData(), p.userProperties(),
-                List.of(), 0);
+                List.of(), 0, null);
     }
 
     static ClusterMessage of(RetainedMessage m) {
         PublishProperties p = m.properties();
         return new ClusterMessage(m.topic(), m.payload(), m.qos(), true, m.messageExpiryInterval(),
                 p.payloadFormatUtf8(), p.contentType(), p.responseTopic(), p.correlationData(), p.userProperties(),
-                List.of(), 0);
+                List.of(), 0, null);
     }
 
     /** @return the message in a builder: payload, QoS, retain flag, expiry and properties set */
@@ -124,6 +139,7 @@ final class ClusterMessage {
             for (String group : shareGroups) {
                 writeString(out, group);
             }
+            writeOptional(out, formerMember);
             out.writeInt(payload.length);
             out.write(payload);
         } catch (IOException e) {
@@ -161,11 +177,12 @@ final class ClusterMessage {
             for (int i = 0; i < groupCount; i++) {
                 groups.add(readString(in));
             }
+            String formerMember = readOptional(in);
             byte[] payload = new byte[in.readInt()];
             in.readFully(payload);
             return new ClusterMessage(topic, payload, flags & 0x03, (flags & RETAIN) != 0, expiry,
                     (flags & UTF8) != 0, contentType, responseTopic, correlation, List.copyOf(properties),
-                    List.copyOf(groups), sequence);
+                    List.copyOf(groups), sequence, formerMember);
         } catch (IOException | RuntimeException e) {
             if (e instanceof IllegalArgumentException) {
                 throw (IllegalArgumentException) e;

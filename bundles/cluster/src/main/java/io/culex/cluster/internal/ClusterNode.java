@@ -76,7 +76,8 @@ final class ClusterNode {
         this.broker = broker;
         this.context = context;
         this.changed = changed;
-        this.forwarding = new MessageForwarding(broker, remote, filters::holdsHere, this::sessionsDurable);
+        this.forwarding = new MessageForwarding(broker, remote, filters::holdsHere, this::sessionsDurable,
+                this::formerSessions);
         this.retained = new RetainedReplication(broker);
         this.configuredMembers = addressesOf(settings.members);
     }
@@ -246,6 +247,12 @@ final class ClusterNode {
         });
     }
 
+    /** @return the client ids whose sessions this node took from a member that left */
+    private Set<String> formerSessions(String member) {
+        SessionMoves m = moves;
+        return m == null ? Set.of() : m.formerSessions(member);
+    }
+
     /** @return what the node knows now, for $SYS, the shell and the console */
     ClusterView view() {
         HazelcastInstance instance = hazelcast;
@@ -323,8 +330,12 @@ final class ClusterNode {
             LOG.warn("Cluster member {} left ({} member(s) now): it stopped, crashed or is cut off by a network "
                     + "split; its clients may reconnect here.", event.getMember().getAddress(),
                     event.getMembers().size());
-            forwarding.memberLeft(member);
             remote.removeMember(member); // at once, so nothing more is sent to it
+            forwarding.memberLeft(member);
+            ControlChannel channel = control;
+            if (channel != null) {
+                channel.memberLeft(member); // a session release it was asked for is not coming
+            }
             SessionMoves m = moves;
             if (m != null) {
                 m.memberLeft(member);

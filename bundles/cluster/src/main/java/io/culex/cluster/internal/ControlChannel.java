@@ -16,8 +16,10 @@ import com.hazelcast.topic.Message;
 
 /**
  * Requests between nodes, over a Hazelcast topic per member ({@code culex.control.<member id>}): "release this
- * client's session to me" and its answer "released", and the acknowledgements of forwarded messages ("ack": routed
- * up to this sequence number). Plain strings, one field per line, so Hazelcast moves no class of this bundle.
+ * client's session to me" and its answer "released", the acknowledgements of forwarded messages ("ack": routed
+ * up to this sequence number), and, to every member, "placed": the sessions of a member that left are in place on
+ * the members that adopted or took them over. Plain strings, one field per line, so Hazelcast moves no class of
+ * this bundle.
  */
 final class ControlChannel {
 
@@ -29,10 +31,13 @@ final class ControlChannel {
     private static final String RELEASE = "release";
     private static final String RELEASED = "released";
     private static final String ACK = "ack";
+    private static final String PLACED = "placed";
 
     private final HazelcastInstance hazelcast;
     private final String localMember;
     private final Map<String, CompletableFuture<Void>> waiting = new ConcurrentHashMap<>();
+    /** Per request id in {@link #waiting}, the member asked. */
+    private final Map<String, String> asked = new ConcurrentHashMap<>();
     private final ITopic<String> inbox;
     private final UUID registration;
     /** Releases a client id here; completes when the session's final state is in the cluster's maps. */
@@ -40,6 +45,8 @@ final class ControlChannel {
             (clientId, requester) -> CompletableFuture.completedFuture(null);
     /** Told that a member routed the messages this node sent it, up to a sequence number. */
     private volatile java.util.function.ObjLongConsumer<String> acknowledged = (member, sequence) -> { };
+    /** Told that the sessions of a member that left are in place. */
+    private volatile java.util.function.Consumer<String> placed = member -> { };
 
     ControlChannel(HazelcastInstance hazelcast, String localMember) {
         this.hazelcast = hazelcast;
@@ -54,6 +61,29 @@ final class ControlChannel {
 
     void onAcknowledged(java.util.function.ObjLongConsumer<String> handler) {
         acknowledged = handler;
+    }
+
+    void onPlaced(java.util.function.Consumer<String> handler) {
+        placed = handler;
+    }
+
+    /** Tell every member (this one too) that the sessions of a member that left are in place. */
+    void announcePlaced(String departed) {
+        for (com.hazelcast.cluster.Member member : hazelcast.getCluster().getMembers()) {
+            hazelcast.<String>getTopic(PREFIX + member.getUuid()).publishAsync(String.join("\n", PLACED, departed));
+        }
+    }
+
+    /** A member left: what was asked of it is not coming; the requests end now instead of at their time-out. */
+    void memberLeft(String member) {
+        asked.forEach((id, to) -> {
+            if (to.equals(member)) {
+                CompletableFuture<Void> answer = waiting.get(id);
+                if (answer != null) {
+                    answer.complete(null);
+                }
+            }
+        });
     }
 
     /** Tell a member that this node routed its messages up to the sequence number. */
@@ -76,10 +106,14 @@ final class ControlChannel {
         String id = UUID.randomUUID().toString();
         CompletableFuture<Void> answer = new CompletableFuture<>();
         waiting.put(id, answer);
+        asked.put(id, member);
         hazelcast.<String>getTopic(PREFIX + member)
                 .publishAsync(String.join("\n", RELEASE, id, localMember, clientId));
         return answer.completeOnTimeout(null, ANSWER_SECONDS, TimeUnit.SECONDS)
-                .whenComplete((v, failure) -> waiting.remove(id));
+                .whenComplete((v, failure) -> {
+                    waiting.remove(id);
+                    asked.remove(id);
+                });
     }
 
     private void received(Message<String> message) {
@@ -100,6 +134,8 @@ final class ControlChannel {
             } catch (NumberFormatException e) {
                 LOG.warn("Ignored a malformed acknowledgement from {}", message.getPublishingMember());
             }
+        } else if (fields.length >= 2 && PLACED.equals(fields[0])) {
+            placed.accept(fields[1]);
         } else if (fields.length >= 2 && RELEASED.equals(fields[0])) {
             CompletableFuture<Void> answer = waiting.get(fields[1]);
             if (answer != null) {

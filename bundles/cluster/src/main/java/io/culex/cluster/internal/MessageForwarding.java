@@ -49,6 +49,14 @@ import io.culex.api.InternalSubscription;
  * receiving node's sessions. And a message counts against the watching subscription until every node it went to
  * has acknowledged it, so a node that falls behind paces the publishers here as a slow subscriber would, and
  * Hazelcast's event queues stay short (they drop events when full).
+ *
+ * <p>A member that dies: what it had not acknowledged (sent while it was failing, before the cluster declared it
+ * gone) is held, not acknowledged to its publishers, until the member that adopts its sessions announces them
+ * {@linkplain ControlChannel#announcePlaced placed}; then it is sent again to every member, marked
+ * {@linkplain ClusterMessage#formerMember for the dead member's former sessions}, and each member routes it only to
+ * the sessions it took from the dead member (adopted, or taken over by their reconnecting clients), so that nobody
+ * else gets it twice; the share groups the dead member was to serve are served again, each on one member. Held
+ * messages are given up after {@link #PLACEMENT_SECONDS} without that announcement.
  */
 final class MessageForwarding {
 
@@ -57,6 +65,10 @@ final class MessageForwarding {
     /** A receiving node acknowledges after this many routed messages, or soon after the last one. */
     private static final int ACK_EVERY = 64;
     private static final long ACK_DELAY_MILLIS = 2;
+    /** How long the messages a dead member did not acknowledge wait for its sessions to be placed. */
+    static final long PLACEMENT_SECONDS = 60;
+    /** How long a member that left is remembered, so that nothing is sent to it any more. */
+    private static final long DEPARTED_SECONDS = 600;
 
     private static final Logger LOG = LoggerFactory.getLogger(MessageForwarding.class);
 
@@ -71,6 +83,13 @@ final class MessageForwarding {
     private final LongAdder received = new LongAdder();
     private final Map<String, Outbox> outboxes = new ConcurrentHashMap<>();
     private final Map<String, Inbound> inbound = new ConcurrentHashMap<>();
+    /** Per member that died, what it had not acknowledged, until its sessions are placed; guarded by itself. */
+    private final Map<String, List<Sent>> orphaned = new HashMap<>();
+    /** Members that left (until {@link #DEPARTED_SECONDS}): a message is never sent to them. */
+    private final Map<String, Long> departed = new ConcurrentHashMap<>();
+    /** The client ids this node took from a member that left (adopted or taken over). */
+    private final java.util.function.Function<String, Set<String>> formerSessions;
+    private volatile String self;
     private final ScheduledExecutorService ackTimer = Executors.newSingleThreadScheduledExecutor(task -> {
         Thread thread = new Thread(task, "culex-cluster-acks");
         thread.setDaemon(true);
@@ -84,20 +103,24 @@ final class MessageForwarding {
     private ITopic<byte[]> inbox;
 
     MessageForwarding(Broker broker, RemoteFilters remote, Predicate<String> heldHere,
-            java.util.function.Supplier<java.util.concurrent.CompletionStage<Void>> durable) {
+            java.util.function.Supplier<java.util.concurrent.CompletionStage<Void>> durable,
+            java.util.function.Function<String, Set<String>> formerSessions) {
         this.broker = broker;
         this.remote = remote;
         this.heldHere = heldHere;
         this.durable = durable;
+        this.formerSessions = formerSessions;
     }
 
     /** On the cluster thread, once joined: open the inbox, then start watching. */
     void start(HazelcastInstance instance, String localMember, IMap<String, byte[]> retainedMap,
             ControlChannel channel) {
         hazelcast = instance;
+        self = localMember;
         retained = retainedMap;
         control = channel;
         channel.onAcknowledged(this::acknowledged);
+        channel.onPlaced(this::placed);
         inbox = instance.getTopic(HazelcastMember.INBOX_PREFIX + localMember);
         inboxListener = inbox.addMessageListener(this::received);
         watching = broker.newSubscription("#").listed(false).origin(ORIGIN).noLocal(true).retainAsPublished(true)
@@ -116,21 +139,115 @@ final class MessageForwarding {
         }
         hazelcast = null;
         ackTimer.shutdownNow();
-        outboxes.values().forEach(Outbox::abandon);
-        outboxes.clear();
+        List<Sent> unacknowledged = new ArrayList<>();
+        synchronized (orphaned) {
+            outboxes.values().forEach(outbox -> unacknowledged.addAll(outbox.drain()));
+            outboxes.clear();
+            orphaned.values().forEach(unacknowledged::addAll);
+            orphaned.clear();
+        }
+        unacknowledged.forEach(sent -> sent.done.run());
     }
 
-    /** A member left: what it did not acknowledge is given up (its sessions are adopted from the backups). */
+    /**
+     * A member left: what it did not acknowledge waits until its sessions are placed elsewhere (see the class
+     * comment); nothing more is sent to it.
+     */
     void memberLeft(String member) {
-        Outbox outbox = outboxes.remove(member);
-        if (outbox != null) {
-            int lost = outbox.abandon();
-            if (lost > 0) {
-                LOG.warn("{} message(s) sent to cluster member {} were not acknowledged before it left.", lost,
-                        member);
-            }
+        departed.put(member, System.nanoTime());
+        departed.values().removeIf(at -> System.nanoTime() - at > TimeUnit.SECONDS.toNanos(DEPARTED_SECONDS));
+        List<Sent> held;
+        synchronized (orphaned) {
+            Outbox outbox = outboxes.remove(member);
+            held = outbox == null ? List.of() : outbox.drain();
+            orphaned.put(member, new ArrayList<>(held));
         }
         inbound.remove(member);
+        if (!held.isEmpty()) {
+            LOG.warn("{} message(s) sent to cluster member {} were not acknowledged before it left; they wait "
+                    + "until its sessions are adopted, to be delivered to them there.", held.size(), member);
+        }
+        try {
+            ackTimer.schedule(() -> giveUp(member), PLACEMENT_SECONDS, TimeUnit.SECONDS);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            giveUp(member); // stopping
+        }
+    }
+
+    private void giveUp(String member) {
+        List<Sent> held;
+        synchronized (orphaned) {
+            held = orphaned.remove(member);
+        }
+        if (held != null && !held.isEmpty()) {
+            LOG.warn("The sessions of cluster member {} were not placed within {} s: {} message(s) it had not "
+                    + "acknowledged are lost.", member, PLACEMENT_SECONDS, held.size());
+            held.forEach(sent -> sent.done.run());
+        }
+    }
+
+    /**
+     * The sessions of a member that left are in place (adopted or taken over): send what it had not acknowledged to
+     * every member, for those sessions only, and serve its share groups elsewhere.
+     */
+    private void placed(String member) {
+        List<Sent> held;
+        synchronized (orphaned) {
+            held = orphaned.remove(member);
+        }
+        HazelcastInstance instance = hazelcast;
+        if (held == null || held.isEmpty() || instance == null) {
+            return;
+        }
+        List<String> members = new ArrayList<>();
+        instance.getCluster().getMembers().forEach(m -> members.add(m.getUuid().toString()));
+        for (Sent sent : held) {
+            Map<String, List<String>> serving = servingElsewhere(sent.message.topic, sent.shareGroups);
+            AtomicInteger parts = new AtomicInteger(members.size());
+            Runnable partDone = () -> {
+                if (parts.decrementAndGet() == 0) {
+                    sent.done.run();
+                }
+            };
+            ClusterMessage again = sent.message.forSessionsOf(member);
+            for (String target : members) {
+                List<String> groups = serving.getOrDefault(target, List.of());
+                if (target.equals(self)) {
+                    routeHere(again.to(0, groups)).whenComplete((v, failure) -> partDone.run());
+                } else {
+                    send(instance, target, again, groups, partDone);
+                }
+            }
+        }
+        LOG.info("{} message(s) that cluster member {} had not acknowledged were sent to its sessions' new "
+                + "places.", held.size(), member);
+    }
+
+    /** @return per member, which of the share groups a member that left was to serve it now serves */
+    private Map<String, List<String>> servingElsewhere(String topic, List<String> groupsOfDeparted) {
+        if (groupsOfDeparted.isEmpty()) {
+            return Map.of();
+        }
+        Set<String> plain = new LinkedHashSet<>(4);
+        Map<String, Set<String>> groups = new HashMap<>(2);
+        remote.match(topic, plain, groups);
+        Map<String, Set<String>> wanted = new HashMap<>(2);
+        for (String group : groupsOfDeparted) {
+            Set<String> members = new LinkedHashSet<>(groups.getOrDefault(group, Set.of()));
+            if (heldHere.test(group)) {
+                members = Set.of(self); // a member here: served here
+            }
+            if (!members.isEmpty()) {
+                wanted.put(group, members);
+            }
+        }
+        Map<String, List<String>> serving = new HashMap<>(2);
+        wanted.forEach((group, members) -> {
+            List<String> candidates = new ArrayList<>(members);
+            String chosen = candidates.get(Math.floorMod(groupTurn.getAndIncrement(), candidates.size()));
+            serving.computeIfAbsent(chosen, m -> new ArrayList<>(2)).add(group);
+        });
+        return serving;
     }
 
     long forwarded() {
@@ -172,9 +289,7 @@ final class MessageForwarding {
             }
         };
         for (String target : targets) {
-            Outbox outbox = outboxes.computeIfAbsent(target,
-                    member -> new Outbox(instance.getTopic(HazelcastMember.INBOX_PREFIX + member)));
-            outbox.send(cluster, serving.getOrDefault(target, List.of()), partDone);
+            send(instance, target, cluster, serving.getOrDefault(target, List.of()), partDone);
         }
         if (retainedChange) {
             replicateRetained(cluster).whenComplete((v, failure) -> {
@@ -210,6 +325,25 @@ final class MessageForwarding {
         return serving;
     }
 
+    /** Send to one member; {@code done} runs once it acknowledged (at once if it left). */
+    private void send(HazelcastInstance instance, String target, ClusterMessage message, List<String> shareGroups,
+            Runnable done) {
+        synchronized (orphaned) {
+            List<Sent> held = orphaned.get(target);
+            if (held != null) { // it left after the targets were chosen
+                held.add(new Sent(message, shareGroups, done));
+                return;
+            }
+            if (departed.containsKey(target)) {
+                done.run(); // long gone; its sessions were placed
+                return;
+            }
+            outboxes.computeIfAbsent(target,
+                    member -> new Outbox(instance.getTopic(HazelcastMember.INBOX_PREFIX + member)))
+                    .send(message, shareGroups, done);
+        }
+    }
+
     private CompletableFuture<?> replicateRetained(ClusterMessage message) {
         IMap<String, byte[]> map = retained;
         if (map == null) {
@@ -230,10 +364,23 @@ final class MessageForwarding {
         }
     }
 
+    /** A message sent to a member, until it acknowledges: what to send again should the member die first. */
+    private static final class Sent {
+        final ClusterMessage message;
+        final List<String> shareGroups;
+        final Runnable done;
+
+        Sent(ClusterMessage message, List<String> shareGroups, Runnable done) {
+            this.message = message;
+            this.shareGroups = shareGroups;
+            this.done = done;
+        }
+    }
+
     /** The messages sent to one member and not acknowledged yet, in sequence order. */
     private static final class Outbox {
         private final ITopic<byte[]> topic;
-        private final ArrayDeque<Runnable> waiting = new ArrayDeque<>();
+        private final ArrayDeque<Sent> waiting = new ArrayDeque<>();
         /** The sequence number of the first message in {@link #waiting}. */
         private long firstWaiting = 1;
         private long next = 1;
@@ -246,32 +393,30 @@ final class MessageForwarding {
             long sequence;
             synchronized (this) {
                 sequence = next++;
-                waiting.add(done);
+                waiting.add(new Sent(message, shareGroups, done));
             }
             topic.publishAsync(message.to(sequence, shareGroups).encode());
         }
 
         void acknowledged(long upTo) {
-            List<Runnable> done = new ArrayList<>();
+            List<Sent> done = new ArrayList<>();
             synchronized (this) {
                 while (firstWaiting <= upTo && !waiting.isEmpty()) {
                     done.add(waiting.poll());
                     firstWaiting++;
                 }
             }
-            done.forEach(Runnable::run);
+            done.forEach(sent -> sent.done.run());
         }
 
-        /** @return how many were waiting (now completed without an acknowledgement) */
-        int abandon() {
-            List<Runnable> done;
+        /** @return what was waiting for an acknowledgement, in order (no longer waiting) */
+        List<Sent> drain() {
             synchronized (this) {
-                done = new ArrayList<>(waiting);
+                List<Sent> drained = new ArrayList<>(waiting);
                 firstWaiting += waiting.size();
                 waiting.clear();
+                return drained;
             }
-            done.forEach(Runnable::run);
-            return done.size();
         }
     }
 
@@ -289,18 +434,30 @@ final class MessageForwarding {
         String sender = event.getPublishingMember().getUuid().toString();
         Inbound from = inbound.computeIfAbsent(sender, Inbound::new);
         try {
-            // acknowledged once every subscriber here has it and what the sessions here stored is backed up
-            message.into(broker.newMessage(message.topic)).intercept(false).storeRetained(false)
-                    .shareGroups(Set.copyOf(message.shareGroups)).origin(ORIGIN).publish()
-                    .thenCompose(result -> message.qos > 0 ? durable.get()
-                            : CompletableFuture.<Void>completedFuture(null))
-                    .whenComplete((result, failure) -> from.routed(message.sequence));
+            routeHere(message).whenComplete((result, failure) -> from.routed(message.sequence));
         } catch (IllegalStateException e) {
             LOG.debug("Message from the cluster to {} dropped: the broker is stopping", message.topic);
         } catch (IllegalArgumentException e) {
             LOG.error("Dropped a message from cluster member {}: {}", sender, e.getMessage());
             from.routed(message.sequence);
         }
+    }
+
+    /**
+     * Publish a message from another node here: without the interceptors (its node ran them) and the retained
+     * store; to the former sessions of a member that left only, if it is marked so.
+     *
+     * @return completes once every subscriber here has it and what the sessions here stored is backed up
+     */
+    private java.util.concurrent.CompletionStage<Void> routeHere(ClusterMessage message) {
+        Set<String> recipients = message.formerMember == null ? null : formerSessions.apply(message.formerMember);
+        if (recipients != null && recipients.isEmpty() && message.shareGroups.isEmpty()) {
+            return CompletableFuture.completedFuture(null); // none of that member's sessions came here
+        }
+        return message.into(broker.newMessage(message.topic)).intercept(false).storeRetained(false)
+                .shareGroups(Set.copyOf(message.shareGroups)).recipients(recipients).origin(ORIGIN).publish()
+                .thenCompose(result -> message.qos > 0 ? durable.get()
+                        : CompletableFuture.<Void>completedFuture(null));
     }
 
     /** What this node routed of one member's messages, and acknowledged to it. */

@@ -37,6 +37,7 @@ final class SessionMoves implements SessionOwnership {
     /** A claim this recent protects its id from the sweep (its session may not be open yet). */
     private static final long CLAIM_GRACE_NANOS = TimeUnit.SECONDS.toNanos(30);
     private static final long SAFE_WAIT_SECONDS = 10;
+    private static final long FORMER_SECONDS = 2 * MessageForwarding.PLACEMENT_SECONDS;
 
     private static final Logger LOG = LoggerFactory.getLogger(SessionMoves.class);
 
@@ -50,6 +51,12 @@ final class SessionMoves implements SessionOwnership {
     private final IMap<String, byte[]> queued;
     private final ControlChannel control;
     private final Map<String, Long> claiming = new ConcurrentHashMap<>();
+    /**
+     * Per member that left, the client ids whose sessions this node took from it (adopted, or taken over by a
+     * reconnecting client), for the messages that member had not acknowledged; forgotten after
+     * {@link #FORMER_SECONDS}.
+     */
+    private final Map<String, Set<String>> formerlyOn = new ConcurrentHashMap<>();
     /** Blocking cluster reads and imports: never on a broker thread. */
     private final ExecutorService io = Executors.newFixedThreadPool(2, task -> {
         Thread thread = new Thread(task, "culex-cluster-sessions");
@@ -133,7 +140,7 @@ final class SessionMoves implements SessionOwnership {
             if (cleanStart) {
                 deleteRecords(clientId);
             } else {
-                importSessions(List.of(clientId), "moved from " + (previous == null ? "nowhere" : previous));
+                importSessions(List.of(clientId), previous, "moved from " + (previous == null ? "nowhere" : previous));
             }
         }, io);
     }
@@ -182,10 +189,16 @@ final class SessionMoves implements SessionOwnership {
             }
         }
         if (!adopted.isEmpty()) {
-            importSessions(adopted, "adopted from " + dead);
+            importSessions(adopted, dead, "adopted from " + dead);
         }
         LOG.warn("Cluster member {} left: adopted {} of its session(s); {} clean session(s) ended with it.", dead,
                 adopted.size(), withoutSession);
+        control.announcePlaced(dead);
+    }
+
+    /** @return the client ids whose sessions this node took from a member that left (empty if none) */
+    Set<String> formerSessions(String member) {
+        return formerlyOn.getOrDefault(member, Set.of());
     }
 
     private void awaitSafe() {
@@ -202,8 +215,12 @@ final class SessionMoves implements SessionOwnership {
 
     // ---------------------------------------------------------------- the maps (io threads)
 
-    /** Import sessions from the maps into this broker, then drop the map entries the import did not keep. */
-    private void importSessions(List<String> clientIds, String why) {
+    /**
+     * Import sessions from the maps into this broker, then drop the map entries the import did not keep.
+     *
+     * @param from the member that held them, if known
+     */
+    private void importSessions(List<String> clientIds, String from, String why) {
         Map<String, SessionCodec.SessionState> states = new HashMap<>();
         for (String clientId : clientIds) {
             byte[] bytes = sessions.get(clientId);
@@ -221,6 +238,13 @@ final class SessionMoves implements SessionOwnership {
         }
         Set<String> imported = broker.importSessions(restorer -> feed(restorer, states, entries))
                 .toCompletableFuture().join();
+        if (from != null && !imported.isEmpty()) {
+            formerlyOn.computeIfAbsent(from, member -> {
+                CompletableFuture.delayedExecutor(FORMER_SECONDS, TimeUnit.SECONDS, io)
+                        .execute(() -> formerlyOn.remove(member));
+                return ConcurrentHashMap.newKeySet();
+            }).addAll(imported);
+        }
         for (String key : keys) { // what the import dropped (expired) or a session here kept instead
             String clientId = key.substring(0, key.indexOf('\u0000'));
             long entryId = Long.parseUnsignedLong(key.substring(key.indexOf('\u0000') + 1), 16);

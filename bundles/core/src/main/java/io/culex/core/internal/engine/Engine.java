@@ -192,19 +192,23 @@ public final class Engine implements SessionContext {
      * elsewhere (a cluster node's forwarded or replicated messages, API 1.7).
      */
     public static final class Steps {
-        static final Steps ALL = new Steps(true, true, true, null);
+        static final Steps ALL = new Steps(true, true, true, null, null);
 
         final boolean intercept;
         final boolean storeRetained;
         final boolean route;
         /** The shared filters whose groups may receive the message; {@code null}: all. */
         final java.util.Set<String> shareGroups;
+        /** The client sessions that may receive the message; {@code null}: every subscriber. */
+        final java.util.Set<String> recipients;
 
-        public Steps(boolean intercept, boolean storeRetained, boolean route, java.util.Set<String> shareGroups) {
+        public Steps(boolean intercept, boolean storeRetained, boolean route, java.util.Set<String> shareGroups,
+                     java.util.Set<String> recipients) {
             this.intercept = intercept;
             this.storeRetained = storeRetained;
             this.route = route;
             this.shareGroups = shareGroups;
+            this.recipients = recipients;
         }
     }
 
@@ -235,7 +239,7 @@ public final class Engine implements SessionContext {
                     retained.put(m);
                 }
             }
-            return steps.route ? router.route(m, current, source, steps.shareGroups) : 0;
+            return steps.route ? router.route(m, current, source, steps.shareGroups, steps.recipients) : 0;
         } finally {
             if (m != message) {
                 m.release();

@@ -37,6 +37,7 @@ public final class BundlePublish implements PublishBuilder {
     private boolean storeRetained = true;
     private boolean route = true;
     private java.util.Set<String> shareGroups;
+    private java.util.Set<String> recipients;
     private boolean published;
 
     public BundlePublish(Engine engine, String topic) {
@@ -142,6 +143,12 @@ public final class BundlePublish implements PublishBuilder {
     }
 
     @Override
+    public PublishBuilder recipients(java.util.Set<String> clientIds) {
+        recipients = clientIds == null ? null : java.util.Set.copyOf(clientIds);
+        return this;
+    }
+
+    @Override
     public synchronized CompletionStage<PublishResult> publish() {
         if (published) {
             throw new IllegalStateException("this message was published already");
@@ -153,7 +160,7 @@ public final class BundlePublish implements PublishBuilder {
         CompletableFuture<PublishResult> result = new CompletableFuture<>();
         // one loop per origin: a bundle's messages are routed in the order it published them
         EventLoop loop = engine.eventLoops().workerFor(origin);
-        Engine.Steps steps = new Engine.Steps(intercept, storeRetained, route, shareGroups);
+        Engine.Steps steps = new Engine.Steps(intercept, storeRetained, route, shareGroups, recipients);
         try {
             loop.execute(() -> {
                 Message m = new Message(topic, Unpooled.wrappedBuffer(payload), qos, retain, origin, properties,

@@ -118,6 +118,11 @@ public final class InternalSubscriber implements Subscriber, InternalSubscriptio
     }
 
     @Override
+    public boolean isClientSession() {
+        return false;
+    }
+
+    @Override
     public boolean isOnline() {
         return !closed;
     }

@@ -48,7 +48,7 @@ public final class Router {
      * @return how many subscribers it was handed to
      */
     public int route(Message message, EventLoop current, FlowSource source) {
-        return route(message, current, source, null);
+        return route(message, current, source, null, null);
     }
 
     /**
@@ -56,8 +56,11 @@ public final class Router {
      *
      * @param shareGroups the shared filters ({@code $share/<group>/<filter>}) whose groups may receive the message;
      *     {@code null}: every group (a cluster serves each group on one node)
+     * @param recipients the client sessions whose (non-shared) subscriptions may receive the message; {@code null}:
+     *     every subscriber. Share groups are governed by {@code shareGroups} alone
      */
-    public int route(Message message, EventLoop current, FlowSource source, java.util.Set<String> shareGroups) {
+    public int route(Message message, EventLoop current, FlowSource source, java.util.Set<String> shareGroups,
+                     java.util.Set<String> recipients) {
         Scratch s = scratch.get();
         List<Subscription> matches = s.matches;
         matches.clear();
@@ -75,6 +78,10 @@ public final class Router {
                 continue;
             }
             Subscriber subscriber = sub.subscriber();
+            if (recipients != null && sub.shareGroup() == null
+                    && !(subscriber.isClientSession() && recipients.contains(subscriber.clientId()))) {
+                continue;
+            }
             if (subscriber.subscriptionCount() > 1) {
                 // deliver these after the loop, once each, with the matching subscriptions merged
                 if (overlapping == null) {

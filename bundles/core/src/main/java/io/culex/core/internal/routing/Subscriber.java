@@ -14,6 +14,11 @@ public interface Subscriber {
     /** @return the client id, for MQTT 5 "no local" */
     String clientId();
 
+    /** @return whether this is a client's session (not a bundle's subscription) */
+    default boolean isClientSession() {
+        return true;
+    }
+
     /** @return whether a network connection is attached now (shared subscriptions prefer such members) */
     boolean isOnline();
 

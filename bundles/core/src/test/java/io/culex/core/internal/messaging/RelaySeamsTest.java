@@ -188,6 +188,39 @@ class RelaySeamsTest {
     }
 
     @Test
+    void aMessageForNamedRecipientsReachesOnlyTheirSessionsAndTheShareGroups() throws Exception {
+        BlockingQueue<DeliveredMessage> bundle = new LinkedBlockingQueue<>();
+        BlockingQueue<DeliveredMessage> group = new LinkedBlockingQueue<>();
+        InternalSubscription plain = new BundleSubscription(engine, "news", s -> { }).subscribe(bundle::add);
+        InternalSubscription shared = new BundleSubscription(engine, "$share/g/news", s -> { }).subscribe(group::add);
+        try (RawClient alice = new RawClient(broker.port()); RawClient bob = new RawClient(broker.port())) {
+            alice.connect("alice", true, 60);
+            bob.connect("bob", true, 60);
+            alice.subscribe(1, "news", 0);
+            bob.subscribe(1, "news", 0);
+
+            new BundlePublish(engine, "news").payload(bytes("for alice")).recipients(java.util.Set.of("alice"))
+                    .publish().toCompletableFuture().get(10, TimeUnit.SECONDS);
+            assertEquals("for alice", alice.read().payloadText());
+            group.poll(10, TimeUnit.SECONDS).complete(); // share groups are governed by shareGroups alone
+            assertEquals(null, bob.poll(300), "another session does not get it");
+            assertEquals(null, bundle.poll(0, TimeUnit.MILLISECONDS), "nor a bundle's subscription");
+
+            new BundlePublish(engine, "news").payload(bytes("nobody")).recipients(java.util.Set.of())
+                    .shareGroups(java.util.Set.of()).publish().toCompletableFuture().get(10, TimeUnit.SECONDS);
+            new BundlePublish(engine, "news").payload(bytes("all")).publish().toCompletableFuture()
+                    .get(10, TimeUnit.SECONDS);
+            assertEquals("all", alice.read().payloadText(), "an empty set reached no one; without, everyone");
+            assertEquals("all", bob.read().payloadText());
+            assertEquals("all", new String(bundle.poll(10, TimeUnit.SECONDS).payload(),
+                    java.nio.charset.StandardCharsets.UTF_8), "the bundle's first message");
+        } finally {
+            plain.close();
+            shared.close();
+        }
+    }
+
+    @Test
     void aSubscriptionThatHoldsAcknowledgementsDelaysThePublishersPubackUntilItCompletes() throws Exception {
         BlockingQueue<DeliveredMessage> held = new LinkedBlockingQueue<>();
         InternalSubscription holding = new BundleSubscription(engine, "held/#", s -> { }).holdAcknowledgement(true)
