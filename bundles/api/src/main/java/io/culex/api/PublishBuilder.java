@@ -110,6 +110,15 @@ public interface PublishBuilder {
     PublishBuilder recipients(@Nullable java.util.Set<String> clientIds);
 
     /**
+     * @param clientIds client sessions whose subscriptions do not receive the message here; {@code null}, the
+     *     default, or an empty set leaves no one out. The complement of {@link #recipients}: a cluster node sends a
+     *     message for the former sessions of a member that died apart from the same message for everyone else.
+     *     Shared subscriptions are not affected.
+     * @since 1.8
+     */
+    PublishBuilder excludedRecipients(@Nullable java.util.Set<String> clientIds);
+
+    /**
      * Publish: interceptors, then the retained store, then routing. The stage completes on a broker thread once the
      * message has been routed: every matching subscriber has it or has it on its way to its own thread (queued
      * where a subscriber is offline or behind); for QoS 1 and 2 (since 1.7), once every subscriber has it, so a

@@ -72,7 +72,8 @@
  * {@link io.culex.api.PublishBuilder#intercept}, {@link io.culex.api.PublishBuilder#storeRetained},
  * {@link io.culex.api.PublishBuilder#route} and {@link io.culex.api.PublishBuilder#shareGroups}, and to move sessions between them: {@link io.culex.api.SessionOwnership},
  * {@link io.culex.api.Broker#importSessions} and {@link io.culex.api.Broker#releaseSession}; 1.8 added
- * {@link io.culex.api.PublishBuilder#recipients}. The persistence SPI is the
+ * {@link io.culex.api.PublishBuilder#recipients} and {@link io.culex.api.PublishBuilder#excludedRecipients}. The
+ * persistence SPI is the
  * package {@code io.culex.api.persistence}.
  */
 @org.osgi.annotation.bundle.Export

@@ -127,7 +127,11 @@ class ClusterSessionIT {
             // a message through C reaches it: C's PUBACK waited for A's session copies, the will among them
             publishQos1(2, "nothing/here", 1);
             assertEquals("nothing/here 1 0 m0", connected.next());
+            ClusterNodes.LinePublisher late = ClusterNodes.LinePublisher.connect(port(2), "alarm/late");
             cluster.node(0).process.kill();
+            // published on C just after the kill: for A's session, which is adopted only after A is declared gone;
+            // C holds them (and their PUBACKs) until then, and they reach the session where it went
+            published.addAll(late.publishAndEnd(5));
             assertEquals(published, resume(1, "survivor", "alarm/#", published.size()),
                     "on B, every acknowledged message once, in order");
             cluster.node(1).process.awaitLog(

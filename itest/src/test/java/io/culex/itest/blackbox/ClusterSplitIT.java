@@ -53,8 +53,8 @@ class ClusterSplitIT {
             published = new ArrayList<>(early.publishAndEnd(5));
             cluster.node(2).process.awaitLog("5 message\\(s\\) sent to cluster member .* were not acknowledged "
                     + "before it left");
-            cluster.node(2).process.awaitLog("5 message\\(s\\) that cluster member .* had not acknowledged were "
-                    + "sent to its sessions' new places");
+            cluster.node(2).process.awaitLog("5 message\\(s\\) for the sessions of cluster member .* were sent to "
+                    + "their new places");
             // until A is declared gone, a claim of a client id whose partition A owned waits for A (a CONNACK too)
             awaitLogOnBorC("Cluster member .* left: adopted 1 of its session\\(s\\)");
             cluster.awaitSys(1, "state", "incomplete");

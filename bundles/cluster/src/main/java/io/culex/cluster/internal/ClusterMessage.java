@@ -23,9 +23,9 @@ import io.culex.api.RetainedMessage;
  *
  * <p>Layout (big-endian): version byte; sequence number (long, 0 outside forwarding); flags byte (bits 0-1 QoS, bit 2 retain, bit 3 payload is UTF-8); topic;
  * expiry in seconds (-1: none); content type, response topic, correlation data (each a presence byte then the
- * value); user property count and pairs; count and names of the share groups the receiver serves; the member
- * whose former sessions are the only recipients (a presence byte then the member id; see {@link #formerMember});
- * payload length and bytes. Strings are UTF-8 after an int length.
+ * value); user property count and pairs; count and names of the share groups the receiver serves; count and ids of
+ * the members that left whose former sessions are the only recipients or left out, and which of the two (a byte,
+ * only when the count is not 0; see {@link #formerMembers}); payload length and bytes. Strings are UTF-8 after an int length.
  */
 final class ClusterMessage {
 
@@ -48,16 +48,18 @@ final class ClusterMessage {
     /** Its number among the messages from its node to the receiving node (1, 2, ...), for acknowledgements. */
     final long sequence;
     /**
-     * Set on a message that a member which died had not acknowledged, sent again once its sessions are in place:
-     * the receiving node routes it only to the sessions it took from that member (and to the share groups it is
-     * to serve), so no other subscriber gets it twice. {@code null} on every other message.
+     * Members that left, whose sessions the receiving node may hold now (adopted, or taken over by a reconnecting
+     * client): with {@link #formerOnly}, the message was for such a member and goes to the sessions the receiving
+     * node took from it only (and to the share groups named); without, it goes to everyone else there (the same
+     * message reaches those sessions apart). Empty on every other message.
      */
-    @Nullable final String formerMember;
+    final List<String> formerMembers;
+    final boolean formerOnly;
 
     private ClusterMessage(String topic, byte[] payload, int qos, boolean retain, long expirySeconds,
             boolean payloadUtf8, String contentType, String responseTopic, byte[] correlationData,
             List<Map.Entry<String, String>> userProperties, List<String> shareGroups, long sequence,
-            String formerMember) {
+            List<String> formerMembers, boolean formerOnly) {
         this.topic = topic;
         this.payload = payload;
         this.qos = qos;
@@ -70,7 +72,8 @@ final class ClusterMessage {
         this.userProperties = userProperties;
         this.shareGroups = shareGroups;
         this.sequence = sequence;
-        this.formerMember = formerMember;
+        this.formerMembers = formerMembers;
+        this.formerOnly = formerOnly;
     }
 
     /**
@@ -79,27 +82,34 @@ final class ClusterMessage {
      */
     ClusterMessage to(long sequenceThere, List<String> groups) {
         return new ClusterMessage(topic, payload, qos, retain, expirySeconds, payloadUtf8, contentType,
-                responseTopic, correlationData, userProperties, List.copyOf(groups), sequenceThere, formerMember);
+                responseTopic, correlationData, userProperties, List.copyOf(groups), sequenceThere, formerMembers,
+                formerOnly);
     }
 
-    /** @return this message for the sessions a member that left held (see {@link #formerMember}) */
-    ClusterMessage forSessionsOf(String member) {
+    /** @return this message for the sessions a member that left held, only (see {@link #formerMembers}) */
+    ClusterMessage onlyForSessionsOf(String member) {
         return new ClusterMessage(topic, payload, qos, retain, expirySeconds, payloadUtf8, contentType,
-                responseTopic, correlationData, userProperties, shareGroups, sequence, member);
+                responseTopic, correlationData, userProperties, shareGroups, sequence, List.of(member), true);
+    }
+
+    /** @return this message for everyone but the sessions these members that left held (see {@link #formerMembers}) */
+    ClusterMessage exceptSessionsOf(List<String> members) {
+        return new ClusterMessage(topic, payload, qos, retain, expirySeconds, payloadUtf8, contentType,
+                responseTopic, correlationData, userProperties, shareGroups, sequence, List.copyOf(members), false);
     }
 
     static ClusterMessage of(DeliveredMessage m) {
         PublishProperties p = m.properties();
         return new ClusterMessage(m.topic(), m.payload(), m.qos(), m.retain(), m.messageExpiryInterval(),
                 p.payloadFormatUtf8(), p.contentType(), p.responseTopic(), p.correlationData(), p.userProperties(),
-                List.of(), 0, null);
+                List.of(), 0, List.of(), false);
     }
 
     static ClusterMessage of(RetainedMessage m) {
         PublishProperties p = m.properties();
         return new ClusterMessage(m.topic(), m.payload(), m.qos(), true, m.messageExpiryInterval(),
                 p.payloadFormatUtf8(), p.contentType(), p.responseTopic(), p.correlationData(), p.userProperties(),
-                List.of(), 0, null);
+                List.of(), 0, List.of(), false);
     }
 
     /** @return the message in a builder: payload, QoS, retain flag, expiry and properties set */
@@ -139,7 +149,13 @@ final class ClusterMessage {
             for (String group : shareGroups) {
                 writeString(out, group);
             }
-            writeOptional(out, formerMember);
+            out.writeInt(formerMembers.size());
+            for (String member : formerMembers) {
+                writeString(out, member);
+            }
+            if (!formerMembers.isEmpty()) {
+                out.writeBoolean(formerOnly);
+            }
             out.writeInt(payload.length);
             out.write(payload);
         } catch (IOException e) {
@@ -177,12 +193,17 @@ final class ClusterMessage {
             for (int i = 0; i < groupCount; i++) {
                 groups.add(readString(in));
             }
-            String formerMember = readOptional(in);
+            int formerCount = in.readInt();
+            List<String> formerMembers = new ArrayList<>(formerCount);
+            for (int i = 0; i < formerCount; i++) {
+                formerMembers.add(readString(in));
+            }
+            boolean formerOnly = formerCount > 0 && in.readBoolean();
             byte[] payload = new byte[in.readInt()];
             in.readFully(payload);
             return new ClusterMessage(topic, payload, flags & 0x03, (flags & RETAIN) != 0, expiry,
                     (flags & UTF8) != 0, contentType, responseTopic, correlation, List.copyOf(properties),
-                    List.copyOf(groups), sequence, formerMember);
+                    List.copyOf(groups), sequence, List.copyOf(formerMembers), formerOnly);
         } catch (IOException | RuntimeException e) {
             if (e instanceof IllegalArgumentException) {
                 throw (IllegalArgumentException) e;

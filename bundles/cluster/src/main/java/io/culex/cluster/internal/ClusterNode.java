@@ -77,7 +77,7 @@ final class ClusterNode {
         this.context = context;
         this.changed = changed;
         this.forwarding = new MessageForwarding(broker, remote, filters::holdsHere, this::sessionsDurable,
-                this::formerSessions);
+                this::formerSessions, this::forgetFilters);
         this.retained = new RetainedReplication(broker);
         this.configuredMembers = addressesOf(settings.members);
     }
@@ -247,6 +247,12 @@ final class ClusterNode {
         });
     }
 
+    /** The sessions of a member that left are placed and their filters known: forget the member's filters. */
+    private void forgetFilters(String member) {
+        remote.removeMember(member);
+        onClusterThread(() -> filters.memberLeft(member));
+    }
+
     /** @return the client ids whose sessions this node took from a member that left */
     private Set<String> formerSessions(String member) {
         SessionMoves m = moves;
@@ -330,8 +336,7 @@ final class ClusterNode {
             LOG.warn("Cluster member {} left ({} member(s) now): it stopped, crashed or is cut off by a network "
                     + "split; its clients may reconnect here.", event.getMember().getAddress(),
                     event.getMembers().size());
-            remote.removeMember(member); // at once, so nothing more is sent to it
-            forwarding.memberLeft(member);
+            forwarding.memberLeft(member); // its filters stay until its sessions are placed elsewhere
             ControlChannel channel = control;
             if (channel != null) {
                 channel.memberLeft(member); // a session release it was asked for is not coming
@@ -341,7 +346,6 @@ final class ClusterNode {
                 m.memberLeft(member);
             }
             onClusterThread(() -> {
-                filters.memberLeft(member);
                 MemberStats s = stats;
                 if (s != null) {
                     s.forget(member);

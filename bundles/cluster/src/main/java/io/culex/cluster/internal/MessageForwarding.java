@@ -50,13 +50,17 @@ import io.culex.api.InternalSubscription;
  * has acknowledged it, so a node that falls behind paces the publishers here as a slow subscriber would, and
  * Hazelcast's event queues stay short (they drop events when full).
  *
- * <p>A member that dies: what it had not acknowledged (sent while it was failing, before the cluster declared it
- * gone) is held, not acknowledged to its publishers, until the member that adopts its sessions announces them
- * {@linkplain ControlChannel#announcePlaced placed}; then it is sent again to every member, marked
- * {@linkplain ClusterMessage#formerMember for the dead member's former sessions}, and each member routes it only to
- * the sessions it took from the dead member (adopted, or taken over by their reconnecting clients), so that nobody
- * else gets it twice; the share groups the dead member was to serve are served again, each on one member. Held
- * messages are given up after {@link #PLACEMENT_SECONDS} without that announcement.
+ * <p>A member that dies: its filters stay, as placeholders, until its sessions are placed elsewhere and a while
+ * after. What it had not acknowledged (sent while it was failing, before the cluster declared it gone) and what
+ * matches its filters since is held, not acknowledged to its publishers, until the member that adopts its sessions
+ * announces them {@linkplain ControlChannel#announcePlaced placed}; then it is sent to every member, marked
+ * {@linkplain ClusterMessage#onlyForSessionsOf for the dead member's former sessions}, and each member routes it
+ * only to the sessions it took from the dead member (adopted, or taken over by their reconnecting clients); the
+ * same message goes to everyone else {@linkplain ClusterMessage#exceptSessionsOf without those sessions}, so each
+ * subscriber gets it once wherever the sessions are by then. The share groups the dead member was to serve are
+ * served again, each on one member. Held messages are given up after {@link #PLACEMENT_SECONDS} without the
+ * announcement; the placeholders go {@link #PLACEHOLDER_SECONDS} after it (the adopter's own filters have reached
+ * every node by then).
  */
 final class MessageForwarding {
 
@@ -69,6 +73,8 @@ final class MessageForwarding {
     static final long PLACEMENT_SECONDS = 60;
     /** How long a member that left is remembered, so that nothing is sent to it any more. */
     private static final long DEPARTED_SECONDS = 600;
+    /** How long the filters of a member that left stay after its sessions were placed. */
+    private static final long PLACEHOLDER_SECONDS = 10;
 
     private static final Logger LOG = LoggerFactory.getLogger(MessageForwarding.class);
 
@@ -83,12 +89,14 @@ final class MessageForwarding {
     private final LongAdder received = new LongAdder();
     private final Map<String, Outbox> outboxes = new ConcurrentHashMap<>();
     private final Map<String, Inbound> inbound = new ConcurrentHashMap<>();
-    /** Per member that died, what it had not acknowledged, until its sessions are placed; guarded by itself. */
-    private final Map<String, List<Sent>> orphaned = new HashMap<>();
-    /** Members that left (until {@link #DEPARTED_SECONDS}): a message is never sent to them. */
+    /** Members that left, while their filters stay as placeholders; compound changes under its lock. */
+    private final Map<String, Departure> departures = new ConcurrentHashMap<>();
+    /** Members that left and were forgotten (until {@link #DEPARTED_SECONDS}): a message is never sent to them. */
     private final Map<String, Long> departed = new ConcurrentHashMap<>();
     /** The client ids this node took from a member that left (adopted or taken over). */
     private final java.util.function.Function<String, Set<String>> formerSessions;
+    /** Forgets the filters of a member that left. */
+    private final java.util.function.Consumer<String> forgetFilters;
     private volatile String self;
     private final ScheduledExecutorService ackTimer = Executors.newSingleThreadScheduledExecutor(task -> {
         Thread thread = new Thread(task, "culex-cluster-acks");
@@ -104,12 +112,14 @@ final class MessageForwarding {
 
     MessageForwarding(Broker broker, RemoteFilters remote, Predicate<String> heldHere,
             java.util.function.Supplier<java.util.concurrent.CompletionStage<Void>> durable,
-            java.util.function.Function<String, Set<String>> formerSessions) {
+            java.util.function.Function<String, Set<String>> formerSessions,
+            java.util.function.Consumer<String> forgetFilters) {
         this.broker = broker;
         this.remote = remote;
         this.heldHere = heldHere;
         this.durable = durable;
         this.formerSessions = formerSessions;
+        this.forgetFilters = forgetFilters;
     }
 
     /** On the cluster thread, once joined: open the inbox, then start watching. */
@@ -140,32 +150,54 @@ final class MessageForwarding {
         hazelcast = null;
         ackTimer.shutdownNow();
         List<Sent> unacknowledged = new ArrayList<>();
-        synchronized (orphaned) {
+        synchronized (departures) {
             outboxes.values().forEach(outbox -> unacknowledged.addAll(outbox.drain()));
             outboxes.clear();
-            orphaned.values().forEach(unacknowledged::addAll);
-            orphaned.clear();
+            departures.values().forEach(d -> {
+                if (d.held != null) {
+                    d.held.forEach(h -> unacknowledged.add(h.sent));
+                }
+            });
+            departures.clear();
         }
         unacknowledged.forEach(sent -> sent.done.run());
     }
 
+    /** A member that left, while its filters stay: what waits for its sessions to be placed. */
+    private static final class Departure {
+        /** {@code null} once its sessions are placed. */
+        List<Held> held = new ArrayList<>();
+    }
+
+    /** A message held for the sessions of a member that left. */
+    private static final class Held {
+        final Sent sent;
+        /** The sessions this node had taken from that member when the message was routed here: they have it. */
+        final Set<String> hereAlready;
+
+        Held(Sent sent, Set<String> hereAlready) {
+            this.sent = sent;
+            this.hereAlready = hereAlready;
+        }
+    }
+
     /**
-     * A member left: what it did not acknowledge waits until its sessions are placed elsewhere (see the class
-     * comment); nothing more is sent to it.
+     * A member left: what it did not acknowledge, and what matches its filters from now on, waits until its
+     * sessions are placed elsewhere (see the class comment).
      */
     void memberLeft(String member) {
-        departed.put(member, System.nanoTime());
-        departed.values().removeIf(at -> System.nanoTime() - at > TimeUnit.SECONDS.toNanos(DEPARTED_SECONDS));
-        List<Sent> held;
-        synchronized (orphaned) {
+        List<Sent> unacknowledged;
+        synchronized (departures) {
             Outbox outbox = outboxes.remove(member);
-            held = outbox == null ? List.of() : outbox.drain();
-            orphaned.put(member, new ArrayList<>(held));
+            unacknowledged = outbox == null ? List.of() : outbox.drain();
+            Departure departure = new Departure();
+            unacknowledged.forEach(sent -> departure.held.add(new Held(sent, Set.of())));
+            departures.put(member, departure);
         }
         inbound.remove(member);
-        if (!held.isEmpty()) {
+        if (!unacknowledged.isEmpty()) {
             LOG.warn("{} message(s) sent to cluster member {} were not acknowledged before it left; they wait "
-                    + "until its sessions are adopted, to be delivered to them there.", held.size(), member);
+                    + "until its sessions are adopted, to be delivered to them there.", unacknowledged.size(), member);
         }
         try {
             ackTimer.schedule(() -> giveUp(member), PLACEMENT_SECONDS, TimeUnit.SECONDS);
@@ -174,53 +206,112 @@ final class MessageForwarding {
         }
     }
 
+    /** No announcement in time (the adopter died too?): what is held is lost; the placeholders go. */
     private void giveUp(String member) {
-        List<Sent> held;
-        synchronized (orphaned) {
-            held = orphaned.remove(member);
+        List<Held> held = null;
+        synchronized (departures) {
+            Departure departure = departures.get(member);
+            if (departure != null && departure.held != null) {
+                held = departure.held;
+                departure.held = null;
+            }
         }
-        if (held != null && !held.isEmpty()) {
-            LOG.warn("The sessions of cluster member {} were not placed within {} s: {} message(s) it had not "
-                    + "acknowledged are lost.", member, PLACEMENT_SECONDS, held.size());
-            held.forEach(sent -> sent.done.run());
+        if (held == null) {
+            return; // placed in time
+        }
+        if (!held.isEmpty()) {
+            LOG.warn("The sessions of cluster member {} were not placed within {} s: {} message(s) for them are "
+                    + "lost.", member, PLACEMENT_SECONDS, held.size());
+        }
+        held.forEach(h -> h.sent.done.run());
+        forget(member);
+    }
+
+    /** The placeholders of a member that left go: from now on nothing is sent for it. */
+    private void forget(String member) {
+        departed.put(member, System.nanoTime());
+        departed.values().removeIf(at -> System.nanoTime() - at > TimeUnit.SECONDS.toNanos(DEPARTED_SECONDS));
+        departures.remove(member);
+        forgetFilters.accept(member);
+    }
+
+    /**
+     * The sessions of a member that left are in place (adopted or taken over): send what was held for them to every
+     * member, for those sessions only, and serve the member's share groups elsewhere; its placeholders stay a
+     * while, sending what matches them the same way.
+     */
+    private void placed(String member) {
+        List<Held> held;
+        synchronized (departures) {
+            Departure departure = departures.get(member);
+            if (departure == null || departure.held == null) {
+                return;
+            }
+            held = departure.held;
+            departure.held = null;
+        }
+        for (Held h : held) {
+            sendForSessionsOf(member, h.sent.message, h.sent.shareGroups, h.sent.done, h.hereAlready);
+        }
+        if (!held.isEmpty()) {
+            LOG.info("{} message(s) for the sessions of cluster member {} were sent to their new places.",
+                    held.size(), member);
+        }
+        try {
+            ackTimer.schedule(() -> forget(member), PLACEHOLDER_SECONDS, TimeUnit.SECONDS);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            forget(member); // stopping
         }
     }
 
     /**
-     * The sessions of a member that left are in place (adopted or taken over): send what it had not acknowledged to
-     * every member, for those sessions only, and serve its share groups elsewhere.
+     * For a member that left: hold the message until its sessions are placed, or, once they are, send it for them.
+     * {@code done} runs once every member that may hold them has it.
      */
-    private void placed(String member) {
-        List<Sent> held;
-        synchronized (orphaned) {
-            held = orphaned.remove(member);
+    private void sendForDeparted(String member, ClusterMessage message, List<String> shareGroups, Runnable done) {
+        Set<String> hereAlready = Set.copyOf(formerSessions.apply(member)); // routed here before the watch saw it
+        synchronized (departures) {
+            Departure departure = departures.get(member);
+            if (departure == null) {
+                done.run(); // forgotten meanwhile: its sessions are elsewhere with their own filters
+                return;
+            }
+            if (departure.held != null) {
+                departure.held.add(new Held(new Sent(message, shareGroups, done), hereAlready));
+                return;
+            }
         }
+        sendForSessionsOf(member, message, shareGroups, done, hereAlready);
+    }
+
+    /** Send to every member for the sessions it took from a member that left; here, to those that lack it. */
+    private void sendForSessionsOf(String member, ClusterMessage message, List<String> groupsOfDeparted,
+            Runnable done, Set<String> hereAlready) {
         HazelcastInstance instance = hazelcast;
-        if (held == null || held.isEmpty() || instance == null) {
+        if (instance == null) {
+            done.run();
             return;
         }
         List<String> members = new ArrayList<>();
         instance.getCluster().getMembers().forEach(m -> members.add(m.getUuid().toString()));
-        for (Sent sent : held) {
-            Map<String, List<String>> serving = servingElsewhere(sent.message.topic, sent.shareGroups);
-            AtomicInteger parts = new AtomicInteger(members.size());
-            Runnable partDone = () -> {
-                if (parts.decrementAndGet() == 0) {
-                    sent.done.run();
-                }
-            };
-            ClusterMessage again = sent.message.forSessionsOf(member);
-            for (String target : members) {
-                List<String> groups = serving.getOrDefault(target, List.of());
-                if (target.equals(self)) {
-                    routeHere(again.to(0, groups)).whenComplete((v, failure) -> partDone.run());
-                } else {
-                    send(instance, target, again, groups, partDone);
-                }
+        Map<String, List<String>> serving = servingElsewhere(message.topic, groupsOfDeparted);
+        AtomicInteger parts = new AtomicInteger(members.size());
+        Runnable partDone = () -> {
+            if (parts.decrementAndGet() == 0) {
+                done.run();
+            }
+        };
+        ClusterMessage forThem = message.onlyForSessionsOf(member);
+        for (String target : members) {
+            List<String> groups = serving.getOrDefault(target, List.of());
+            if (target.equals(self)) {
+                Set<String> lacking = new java.util.HashSet<>(formerSessions.apply(member));
+                lacking.removeAll(hereAlready);
+                routeHere(forThem.to(0, groups), lacking).whenComplete((v, failure) -> partDone.run());
+            } else {
+                send(instance, target, forThem, groups, partDone);
             }
         }
-        LOG.info("{} message(s) that cluster member {} had not acknowledged were sent to its sessions' new "
-                + "places.", held.size(), member);
     }
 
     /** @return per member, which of the share groups a member that left was to serve it now serves */
@@ -234,6 +325,7 @@ final class MessageForwarding {
         Map<String, Set<String>> wanted = new HashMap<>(2);
         for (String group : groupsOfDeparted) {
             Set<String> members = new LinkedHashSet<>(groups.getOrDefault(group, Set.of()));
+            members.removeIf(departures::containsKey);
             if (heldHere.test(group)) {
                 members = Set.of(self); // a member here: served here
             }
@@ -288,8 +380,23 @@ final class MessageForwarding {
                 message.complete();
             }
         };
+        List<String> gone = null;
+        if (!departures.isEmpty()) {
+            for (String target : targets) {
+                if (departures.containsKey(target)) {
+                    gone = gone == null ? new ArrayList<>(1) : gone;
+                    gone.add(target);
+                }
+            }
+        }
+        ClusterMessage toOthers = gone == null ? cluster : cluster.exceptSessionsOf(gone);
         for (String target : targets) {
-            send(instance, target, cluster, serving.getOrDefault(target, List.of()), partDone);
+            List<String> served = serving.getOrDefault(target, List.of());
+            if (gone != null && gone.contains(target)) {
+                sendForDeparted(target, cluster, served, partDone);
+            } else {
+                send(instance, target, toOthers, served, partDone);
+            }
         }
         if (retainedChange) {
             replicateRetained(cluster).whenComplete((v, failure) -> {
@@ -328,14 +435,13 @@ final class MessageForwarding {
     /** Send to one member; {@code done} runs once it acknowledged (at once if it left). */
     private void send(HazelcastInstance instance, String target, ClusterMessage message, List<String> shareGroups,
             Runnable done) {
-        synchronized (orphaned) {
-            List<Sent> held = orphaned.get(target);
-            if (held != null) { // it left after the targets were chosen
-                held.add(new Sent(message, shareGroups, done));
-                return;
-            }
-            if (departed.containsKey(target)) {
-                done.run(); // long gone; its sessions were placed
+        if (departures.containsKey(target)) { // it left after the targets were chosen
+            sendForDeparted(target, message, shareGroups, done);
+            return;
+        }
+        synchronized (departures) {
+            if (departures.containsKey(target) || departed.containsKey(target)) {
+                done.run(); // it left just now (a rare race: the message is not held) or long ago
                 return;
             }
             outboxes.computeIfAbsent(target,
@@ -434,7 +540,7 @@ final class MessageForwarding {
         String sender = event.getPublishingMember().getUuid().toString();
         Inbound from = inbound.computeIfAbsent(sender, Inbound::new);
         try {
-            routeHere(message).whenComplete((result, failure) -> from.routed(message.sequence));
+            routeHere(message, null).whenComplete((result, failure) -> from.routed(message.sequence));
         } catch (IllegalStateException e) {
             LOG.debug("Message from the cluster to {} dropped: the broker is stopping", message.topic);
         } catch (IllegalArgumentException e) {
@@ -445,17 +551,27 @@ final class MessageForwarding {
 
     /**
      * Publish a message from another node here: without the interceptors (its node ran them) and the retained
-     * store; to the former sessions of a member that left only, if it is marked so.
+     * store; only to, or to all but, the sessions this node took from members that left, if it is marked so.
      *
+     * @param onlyThese for a message for the sessions of a member that left: those of them to route to, instead
+     *     of all this node took from it; {@code null} otherwise
      * @return completes once every subscriber here has it and what the sessions here stored is backed up
      */
-    private java.util.concurrent.CompletionStage<Void> routeHere(ClusterMessage message) {
-        Set<String> recipients = message.formerMember == null ? null : formerSessions.apply(message.formerMember);
+    private java.util.concurrent.CompletionStage<Void> routeHere(ClusterMessage message, Set<String> onlyThese) {
+        Set<String> former = null;
+        if (!message.formerMembers.isEmpty()) {
+            former = new java.util.HashSet<>();
+            for (String member : message.formerMembers) {
+                former.addAll(formerSessions.apply(member));
+            }
+        }
+        Set<String> recipients = message.formerOnly ? (onlyThese != null ? onlyThese : former) : null;
         if (recipients != null && recipients.isEmpty() && message.shareGroups.isEmpty()) {
-            return CompletableFuture.completedFuture(null); // none of that member's sessions came here
+            return CompletableFuture.completedFuture(null); // none of that member's sessions (lacking it) is here
         }
         return message.into(broker.newMessage(message.topic)).intercept(false).storeRetained(false)
-                .shareGroups(Set.copyOf(message.shareGroups)).recipients(recipients).origin(ORIGIN).publish()
+                .shareGroups(Set.copyOf(message.shareGroups)).recipients(recipients)
+                .excludedRecipients(message.formerOnly ? null : former).origin(ORIGIN).publish()
                 .thenCompose(result -> message.qos > 0 ? durable.get()
                         : CompletableFuture.<Void>completedFuture(null));
     }

@@ -37,6 +37,22 @@ class ClusterMessageTest {
     }
 
     @Test
+    void theMarksForTheSessionsOfMembersThatLeftSurviveEncoding() {
+        ClusterMessage plain = ClusterMessage.of(delivered("t", new byte[] {7}, 1, false, -1,
+                properties(false, null, null, null, List.of())));
+        ClusterMessage only = ClusterMessage.decode(plain.onlyForSessionsOf("m1").to(5, List.of("$share/g/t"))
+                .encode());
+        assertEquals(List.of("m1"), only.formerMembers);
+        assertTrue(only.formerOnly);
+        assertEquals(5, only.sequence);
+        assertEquals(List.of("$share/g/t"), only.shareGroups);
+        ClusterMessage except = ClusterMessage.decode(plain.exceptSessionsOf(List.of("m1", "m2")).encode());
+        assertEquals(List.of("m1", "m2"), except.formerMembers);
+        assertEquals(false, except.formerOnly);
+        assertEquals(List.of(), ClusterMessage.decode(plain.encode()).formerMembers);
+    }
+
+    @Test
     void aPlainMessageKeepsItsAbsences() {
         ClusterMessage copy = ClusterMessage.decode(ClusterMessage.of(delivered("t", new byte[0], 0, false, -1,
                 properties(false, null, null, null, List.of()))).encode());

@@ -162,6 +162,7 @@ public final class InMemoryBroker implements Broker {
         @Override public PublishBuilder route(boolean value) { return this; }
         @Override public PublishBuilder shareGroups(java.util.Set<String> value) { return this; }
         @Override public PublishBuilder recipients(java.util.Set<String> value) { return this; }
+        @Override public PublishBuilder excludedRecipients(java.util.Set<String> value) { return this; }
 
         @Override
         public CompletionStage<PublishResult> publish() {

@@ -192,7 +192,7 @@ public final class Engine implements SessionContext {
      * elsewhere (a cluster node's forwarded or replicated messages, API 1.7).
      */
     public static final class Steps {
-        static final Steps ALL = new Steps(true, true, true, null, null);
+        static final Steps ALL = new Steps(true, true, true, null, null, null);
 
         final boolean intercept;
         final boolean storeRetained;
@@ -201,9 +201,12 @@ public final class Engine implements SessionContext {
         final java.util.Set<String> shareGroups;
         /** The client sessions that may receive the message; {@code null}: every subscriber. */
         final java.util.Set<String> recipients;
+        /** The client sessions that do not receive the message; {@code null}: none. */
+        final java.util.Set<String> excluded;
 
         public Steps(boolean intercept, boolean storeRetained, boolean route, java.util.Set<String> shareGroups,
-                     java.util.Set<String> recipients) {
+                     java.util.Set<String> recipients, java.util.Set<String> excluded) {
+            this.excluded = excluded;
             this.intercept = intercept;
             this.storeRetained = storeRetained;
             this.route = route;
@@ -239,7 +242,8 @@ public final class Engine implements SessionContext {
                     retained.put(m);
                 }
             }
-            return steps.route ? router.route(m, current, source, steps.shareGroups, steps.recipients) : 0;
+            return steps.route ? router.route(m, current, source, steps.shareGroups, steps.recipients,
+                    steps.excluded) : 0;
         } finally {
             if (m != message) {
                 m.release();

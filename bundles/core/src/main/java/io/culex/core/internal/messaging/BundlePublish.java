@@ -38,6 +38,7 @@ public final class BundlePublish implements PublishBuilder {
     private boolean route = true;
     private java.util.Set<String> shareGroups;
     private java.util.Set<String> recipients;
+    private java.util.Set<String> excludedRecipients;
     private boolean published;
 
     public BundlePublish(Engine engine, String topic) {
@@ -149,6 +150,12 @@ public final class BundlePublish implements PublishBuilder {
     }
 
     @Override
+    public PublishBuilder excludedRecipients(java.util.Set<String> clientIds) {
+        excludedRecipients = clientIds == null || clientIds.isEmpty() ? null : java.util.Set.copyOf(clientIds);
+        return this;
+    }
+
+    @Override
     public synchronized CompletionStage<PublishResult> publish() {
         if (published) {
             throw new IllegalStateException("this message was published already");
@@ -160,7 +167,8 @@ public final class BundlePublish implements PublishBuilder {
         CompletableFuture<PublishResult> result = new CompletableFuture<>();
         // one loop per origin: a bundle's messages are routed in the order it published them
         EventLoop loop = engine.eventLoops().workerFor(origin);
-        Engine.Steps steps = new Engine.Steps(intercept, storeRetained, route, shareGroups, recipients);
+        Engine.Steps steps = new Engine.Steps(intercept, storeRetained, route, shareGroups, recipients,
+                excludedRecipients);
         try {
             loop.execute(() -> {
                 Message m = new Message(topic, Unpooled.wrappedBuffer(payload), qos, retain, origin, properties,

@@ -48,7 +48,7 @@ public final class Router {
      * @return how many subscribers it was handed to
      */
     public int route(Message message, EventLoop current, FlowSource source) {
-        return route(message, current, source, null, null);
+        return route(message, current, source, null, null, null);
     }
 
     /**
@@ -58,9 +58,10 @@ public final class Router {
      *     {@code null}: every group (a cluster serves each group on one node)
      * @param recipients the client sessions whose (non-shared) subscriptions may receive the message; {@code null}:
      *     every subscriber. Share groups are governed by {@code shareGroups} alone
+     * @param excluded the client sessions whose (non-shared) subscriptions do not receive it; {@code null}: none
      */
     public int route(Message message, EventLoop current, FlowSource source, java.util.Set<String> shareGroups,
-                     java.util.Set<String> recipients) {
+                     java.util.Set<String> recipients, java.util.Set<String> excluded) {
         Scratch s = scratch.get();
         List<Subscription> matches = s.matches;
         matches.clear();
@@ -78,8 +79,8 @@ public final class Router {
                 continue;
             }
             Subscriber subscriber = sub.subscriber();
-            if (recipients != null && sub.shareGroup() == null
-                    && !(subscriber.isClientSession() && recipients.contains(subscriber.clientId()))) {
+            if (sub.shareGroup() == null && (recipients != null || excluded != null)
+                    && !chosen(subscriber, recipients, excluded)) {
                 continue;
             }
             if (subscriber.subscriptionCount() > 1) {
@@ -102,6 +103,16 @@ public final class Router {
         }
         matches.clear();
         return delivered;
+    }
+
+    /** @return whether a subscriber (of a non-shared subscription) is among the recipients and not excluded */
+    private static boolean chosen(Subscriber subscriber, java.util.Set<String> recipients,
+                                  java.util.Set<String> excluded) {
+        boolean session = subscriber.isClientSession();
+        if (recipients != null && !(session && recipients.contains(subscriber.clientId()))) {
+            return false;
+        }
+        return excluded == null || !(session && excluded.contains(subscriber.clientId()));
     }
 
     private void dispatch(Scratch s, Subscriber subscriber, Message message, Subscription sub, EventLoop current,

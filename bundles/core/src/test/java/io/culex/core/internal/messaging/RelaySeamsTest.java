@@ -188,7 +188,7 @@ class RelaySeamsTest {
     }
 
     @Test
-    void aMessageForNamedRecipientsReachesOnlyTheirSessionsAndTheShareGroups() throws Exception {
+    void aMessageForNamedRecipientsReachesOnlyTheirSessionsAndExcludedOnesAreLeftOut() throws Exception {
         BlockingQueue<DeliveredMessage> bundle = new LinkedBlockingQueue<>();
         BlockingQueue<DeliveredMessage> group = new LinkedBlockingQueue<>();
         InternalSubscription plain = new BundleSubscription(engine, "news", s -> { }).subscribe(bundle::add);
@@ -214,6 +214,13 @@ class RelaySeamsTest {
             assertEquals("all", bob.read().payloadText());
             assertEquals("all", new String(bundle.poll(10, TimeUnit.SECONDS).payload(),
                     java.nio.charset.StandardCharsets.UTF_8), "the bundle's first message");
+
+            new BundlePublish(engine, "news").payload(bytes("not alice")).excludedRecipients(java.util.Set.of("alice"))
+                    .publish().toCompletableFuture().get(10, TimeUnit.SECONDS);
+            assertEquals("not alice", bob.read().payloadText());
+            assertEquals("not alice", new String(bundle.poll(10, TimeUnit.SECONDS).payload(),
+                    java.nio.charset.StandardCharsets.UTF_8), "a bundle's subscription gets it");
+            assertEquals(null, alice.poll(300), "the excluded session does not");
         } finally {
             plain.close();
             shared.close();
