@@ -15,7 +15,8 @@ public interface PublishResult {
 
     /**
      * @return how many subscribers the message was handed to (sessions and internal subscriptions; a client with
-     *     several matching subscriptions counts once); 0 when denied, dropped by an interceptor, or unmatched
+     *     several matching subscriptions counts once; an internal subscription whose {@link MessageSelector} only
+     *     observed the message does not count); 0 when denied, dropped by an interceptor, or unmatched
      */
     int subscribers();
 }

@@ -60,6 +60,16 @@ public interface SubscriptionBuilder {
     SubscriptionBuilder holdAcknowledgement(boolean holdAcknowledgement);
 
     /**
+     * @param selector decides per message, while it is routed, whether the consumer gets it and whether the
+     *     subscription counts as a subscriber that matched it (see {@link MessageSelector}); {@code null}, the
+     *     default, takes every matching message and counts for each
+     * @throws IllegalArgumentException at {@link #subscribe} if the filter is shared ({@code $share/...}): a share
+     *     group picks its member before any selector could decline
+     * @since 1.9
+     */
+    SubscriptionBuilder selector(@Nullable MessageSelector selector);
+
+    /**
      * Start the subscription. From now on every message routed to a matching topic is given to the consumer, as to
      * a client's session: wildcards and {@code $}-topic rules apply, a {@code $share/<group>/<filter>} filter makes
      * the subscription a member of that share group. No access control applies (the bundle is trusted).

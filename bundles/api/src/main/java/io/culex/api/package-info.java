@@ -72,10 +72,11 @@
  * {@link io.culex.api.PublishBuilder#intercept}, {@link io.culex.api.PublishBuilder#storeRetained},
  * {@link io.culex.api.PublishBuilder#route} and {@link io.culex.api.PublishBuilder#shareGroups}, and to move sessions between them: {@link io.culex.api.SessionOwnership},
  * {@link io.culex.api.Broker#importSessions} and {@link io.culex.api.Broker#releaseSession}; 1.8 added
- * {@link io.culex.api.PublishBuilder#recipients} and {@link io.culex.api.PublishBuilder#excludedRecipients}. The
+ * {@link io.culex.api.PublishBuilder#recipients} and {@link io.culex.api.PublishBuilder#excludedRecipients}; 1.9 added
+ * {@link io.culex.api.MessageSelector} ({@link io.culex.api.SubscriptionBuilder#selector}). The
  * persistence SPI is the
  * package {@code io.culex.api.persistence}.
  */
 @org.osgi.annotation.bundle.Export
-@org.osgi.annotation.versioning.Version("1.8.0")
+@org.osgi.annotation.versioning.Version("1.9.0")
 package io.culex.api;

@@ -1,5 +1,6 @@
 package io.culex.itest.blackbox;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -84,6 +85,20 @@ class ClusterIT {
             MosquittoTools.pub(port(0), "-t", "plant/hall/humidity", "-m", "only-c", "-q", "1");
             assertEquals("plant/hall/humidity 1 0 only-c", next(onC));
             assertNull(nextOrNull(onB, 300), "B's filter does not match: nothing forwarded to it");
+        }
+    }
+
+    @Test
+    void anMqtt5PublisherHearsNoMatchingSubscribersOnlyWhenNoNodeHasOne() throws Exception {
+        try (Paho5Client publisher = Paho5Client.connect(port(0), "lonely-publisher")) {
+            assertArrayEquals(new int[] {0x10}, publisher.publish("lonely/x", "nobody", 1, false),
+                    "no node has a subscriber: PUBACK 0x10, as on one broker");
+            try (MosquittoTools.Sub onB = MosquittoTools.sub(port(1), "-t", "lonely/#", "-q", "1")) {
+                awaitRoute(onB, 0, "lonely/probe");
+                assertArrayEquals(new int[] {0x00}, publisher.publish("lonely/x", "somebody", 1, false),
+                        "a subscriber on another node is a matching subscriber");
+                assertEquals("lonely/x 1 0 somebody", next(onB));
+            }
         }
     }
 

@@ -29,11 +29,14 @@ import com.hazelcast.topic.Message;
 import io.culex.api.Broker;
 import io.culex.api.DeliveredMessage;
 import io.culex.api.InternalSubscription;
+import io.culex.api.MessageSelector;
 
 /**
- * Messages between nodes. Outgoing: an unlisted subscription to {@code #} sees every message published on this node
- * (not those that came from other nodes: they carry the cluster's origin and the subscription has no local), asks
- * {@link RemoteFilters} which nodes have a matching subscriber and sends the message once to each one's inbox (a
+ * Messages between nodes. Outgoing: an unlisted subscription to {@code #} sees the messages published on this node
+ * (not those that came from other nodes: they carry the cluster's origin and the subscription has no local) that
+ * another node has a filter for, or that change a retained message: its selector asks {@link RemoteFilters} while
+ * the message is routed, so the rest costs nothing and an MQTT 5 publisher hears 0x10 when no node has a
+ * subscriber. It asks again which nodes match and sends the message once to each one's inbox (a
  * Hazelcast topic per member); a message with the retain flag also goes into the cluster's retained map.
  * Incoming: a message in this node's inbox is published here without the interceptors (the publishing node ran
  * them) and without touching the retained store (the retained map carries that), to this node's subscribers only.
@@ -134,7 +137,7 @@ final class MessageForwarding {
         inbox = instance.getTopic(HazelcastMember.INBOX_PREFIX + localMember);
         inboxListener = inbox.addMessageListener(this::received);
         watching = broker.newSubscription("#").listed(false).origin(ORIGIN).noLocal(true).retainAsPublished(true)
-                .sendRetained(false).qos(2).holdAcknowledgement(true).subscribe(this::forward);
+                .sendRetained(false).qos(2).holdAcknowledgement(true).selector(this::select).subscribe(this::forward);
     }
 
     /** Stop forwarding and receiving; what waits for an acknowledgement is given up. */
@@ -351,6 +354,17 @@ final class MessageForwarding {
     }
 
     // ---------------------------------------------------------------- outgoing (the watching subscription's thread)
+
+    /**
+     * While a message is routed here: only what another member (or a dead member's placeholder) has a filter for
+     * is forwarded and counts as matched; a retained change is watched for the retained map either way.
+     */
+    private MessageSelector.Selection select(String topic, boolean retain) {
+        if (remote.matchesAny(topic)) {
+            return MessageSelector.Selection.DELIVER;
+        }
+        return retain ? MessageSelector.Selection.OBSERVE : MessageSelector.Selection.SKIP;
+    }
 
     private void forward(DeliveredMessage message) {
         HazelcastInstance instance = hazelcast;

@@ -78,6 +78,32 @@ final class RemoteFilters {
         match(root, levels, 0, !topic.startsWith("$"), plain, groups);
     }
 
+    /**
+     * The question asked while a message is routed, before it is handed to the forwarder: lock-free, stops at the
+     * first hit.
+     *
+     * @return whether another member holds a filter (plain or shared) matching the topic
+     */
+    boolean matchesAny(String topic) {
+        return matchesAny(root, topic.split("/", -1), 0, !topic.startsWith("$"));
+    }
+
+    private static boolean matchesAny(Node node, String[] levels, int depth, boolean wildcardsMatch) {
+        Node hash = wildcardsMatch ? node.children.get("#") : null;
+        if (hash != null && hash.holdsAny()) {
+            return true;
+        }
+        if (depth == levels.length) {
+            return node.holdsAny();
+        }
+        Node exact = node.children.get(levels[depth]);
+        if (exact != null && matchesAny(exact, levels, depth + 1, true)) {
+            return true;
+        }
+        Node plus = wildcardsMatch ? node.children.get("+") : null;
+        return plus != null && matchesAny(plus, levels, depth + 1, true);
+    }
+
     private static void match(Node node, String[] levels, int depth, boolean wildcardsMatch,
             Collection<String> plain, Map<String, Set<String>> groups) {
         Node hash = wildcardsMatch ? node.children.get("#") : null;
@@ -165,6 +191,18 @@ final class RemoteFilters {
 
         Node child(String childLevel) {
             return children.computeIfAbsent(childLevel, l -> new Node(l, this));
+        }
+
+        boolean holdsAny() {
+            if (!members.isEmpty()) {
+                return true;
+            }
+            for (Set<String> holders : shared.values()) {
+                if (!holders.isEmpty()) {
+                    return true;
+                }
+            }
+            return false;
         }
     }
 }

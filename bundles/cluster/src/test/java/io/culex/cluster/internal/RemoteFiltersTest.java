@@ -1,6 +1,8 @@
 package io.culex.cluster.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Set;
 import java.util.TreeSet;
@@ -75,5 +77,26 @@ class RemoteFiltersTest {
         filters.remove("c", "a/b"); // twice: no harm
         assertEquals(Set.of(), match("a/b"));
         assertEquals(0, filters.size());
+    }
+
+    @Test
+    void theRoutingTimeQuestionAgreesWithTheFullMatch() {
+        filters.add("b", "plant/+/temp");
+        filters.add("c", "plant/#");
+        filters.add("d", "$SYS/broker/#");
+        filters.add("e", "$share/g/jobs/+");
+        String[] topics = {"plant/hall/temp", "plant", "office/x", "$SYS/broker/uptime", "$SYS/other", "jobs/1",
+            "jobs/1/2", "jobs", ""};
+        for (String topic : topics) {
+            Set<String> plain = new TreeSet<>();
+            java.util.Map<String, Set<String>> groups = new java.util.TreeMap<>();
+            filters.match(topic, plain, groups);
+            assertEquals(!plain.isEmpty() || !groups.isEmpty(), filters.matchesAny(topic), topic);
+        }
+        filters.remove("e", "$share/g/jobs/+");
+        filters.removeMember("c");
+        assertFalse(filters.matchesAny("jobs/1"), "a removed share group no longer matches");
+        assertFalse(filters.matchesAny("plant"), "a departed member's filters no longer match");
+        assertTrue(filters.matchesAny("plant/a/temp"));
     }
 }

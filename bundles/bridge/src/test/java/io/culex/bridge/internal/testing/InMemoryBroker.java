@@ -122,6 +122,7 @@ public final class InMemoryBroker implements Broker {
         @Override public SubscriptionBuilder sendRetained(boolean value) { return this; }
         @Override public SubscriptionBuilder listed(boolean value) { return this; }
         @Override public SubscriptionBuilder holdAcknowledgement(boolean value) { return this; }
+        @Override public SubscriptionBuilder selector(io.culex.api.MessageSelector value) { return this; }
 
         @Override
         public InternalSubscription subscribe(MessageConsumer messageConsumer) {

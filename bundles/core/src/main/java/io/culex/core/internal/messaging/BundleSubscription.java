@@ -4,6 +4,7 @@ import java.util.function.Consumer;
 
 import io.culex.api.InternalSubscription;
 import io.culex.api.MessageConsumer;
+import io.culex.api.MessageSelector;
 import io.culex.api.SubscriptionBuilder;
 import io.culex.core.internal.engine.Engine;
 import io.culex.core.internal.routing.SharedFilter;
@@ -22,6 +23,7 @@ public final class BundleSubscription implements SubscriptionBuilder {
     private boolean sendRetained = true;
     private boolean listed = true;
     private boolean holdAcknowledgement;
+    private MessageSelector selector;
     private boolean subscribed;
 
     /**
@@ -82,16 +84,26 @@ public final class BundleSubscription implements SubscriptionBuilder {
     }
 
     @Override
+    public SubscriptionBuilder selector(MessageSelector value) {
+        selector = value;
+        return this;
+    }
+
+    @Override
     public synchronized InternalSubscription subscribe(MessageConsumer consumer) {
         java.util.Objects.requireNonNull(consumer, "consumer");
         if (subscribed) {
             throw new IllegalStateException("this subscription was started already");
         }
+        boolean shared = SharedFilter.parse(filter) != null;
+        if (shared && selector != null) {
+            throw new IllegalArgumentException("a shared filter cannot have a selector: " + filter);
+        }
         subscribed = true;
         InternalSubscriber subscriber = new InternalSubscriber(engine, filter, qos, origin, noLocal,
-                retainAsPublished, listed, holdAcknowledgement, consumer);
+                retainAsPublished, listed, holdAcknowledgement, selector, consumer);
         onOpen.accept(subscriber);
-        subscriber.start(sendRetained && SharedFilter.parse(filter) == null);
+        subscriber.start(sendRetained && !shared);
         return subscriber;
     }
 }

@@ -11,6 +11,7 @@ import org.slf4j.LoggerFactory;
 
 import io.culex.api.InternalSubscription;
 import io.culex.api.MessageConsumer;
+import io.culex.api.MessageSelector;
 import io.culex.core.internal.engine.Engine;
 import io.culex.core.internal.routing.Backlog;
 import io.culex.core.internal.routing.Message;
@@ -37,6 +38,9 @@ public final class InternalSubscriber implements Subscriber, InternalSubscriptio
     private final String filter;
     private final String origin;
     private final MessageConsumer consumer;
+    /** {@code null}: every matching message, counted */
+    private final MessageSelector selector;
+    private final AtomicLong selectorFailures = new AtomicLong();
     private final EventLoop loop;
     private final Backlog backlog;
     private final Subscription subscription;
@@ -52,7 +56,8 @@ public final class InternalSubscriber implements Subscriber, InternalSubscriptio
 
     InternalSubscriber(Engine engine, String filter, int qos, String origin, boolean noLocal,
                        boolean retainAsPublished, boolean listed, boolean holdsAcknowledgement,
-                       MessageConsumer consumer) {
+                       MessageSelector selector, MessageConsumer consumer) {
+        this.selector = selector;
         this.engine = engine;
         this.listed = listed;
         this.holdsAcknowledgement = holdsAcknowledgement;
@@ -92,7 +97,7 @@ public final class InternalSubscriber implements Subscriber, InternalSubscriptio
         engine.retained().match(filter, retained);
         for (Message m : retained) {
             try {
-                if (!closed) {
+                if (!closed && interest(m) != Interest.DECLINES) {
                     give(m, Math.min(m.qos(), subscription.qos()), true);
                 }
             } finally {
@@ -135,6 +140,28 @@ public final class InternalSubscriber implements Subscriber, InternalSubscriptio
     @Override
     public int subscriptionCount() {
         return 1;
+    }
+
+    @Override
+    public Interest interest(Message message) {
+        if (selector == null) {
+            return Interest.TAKES;
+        }
+        MessageSelector.Selection selection;
+        try {
+            selection = selector.select(message.topic(), message.isRetain());
+        } catch (RuntimeException | LinkageError e) {
+            // delivering is the side that loses nothing; the consumer sees the message and decides
+            if (selectorFailures.getAndIncrement() == 0 || LOG.isDebugEnabled()) {
+                LOG.error("The selector of {} failed on a message to {}; delivering it: {}", name(),
+                        message.topic(), e.toString(), e);
+            }
+            return Interest.TAKES;
+        }
+        if (selection == MessageSelector.Selection.SKIP) {
+            return Interest.DECLINES;
+        }
+        return selection == MessageSelector.Selection.OBSERVE ? Interest.OBSERVES : Interest.TAKES;
     }
 
     @Override

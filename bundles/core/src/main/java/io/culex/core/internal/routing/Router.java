@@ -45,7 +45,8 @@ public final class Router {
      * @param current the event loop running this call
      * @param source where the message comes from, paused if it reaches a congested subscriber; {@code null} for
      *     the broker's own messages, which are never held back
-     * @return how many subscribers it was handed to
+     * @return how many subscribers it was handed to (those that only {@linkplain Subscriber.Interest#OBSERVES
+     *     observe} it do not count)
      */
     public int route(Message message, EventLoop current, FlowSource source) {
         return route(message, current, source, null, null, null);
@@ -90,19 +91,28 @@ public final class Router {
                 }
                 overlapping.merge(subscriber, sub, Subscription::mergedWith);
             } else {
-                dispatch(s, subscriber, message, sub, current, source);
-                delivered++;
+                delivered += offer(s, subscriber, message, sub, current, source);
             }
         }
         if (overlapping != null) {
             for (Map.Entry<Subscriber, Subscription> e : overlapping.entrySet()) {
-                dispatch(s, e.getKey(), message, e.getValue(), current, source);
-                delivered++;
+                delivered += offer(s, e.getKey(), message, e.getValue(), current, source);
             }
             overlapping.clear();
         }
         matches.clear();
         return delivered;
+    }
+
+    /** @return 1 if the subscriber took the message and counts as reached, else 0 (declined, or only observed) */
+    private int offer(Scratch s, Subscriber subscriber, Message message, Subscription sub, EventLoop current,
+                      FlowSource source) {
+        Subscriber.Interest interest = subscriber.interest(message);
+        if (interest == Subscriber.Interest.DECLINES) {
+            return 0;
+        }
+        dispatch(s, subscriber, message, sub, current, source);
+        return interest == Subscriber.Interest.TAKES ? 1 : 0;
     }
 
     /** @return whether a subscriber (of a non-shared subscription) is among the recipients and not excluded */

@@ -19,6 +19,25 @@ public interface Subscriber {
         return true;
     }
 
+    /** What a subscriber makes of a message its filter matched (a bundle's subscription may decline or observe). */
+    enum Interest {
+        /** Deliver, and count as a subscriber the message reached. */
+        TAKES,
+        /** Deliver, but do not count: the subscriber only watches the traffic. */
+        OBSERVES,
+        /** Do not deliver. */
+        DECLINES
+    }
+
+    /**
+     * Called while routing, on the publisher's loop (not the subscriber's), possibly from several loops at once.
+     *
+     * @return what to do with a message that one of this subscriber's subscriptions matched
+     */
+    default Interest interest(Message message) {
+        return Interest.TAKES;
+    }
+
     /** @return whether a network connection is attached now (shared subscriptions prefer such members) */
     boolean isOnline();
 

@@ -22,6 +22,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 import io.culex.api.DeliveredMessage;
 import io.culex.api.InternalSubscription;
+import io.culex.api.MessageSelector;
 import io.culex.api.PublishResult;
 import io.culex.core.internal.engine.Engine;
 import io.culex.core.internal.testing.EmbeddedBroker;
@@ -212,6 +213,59 @@ class BundleMessagingTest {
         });
         pending.complete(); // too late, harmless
         assertTrue(received.isEmpty());
+    }
+
+    @Test
+    void aSelectorDecidesWhatTheSubscriptionGetsAndWhetherItCountsAsASubscriber() throws Exception {
+        BlockingQueue<DeliveredMessage> received = new LinkedBlockingQueue<>();
+        MessageSelector selector = (topic, retain) -> {
+            if (topic.startsWith("boom/")) {
+                throw new IllegalStateException("selector bug");
+            }
+            if (topic.startsWith("wanted/")) {
+                return MessageSelector.Selection.DELIVER;
+            }
+            return retain ? MessageSelector.Selection.OBSERVE : MessageSelector.Selection.SKIP;
+        };
+        try (InternalSubscription sub = new BundleSubscription(engine, "#", s -> { }).selector(selector)
+                .subscribe(received::add);
+             RawClient client = new RawClient(broker.port())) {
+            client.send(Mqtt5Raw.connect("v5", true, 60, Mqtt5Raw.props()));
+            assertEquals(RawClient.CONNACK, client.read().type);
+
+            client.send(Mqtt5Raw.publish("unwanted/a", "x", 1, false, 1, Mqtt5Raw.props()));
+            assertEquals(0x10, pubackReason(client), "a skipped message counts as unmatched");
+            client.send(Mqtt5Raw.publish("wanted/a", "x", 1, false, 2, Mqtt5Raw.props()));
+            DeliveredMessage wanted = next(received);
+            assertEquals("wanted/a", wanted.topic(), "the skipped message reached the consumer");
+            wanted.complete();
+            assertEquals(0x00, pubackReason(client), "a delivered message counts as matched");
+
+            client.send(Mqtt5Raw.publish("state/a", "x", 1, true, 3, Mqtt5Raw.props()));
+            DeliveredMessage observed = next(received);
+            assertEquals("state/a", observed.topic());
+            observed.complete();
+            assertEquals(0x10, pubackReason(client), "an observed message does not count");
+            PublishResult result = new BundlePublish(engine, "state/b").payload(new byte[] {1}).retain(true)
+                    .publish().toCompletableFuture().get(10, TimeUnit.SECONDS);
+            assertEquals(0, result.subscribers());
+            assertEquals("state/b", next(received).topic());
+
+            client.send(Mqtt5Raw.publish("boom/a", "x", 1, false, 4, Mqtt5Raw.props()));
+            DeliveredMessage failed = next(received);
+            assertEquals("boom/a", failed.topic(), "a failing selector delivers");
+            failed.complete();
+            assertEquals(0x00, pubackReason(client));
+            received.forEach(DeliveredMessage::complete);
+        }
+        assertThrows(IllegalArgumentException.class, () -> new BundleSubscription(engine, "$share/g/t", s -> { })
+                .selector((topic, retain) -> MessageSelector.Selection.DELIVER).subscribe(m -> { }));
+    }
+
+    private static int pubackReason(RawClient client) throws Exception {
+        RawClient.Packet puback = client.read();
+        assertEquals(RawClient.PUBACK, puback.type);
+        return puback.body.length > 2 ? puback.body[2] & 0xFF : 0;
     }
 
     @Test
