@@ -137,17 +137,43 @@ final class ClusterNodes implements AutoCloseable {
          * @return the payloads, in order
          */
         List<String> publishAndEnd(int count) throws Exception {
-            List<String> payloads = new ArrayList<>();
-            try (java.io.Writer lines = new java.io.OutputStreamWriter(process.getOutputStream(),
-                    java.nio.charset.StandardCharsets.UTF_8)) {
-                for (int i = 0; i < count; i++) {
-                    payloads.add(topic + i);
-                    lines.write(topic + i + "\n");
-                }
+            try {
+                return publishPacedAndEnd(count, 0).get(2 * JOIN_SECONDS, TimeUnit.SECONDS);
+            } catch (java.util.concurrent.ExecutionException e) {
+                throw e.getCause() instanceof AssertionError ? (AssertionError) e.getCause() : e;
             }
-            assertTrue(process.waitFor(JOIN_SECONDS, TimeUnit.SECONDS), "every message acknowledged in time");
-            assertEquals(0, process.exitValue(), output.toString());
-            return payloads;
+        }
+
+        /**
+         * Send this many messages one by one, a pause between them (none: all in flight together), on a thread of
+         * its own; then end and wait until every one is acknowledged.
+         *
+         * @return completes with the payloads, in order, once all were acknowledged
+         */
+        java.util.concurrent.CompletableFuture<List<String>> publishPacedAndEnd(int count, long pauseMillis) {
+            return java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+                List<String> payloads = new ArrayList<>();
+                try (java.io.Writer lines = new java.io.OutputStreamWriter(process.getOutputStream(),
+                        java.nio.charset.StandardCharsets.UTF_8)) {
+                    for (int i = 0; i < count; i++) {
+                        payloads.add(topic + i);
+                        lines.write(topic + i + "\n");
+                        if (pauseMillis > 0) {
+                            lines.flush();
+                            Thread.sleep(pauseMillis); // the pace of a sensor, not synchronisation
+                        }
+                    }
+                } catch (java.io.IOException | InterruptedException e) {
+                    throw new IllegalStateException(e);
+                }
+                try { // the end of its input ends mosquitto_pub once every message is acknowledged
+                    assertTrue(process.waitFor(JOIN_SECONDS, TimeUnit.SECONDS), "every message acknowledged");
+                } catch (InterruptedException e) {
+                    throw new IllegalStateException(e);
+                }
+                assertEquals(0, process.exitValue(), output.toString());
+                return payloads;
+            });
         }
     }
 

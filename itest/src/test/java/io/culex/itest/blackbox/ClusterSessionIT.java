@@ -113,6 +113,57 @@ class ClusterSessionIT {
 
     @Test
     @Order(3)
+    void aSessionMovingWhileMessagesArePublishedLosesNoAcknowledgedMessage() throws Exception {
+        leaveOfflineSession(0, "busy-mover", "stream/#");
+        long before = received(0);
+        List<String> published = new ArrayList<>(publishQos1(2, "stream/first", 1));
+        awaitReceived(0, before + 1); // C routes stream/# to A
+        ClusterNodes.LinePublisher feed = ClusterNodes.LinePublisher.connect(port(2), "stream/feed");
+        // 600: fewer than max_queued_messages (1000), which would drop the rest while the session is offline
+        java.util.concurrent.CompletableFuture<List<String>> fed = feed.publishPacedAndEnd(600, 1);
+        awaitReceived(0, before + 1 + 100); // the feed is flowing into the session on A
+        // the client reconnects to B while C keeps publishing: the session moves under the feed
+        MosquittoTools.Sub moved;
+        try {
+            moved = MosquittoTools.sub(port(1), "-i", "busy-mover", "-c", "-q", "1", "-t", "stream/#");
+        } catch (AssertionError e) {
+            throw new AssertionError(e.getMessage() + "\nA:\n" + tail(0) + "\nB:\n" + tail(1), e);
+        }
+        try (MosquittoTools.Sub sub = moved) {
+            published.addAll(fed.get(120, java.util.concurrent.TimeUnit.SECONDS));
+            List<String> got = new ArrayList<>();
+            for (String line = sub.poll(10_000); line != null; line = sub.poll(2_000)) {
+                got.add(line.substring(line.lastIndexOf(' ') + 1));
+            }
+            List<String> missing = new ArrayList<>(published);
+            missing.removeAll(got);
+            assertEquals(List.of(), missing, "acknowledged messages the moving session never got");
+            List<String> twice = new ArrayList<>(got);
+            published.forEach(twice::remove);
+            assertEquals(List.of(), twice, "received twice; as received: " + got + "\nA:\n" + tail(0) + "\nB:\n"
+                    + tail(1));
+            assertEquals(published, got, "in order");
+            // C went on sending to A until B's filter reached it: A relayed those (the case this test is about)
+            cluster.node(0).process.awaitLog("Messages for the session of busy-mover reach this node after its "
+                    + "release: relaying them");
+        }
+    }
+
+    /** @return the end of a node's log, for a failure message */
+    private static String tail(int node) {
+        String log = cluster.node(node).process.log();
+        try {
+            java.nio.file.Path dir = java.nio.file.Paths.get("target", "cluster-logs");
+            java.nio.file.Files.createDirectories(dir);
+            java.nio.file.Files.writeString(dir.resolve("node-" + node + ".log"), log);
+        } catch (java.io.IOException e) {
+            // the tail below is still there
+        }
+        return log.substring(Math.max(0, log.length() - 6000));
+    }
+
+    @Test
+    @Order(4)
     void theSessionsOfAKilledNodeResumeElsewhereWithEveryAcknowledgedMessage() throws Exception {
         leaveOfflineSession(0, "survivor", "alarm/#");
         List<String> published = new ArrayList<>(publishQos1(0, "alarm/fire", 30)); // acknowledged by A, queued on A

@@ -25,11 +25,13 @@ import io.culex.api.RetainedMessage;
  * expiry in seconds (-1: none); content type, response topic, correlation data (each a presence byte then the
  * value); user property count and pairs; count and names of the share groups the receiver serves; count and ids of
  * the members that left whose former sessions are the only recipients or left out, and which of the two (a byte,
- * only when the count is not 0; see {@link #formerMembers}); payload length and bytes. Strings are UTF-8 after an int length.
+ * only when the count is not 0; see {@link #formerMembers}); count and ids of the other members the sender sent the
+ * message to; count and ids of the clients it is relayed for; payload length and bytes. Strings are UTF-8 after an
+ * int length.
  */
 final class ClusterMessage {
 
-    private static final int VERSION = 2;
+    private static final int VERSION = 3;
     private static final int RETAIN = 0x04;
     private static final int UTF8 = 0x08;
 
@@ -55,11 +57,21 @@ final class ClusterMessage {
      */
     final List<String> formerMembers;
     final boolean formerOnly;
+    /**
+     * The members the sender sent this message to, when there were several (empty when there was one): a node
+     * relaying it for a session that moved does not relay it to a member that has it already.
+     */
+    final List<String> sentTo;
+    /**
+     * A message relayed for sessions that moved (see {@link MovingSessions}): it goes to these client ids'
+     * sessions only. Empty on every other message.
+     */
+    final List<String> forClients;
 
     private ClusterMessage(String topic, byte[] payload, int qos, boolean retain, long expirySeconds,
             boolean payloadUtf8, String contentType, String responseTopic, byte[] correlationData,
             List<Map.Entry<String, String>> userProperties, List<String> shareGroups, long sequence,
-            List<String> formerMembers, boolean formerOnly) {
+            List<String> formerMembers, boolean formerOnly, List<String> sentTo, List<String> forClients) {
         this.topic = topic;
         this.payload = payload;
         this.qos = qos;
@@ -74,6 +86,8 @@ final class ClusterMessage {
         this.sequence = sequence;
         this.formerMembers = formerMembers;
         this.formerOnly = formerOnly;
+        this.sentTo = sentTo;
+        this.forClients = forClients;
     }
 
     /**
@@ -83,33 +97,49 @@ final class ClusterMessage {
     ClusterMessage to(long sequenceThere, List<String> groups) {
         return new ClusterMessage(topic, payload, qos, retain, expirySeconds, payloadUtf8, contentType,
                 responseTopic, correlationData, userProperties, List.copyOf(groups), sequenceThere, formerMembers,
-                formerOnly);
+                formerOnly, sentTo, forClients);
+    }
+
+    /** @return this message marked as sent to all these members (when more than one) */
+    ClusterMessage sentTo(java.util.Collection<String> members) {
+        return new ClusterMessage(topic, payload, qos, retain, expirySeconds, payloadUtf8, contentType,
+                responseTopic, correlationData, userProperties, shareGroups, sequence, formerMembers, formerOnly,
+                members.size() > 1 ? List.copyOf(members) : List.of(), forClients);
+    }
+
+    /** @return this message relayed for the sessions of these clients only (see {@link #forClients}) */
+    ClusterMessage relayedFor(List<String> clientIds) {
+        return new ClusterMessage(topic, payload, qos, retain, expirySeconds, payloadUtf8, contentType,
+                responseTopic, correlationData, userProperties, List.of(), sequence, List.of(), false, List.of(),
+                List.copyOf(clientIds));
     }
 
     /** @return this message for the sessions a member that left held, only (see {@link #formerMembers}) */
     ClusterMessage onlyForSessionsOf(String member) {
         return new ClusterMessage(topic, payload, qos, retain, expirySeconds, payloadUtf8, contentType,
-                responseTopic, correlationData, userProperties, shareGroups, sequence, List.of(member), true);
+                responseTopic, correlationData, userProperties, shareGroups, sequence, List.of(member), true, sentTo,
+                forClients);
     }
 
     /** @return this message for everyone but the sessions these members that left held (see {@link #formerMembers}) */
     ClusterMessage exceptSessionsOf(List<String> members) {
         return new ClusterMessage(topic, payload, qos, retain, expirySeconds, payloadUtf8, contentType,
-                responseTopic, correlationData, userProperties, shareGroups, sequence, List.copyOf(members), false);
+                responseTopic, correlationData, userProperties, shareGroups, sequence, List.copyOf(members), false,
+                sentTo, forClients);
     }
 
     static ClusterMessage of(DeliveredMessage m) {
         PublishProperties p = m.properties();
         return new ClusterMessage(m.topic(), m.payload(), m.qos(), m.retain(), m.messageExpiryInterval(),
                 p.payloadFormatUtf8(), p.contentType(), p.responseTopic(), p.correlationData(), p.userProperties(),
-                List.of(), 0, List.of(), false);
+                List.of(), 0, List.of(), false, List.of(), List.of());
     }
 
     static ClusterMessage of(RetainedMessage m) {
         PublishProperties p = m.properties();
         return new ClusterMessage(m.topic(), m.payload(), m.qos(), true, m.messageExpiryInterval(),
                 p.payloadFormatUtf8(), p.contentType(), p.responseTopic(), p.correlationData(), p.userProperties(),
-                List.of(), 0, List.of(), false);
+                List.of(), 0, List.of(), false, List.of(), List.of());
     }
 
     /** @return the message in a builder: payload, QoS, retain flag, expiry and properties set */
@@ -156,6 +186,8 @@ final class ClusterMessage {
             if (!formerMembers.isEmpty()) {
                 out.writeBoolean(formerOnly);
             }
+            writeStrings(out, sentTo);
+            writeStrings(out, forClients);
             out.writeInt(payload.length);
             out.write(payload);
         } catch (IOException e) {
@@ -199,17 +231,38 @@ final class ClusterMessage {
                 formerMembers.add(readString(in));
             }
             boolean formerOnly = formerCount > 0 && in.readBoolean();
+            List<String> sentTo = readStrings(in);
+            List<String> forClients = readStrings(in);
             byte[] payload = new byte[in.readInt()];
             in.readFully(payload);
             return new ClusterMessage(topic, payload, flags & 0x03, (flags & RETAIN) != 0, expiry,
                     (flags & UTF8) != 0, contentType, responseTopic, correlation, List.copyOf(properties),
-                    List.copyOf(groups), sequence, List.copyOf(formerMembers), formerOnly);
+                    List.copyOf(groups), sequence, List.copyOf(formerMembers), formerOnly, sentTo, forClients);
         } catch (IOException | RuntimeException e) {
             if (e instanceof IllegalArgumentException) {
                 throw (IllegalArgumentException) e;
             }
             throw new IllegalArgumentException("malformed cluster message: " + e, e);
         }
+    }
+
+    private static void writeStrings(DataOutputStream out, List<String> values) throws IOException {
+        out.writeInt(values.size());
+        for (String value : values) {
+            writeString(out, value);
+        }
+    }
+
+    private static List<String> readStrings(DataInputStream in) throws IOException {
+        int count = in.readInt();
+        if (count < 0 || count > 65_535) {
+            throw new IllegalArgumentException("malformed cluster message: " + count + " strings");
+        }
+        List<String> values = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            values.add(readString(in));
+        }
+        return List.copyOf(values);
     }
 
     private static void writeOptional(DataOutputStream out, String value) throws IOException {

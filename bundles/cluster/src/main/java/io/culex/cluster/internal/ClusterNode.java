@@ -56,6 +56,7 @@ final class ClusterNode {
     });
     private final RemoteFilters remote = new RemoteFilters();
     private final FilterIndex filters = new FilterIndex(remote, this::onClusterThread);
+    private final MovingSessions moving = new MovingSessions(filters);
     private final MessageForwarding forwarding;
     private final RetainedReplication retained;
     /** {@link ClusterSettings#members}, resolved: see {@link #addressesOf}. */
@@ -77,7 +78,7 @@ final class ClusterNode {
         this.context = context;
         this.changed = changed;
         this.forwarding = new MessageForwarding(broker, remote, filters::holdsHere, this::sessionsDurable,
-                this::formerSessions, this::forgetFilters);
+                this::formerSessions, this::forgetFilters, moving);
         this.retained = new RetainedReplication(broker);
         this.configuredMembers = addressesOf(settings.members);
     }
@@ -130,7 +131,8 @@ final class ClusterNode {
         ClusterSessionStore store = new ClusterSessionStore(instance.getMap(ClusterSessionStore.SESSIONS),
                 instance.getMap(ClusterSessionStore.PAYLOADS), instance.getMap(ClusterSessionStore.QUEUED));
         this.store = store;
-        SessionMoves sessionMoves = new SessionMoves(broker, instance, localMember, store, channel);
+        SessionMoves sessionMoves = new SessionMoves(broker, instance, localMember, store, channel, moving,
+                forwarding::routedSoFar);
         moves = sessionMoves;
         // first give up the sessions other members own (a restart's disk copies of sessions the cluster adopted):
         // the store's snapshot when it registers would otherwise write those stale copies over the owners' records

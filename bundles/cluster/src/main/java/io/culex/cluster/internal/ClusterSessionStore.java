@@ -1,8 +1,6 @@
 package io.culex.cluster.internal;
 
 import java.util.ArrayList;
-import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -57,9 +55,11 @@ final class ClusterSessionStore implements PersistenceListener {
     /** What this node holds of one session, to write it whole. Touched on the session's broker thread. */
     private static final class Local {
         PersistedSession session;
-        final Map<String, PersistedSubscription> subscriptions = new LinkedHashMap<>();
+        /** Also read by {@link #filtersOf} on a cluster thread. */
+        final Map<String, PersistedSubscription> subscriptions = new ConcurrentHashMap<>();
         final Set<Integer> qos2 = new LinkedHashSet<>();
-        final Set<Long> entries = new HashSet<>();
+        /** Also read by {@link #entryIds} on a cluster thread while the broker adds to it. */
+        final Set<Long> entries = ConcurrentHashMap.newKeySet();
     }
 
     ClusterSessionStore(IMap<String, byte[]> sessions, IMap<String, byte[]> payloads, IMap<String, byte[]> queued) {
@@ -86,7 +86,13 @@ final class ClusterSessionStore implements PersistenceListener {
         releasing.remove(clientId);
     }
 
-    /** @return the entry ids this node wrote for the session */
+    /** @return the filters the session here subscribes to (any thread); empty if it is not here */
+    Set<String> filtersOf(String clientId) {
+        Local l = local.get(clientId);
+        return l == null ? Set.of() : Set.copyOf(l.subscriptions.keySet());
+    }
+
+    /** @return the entry ids this node wrote for the session (any thread) */
     Set<Long> entryIds(String clientId) {
         Local l = local.get(clientId);
         return l == null ? Set.of() : Set.copyOf(l.entries);

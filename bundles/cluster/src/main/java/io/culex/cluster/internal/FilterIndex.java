@@ -1,8 +1,10 @@
 package io.culex.cluster.internal;
 
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -28,6 +30,8 @@ final class FilterIndex implements EntryListener<String, Boolean> {
     private final Executor clusterThread;
     /** What this node holds now, whether or not it has joined yet. */
     private final Set<String> local = ConcurrentHashMap.newKeySet();
+    /** Filters whose removal from the map waits until then ({@link System#nanoTime()}): see {@link #linger}. */
+    private final java.util.Map<String, Long> lingering = new ConcurrentHashMap<>();
     private volatile ReplicatedMap<String, Boolean> map;
     private volatile String localMember;
 
@@ -79,6 +83,10 @@ final class FilterIndex implements EntryListener<String, Boolean> {
             for (String filter : local) {
                 index.remove(FilterKeys.key(localMember, filter));
             }
+            for (String filter : lingering.keySet()) {
+                index.remove(FilterKeys.key(localMember, filter));
+            }
+            lingering.clear();
         }
     }
 
@@ -94,12 +102,36 @@ final class FilterIndex implements EntryListener<String, Boolean> {
 
     void localRemoved(String filter) {
         local.remove(filter);
-        clusterThread.execute(() -> {
-            ReplicatedMap<String, Boolean> index = map;
-            if (index != null && !local.contains(filter)) {
-                index.remove(FilterKeys.key(localMember, filter));
+        clusterThread.execute(() -> removeUnlessHeld(filter));
+    }
+
+    /**
+     * Keep these filters in the map as this node's for a while after their last subscription here goes: a session
+     * moving to another member takes them along, and the other nodes must go on sending their messages here (to
+     * be relayed, {@link MovingSessions}) until the new owner's filters have reached them.
+     */
+    void linger(Set<String> filters, long seconds) {
+        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+        filters.forEach(filter -> lingering.merge(filter, until, (a, b) -> b - a > 0 ? b : a));
+    }
+
+    /** On the cluster thread: remove the filter from the map, unless it is held here again or lingers. */
+    private void removeUnlessHeld(String filter) {
+        ReplicatedMap<String, Boolean> index = map;
+        if (index == null || local.contains(filter)) {
+            return;
+        }
+        Long until = lingering.get(filter);
+        if (until != null) {
+            long left = until - System.nanoTime();
+            if (left > 0) {
+                CompletableFuture.delayedExecutor(left, TimeUnit.NANOSECONDS, clusterThread)
+                        .execute(() -> removeUnlessHeld(filter));
+                return;
             }
-        });
+            lingering.remove(filter, until);
+        }
+        index.remove(FilterKeys.key(localMember, filter));
     }
 
     /** @return whether this node holds the filter (as subscribed) */

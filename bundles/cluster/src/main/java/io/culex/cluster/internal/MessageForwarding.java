@@ -92,6 +92,8 @@ final class MessageForwarding {
     private final LongAdder received = new LongAdder();
     private final Map<String, Outbox> outboxes = new ConcurrentHashMap<>();
     private final Map<String, Inbound> inbound = new ConcurrentHashMap<>();
+    /** Messages from other nodes being routed here now (until routed): see {@link #routedSoFar}. */
+    private final Set<CompletableFuture<?>> routing = ConcurrentHashMap.newKeySet();
     /** Members that left, while their filters stay as placeholders; compound changes under its lock. */
     private final Map<String, Departure> departures = new ConcurrentHashMap<>();
     /** Members that left and were forgotten (until {@link #DEPARTED_SECONDS}): a message is never sent to them. */
@@ -100,6 +102,8 @@ final class MessageForwarding {
     private final java.util.function.Function<String, Set<String>> formerSessions;
     /** Forgets the filters of a member that left. */
     private final java.util.function.Consumer<String> forgetFilters;
+    /** Sessions released to other members lately (their messages are relayed) and sessions arriving here. */
+    private final MovingSessions moving;
     private volatile String self;
     private final ScheduledExecutorService ackTimer = Executors.newSingleThreadScheduledExecutor(task -> {
         Thread thread = new Thread(task, "culex-cluster-acks");
@@ -116,8 +120,9 @@ final class MessageForwarding {
     MessageForwarding(Broker broker, RemoteFilters remote, Predicate<String> heldHere,
             java.util.function.Supplier<java.util.concurrent.CompletionStage<Void>> durable,
             java.util.function.Function<String, Set<String>> formerSessions,
-            java.util.function.Consumer<String> forgetFilters) {
+            java.util.function.Consumer<String> forgetFilters, MovingSessions moving) {
         this.broker = broker;
+        this.moving = moving;
         this.remote = remote;
         this.heldHere = heldHere;
         this.durable = durable;
@@ -310,7 +315,7 @@ final class MessageForwarding {
             if (target.equals(self)) {
                 Set<String> lacking = new java.util.HashSet<>(formerSessions.apply(member));
                 lacking.removeAll(hereAlready);
-                routeHere(forThem.to(0, groups), lacking).whenComplete((v, failure) -> partDone.run());
+                routeHere(forThem.to(0, groups), lacking, Set.of()).whenComplete((v, failure) -> partDone.run());
             } else {
                 send(instance, target, forThem, groups, partDone);
             }
@@ -360,7 +365,7 @@ final class MessageForwarding {
      * is forwarded and counts as matched; a retained change is watched for the retained map either way.
      */
     private MessageSelector.Selection select(String topic, boolean retain) {
-        if (remote.matchesAny(topic)) {
+        if (remote.matchesAny(topic) || moving.matchesAny(topic)) {
             return MessageSelector.Selection.DELIVER;
         }
         return retain ? MessageSelector.Selection.OBSERVE : MessageSelector.Selection.SKIP;
@@ -375,20 +380,26 @@ final class MessageForwarding {
         Set<String> targets = new LinkedHashSet<>(plain);
         targets.addAll(serving.keySet());
         boolean retainedChange = message.retain();
-        if (instance == null || (targets.isEmpty() && !retainedChange)) {
+        // sessions released from here lately: their new owners get it for them, unless they get it anyway
+        Map<String, List<String>> relays = moving.match(message.topic(), null);
+        if (!relays.isEmpty()) {
+            relays = new HashMap<>(relays);
+            relays.keySet().removeAll(targets);
+        }
+        if (instance == null || (targets.isEmpty() && relays.isEmpty() && !retainedChange)) {
             message.complete();
             return;
         }
         ClusterMessage cluster;
         try {
-            cluster = ClusterMessage.of(message);
+            cluster = ClusterMessage.of(message).sentTo(targets);
         } catch (RuntimeException e) {
             LOG.error("Message to {} could not be encoded for the cluster: {}", message.topic(), e.toString());
             message.complete();
             return;
         }
         // complete the message once every node acknowledged it and the retained map has it
-        AtomicInteger parts = new AtomicInteger(targets.size() + (retainedChange ? 1 : 0));
+        AtomicInteger parts = new AtomicInteger(targets.size() + relays.size() + (retainedChange ? 1 : 0));
         Runnable partDone = () -> {
             if (parts.decrementAndGet() == 0) {
                 message.complete();
@@ -411,6 +422,10 @@ final class MessageForwarding {
             } else {
                 send(instance, target, toOthers, served, partDone);
             }
+        }
+        for (Map.Entry<String, List<String>> relay : relays.entrySet()) {
+            moving.relayed(relay.getValue());
+            send(instance, relay.getKey(), cluster.relayedFor(relay.getValue()), List.of(), partDone);
         }
         if (retainedChange) {
             replicateRetained(cluster).whenComplete((v, failure) -> {
@@ -554,7 +569,23 @@ final class MessageForwarding {
         String sender = event.getPublishingMember().getUuid().toString();
         Inbound from = inbound.computeIfAbsent(sender, Inbound::new);
         try {
-            routeHere(message, null).whenComplete((result, failure) -> from.routed(message.sequence));
+            List<String> onlyFor = message.forClients.isEmpty() ? null : message.forClients;
+            // decided once, before routing: a session released from here gets it through the relay only
+            Map<String, List<String>> moved = message.formerMembers.isEmpty()
+                    ? moving.match(message.topic, onlyFor) : Map.of();
+            Set<String> leaving = new java.util.HashSet<>();
+            moved.values().forEach(leaving::addAll);
+            CompletableFuture<Void> relayed = relay(message, sender, moved);
+            java.util.concurrent.CompletionStage<Void> routed;
+            if (onlyFor != null) {
+                routed = routeRelayed(message, leaving);
+            } else if (!message.formerMembers.isEmpty()) {
+                routed = routeHere(message, null, Set.of());
+            } else {
+                routed = routeWhileSessionsMove(message, leaving);
+            }
+            routed.toCompletableFuture().thenCombine(relayed, (a, b) -> b)
+                    .whenComplete((result, failure) -> from.routed(message.sequence));
         } catch (IllegalStateException e) {
             LOG.debug("Message from the cluster to {} dropped: the broker is stopping", message.topic);
         } catch (IllegalArgumentException e) {
@@ -564,14 +595,101 @@ final class MessageForwarding {
     }
 
     /**
+     * Relay a message from another node to the new owners of sessions released from here lately, for those
+     * sessions, unless the sender sent it there too or is that owner (it has the message and routes it to the
+     * session itself, once the session has arrived there).
+     *
+     * @return completes once the new owners acknowledged it
+     */
+    private CompletableFuture<Void> relay(ClusterMessage message, String sender, Map<String, List<String>> moved) {
+        HazelcastInstance instance = hazelcast;
+        if (moved.isEmpty() || instance == null) {
+            return CompletableFuture.completedFuture(null);
+        }
+        List<CompletableFuture<Void>> parts = new ArrayList<>(moved.size());
+        moved.forEach((owner, clientIds) -> {
+            if (owner.equals(sender) || owner.equals(self) || message.sentTo.contains(owner)) {
+                return;
+            }
+            CompletableFuture<Void> part = new CompletableFuture<>();
+            parts.add(part);
+            moving.relayed(clientIds);
+            send(instance, owner, message.relayedFor(clientIds), List.of(), () -> part.complete(null));
+        });
+        return CompletableFuture.allOf(parts.toArray(new CompletableFuture<?>[0]));
+    }
+
+    /**
+     * Route a plain message from another node here, minding the sessions on the move (see {@link MovingSessions}):
+     * those released from here get it through the relay only; one arriving here gets it once its import is
+     * complete.
+     */
+    private java.util.concurrent.CompletionStage<Void> routeWhileSessionsMove(ClusterMessage message,
+            Set<String> leaving) {
+        Set<String> arriving = moving.arrivingClients();
+        if (leaving.isEmpty() && arriving.isEmpty()) {
+            return routeHere(message, null, Set.of());
+        }
+        Set<String> excluded = new java.util.HashSet<>(leaving);
+        excluded.addAll(arriving);
+        List<CompletableFuture<Void>> parts = new ArrayList<>(2);
+        parts.add(routeHere(message, null, excluded).toCompletableFuture());
+        if (!arriving.isEmpty()) {
+            parts.add(routeRelayed(message.relayedFor(List.copyOf(arriving)), Set.of()).toCompletableFuture());
+        }
+        return CompletableFuture.allOf(parts.toArray(new CompletableFuture<?>[0]));
+    }
+
+    /**
+     * A message for some sessions only (relayed for sessions that moved here): to each once it has arrived (its
+     * import may still be running), and only to it.
+     *
+     * @param skip client ids not to route to here (released from here meanwhile: relayed on)
+     * @return completes once every one of them has it, backed up
+     */
+    private java.util.concurrent.CompletionStage<Void> routeRelayed(ClusterMessage message, Set<String> skip) {
+        List<CompletableFuture<Void>> parts = new ArrayList<>(message.forClients.size());
+        for (String clientId : message.forClients) {
+            if (skip.contains(clientId)) {
+                continue;
+            }
+            CompletableFuture<Void> part = new CompletableFuture<>();
+            parts.add(part);
+            moving.whenArrived(clientId, () -> {
+                try {
+                    message.into(broker.newMessage(message.topic)).intercept(false).storeRetained(false)
+                            .recipients(Set.of(clientId)).origin(ORIGIN).publish()
+                            .thenCompose(result -> message.qos > 0 ? durable.get()
+                                    : CompletableFuture.<Void>completedFuture(null))
+                            .whenComplete((v, failure) -> part.complete(null));
+                } catch (RuntimeException e) {
+                    LOG.debug("Message relayed to {} for {} dropped: {}", message.topic, clientId, e.toString());
+                    part.complete(null);
+                }
+            });
+        }
+        return CompletableFuture.allOf(parts.toArray(new CompletableFuture<?>[0]));
+    }
+
+    /**
+     * @return completes once every message from other nodes that this node has begun to route is routed: a session
+     *     released after that misses none of those that were routed with it still here
+     */
+    CompletableFuture<Void> routedSoFar() {
+        return CompletableFuture.allOf(routing.toArray(new CompletableFuture<?>[0]));
+    }
+
+    /**
      * Publish a message from another node here: without the interceptors (its node ran them) and the retained
      * store; only to, or to all but, the sessions this node took from members that left, if it is marked so.
      *
      * @param onlyThese for a message for the sessions of a member that left: those of them to route to, instead
      *     of all this node took from it; {@code null} otherwise
+     * @param alsoExcluded sessions that do not get it (besides those the marks exclude)
      * @return completes once every subscriber here has it and what the sessions here stored is backed up
      */
-    private java.util.concurrent.CompletionStage<Void> routeHere(ClusterMessage message, Set<String> onlyThese) {
+    private java.util.concurrent.CompletionStage<Void> routeHere(ClusterMessage message, Set<String> onlyThese,
+            Set<String> alsoExcluded) {
         Set<String> former = null;
         if (!message.formerMembers.isEmpty()) {
             former = new java.util.HashSet<>();
@@ -583,11 +701,21 @@ final class MessageForwarding {
         if (recipients != null && recipients.isEmpty() && message.shareGroups.isEmpty()) {
             return CompletableFuture.completedFuture(null); // none of that member's sessions (lacking it) is here
         }
-        return message.into(broker.newMessage(message.topic)).intercept(false).storeRetained(false)
-                .shareGroups(Set.copyOf(message.shareGroups)).recipients(recipients)
-                .excludedRecipients(message.formerOnly ? null : former).origin(ORIGIN).publish()
-                .thenCompose(result -> message.qos > 0 ? durable.get()
-                        : CompletableFuture.<Void>completedFuture(null));
+        Set<String> excluded = message.formerOnly ? null : former;
+        if (!alsoExcluded.isEmpty()) {
+            Set<String> all = new java.util.HashSet<>(alsoExcluded);
+            if (excluded != null) {
+                all.addAll(excluded);
+            }
+            excluded = all;
+        }
+        CompletableFuture<io.culex.api.PublishResult> published = message.into(broker.newMessage(message.topic))
+                .intercept(false).storeRetained(false).shareGroups(Set.copyOf(message.shareGroups))
+                .recipients(recipients).excludedRecipients(excluded).origin(ORIGIN).publish().toCompletableFuture();
+        routing.add(published);
+        published.whenComplete((result, failure) -> routing.remove(published));
+        return published.thenCompose(result -> message.qos > 0 ? durable.get()
+                : CompletableFuture.<Void>completedFuture(null));
     }
 
     /** What this node routed of one member's messages, and acknowledged to it. */

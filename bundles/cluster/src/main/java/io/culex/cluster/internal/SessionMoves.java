@@ -37,6 +37,8 @@ final class SessionMoves implements SessionOwnership {
     /** A claim this recent protects its id from the sweep (its session may not be open yet). */
     private static final long CLAIM_GRACE_NANOS = TimeUnit.SECONDS.toNanos(30);
     private static final long SAFE_WAIT_SECONDS = 10;
+    /** How long a release waits for the messages being routed here to be routed. */
+    private static final long RELEASE_WAIT_SECONDS = 2;
     private static final long FORMER_SECONDS = 2 * MessageForwarding.PLACEMENT_SECONDS;
 
     private static final Logger LOG = LoggerFactory.getLogger(SessionMoves.class);
@@ -50,6 +52,9 @@ final class SessionMoves implements SessionOwnership {
     private final IMap<String, byte[]> payloads;
     private final IMap<String, byte[]> queued;
     private final ControlChannel control;
+    private final MovingSessions moving;
+    /** Completes once what other nodes sent here and this node began to route is routed. */
+    private final java.util.function.Supplier<CompletableFuture<Void>> routedSoFar;
     private final Map<String, Long> claiming = new ConcurrentHashMap<>();
     /**
      * Per member that left, the client ids whose sessions this node took from it (adopted, or taken over by a
@@ -65,7 +70,10 @@ final class SessionMoves implements SessionOwnership {
     });
 
     SessionMoves(Broker broker, HazelcastInstance hazelcast, String self, ClusterSessionStore store,
-            ControlChannel control) {
+            ControlChannel control, MovingSessions moving,
+            java.util.function.Supplier<CompletableFuture<Void>> routedSoFar) {
+        this.moving = moving;
+        this.routedSoFar = routedSoFar;
         this.broker = broker;
         this.hazelcast = hazelcast;
         this.self = self;
@@ -120,8 +128,10 @@ final class SessionMoves implements SessionOwnership {
     @Override
     public CompletionStage<Void> claim(String clientId, boolean cleanStart) {
         claiming.put(clientId, System.nanoTime());
+        moving.returned(clientId);
         return owners.putAsync(clientId, self).toCompletableFuture()
                 .thenCompose(previous -> takeOver(clientId, cleanStart, previous))
+                .whenComplete((v, failure) -> moving.arrived(clientId))
                 .thenCompose(v -> owners.getAsync(clientId).toCompletableFuture())
                 .thenAccept(owner -> {
                     if (!self.equals(owner)) {
@@ -134,7 +144,11 @@ final class SessionMoves implements SessionOwnership {
         if (self.equals(previous)) {
             return CompletableFuture.completedFuture(null); // its session, if any, is here
         }
-        CompletableFuture<Void> released = previous != null && isLive(previous)
+        boolean moves = previous != null && isLive(previous);
+        if (moves && !cleanStart) {
+            moving.arriving(clientId); // what other nodes send for it meanwhile waits until its session is here
+        }
+        CompletableFuture<Void> released = moves
                 ? control.requestRelease(previous, clientId) : CompletableFuture.completedFuture(null);
         return released.thenRunAsync(() -> {
             if (cleanStart) {
@@ -147,8 +161,19 @@ final class SessionMoves implements SessionOwnership {
 
     /** Another node asked for a session: let it go, and answer once its last changes are in the maps. */
     private CompletableFuture<Void> release(String clientId, String requester) {
-        store.releasing(clientId);
-        return broker.releaseSession(clientId).toCompletableFuture().thenCompose(had -> {
+        // before the release: from now on what reaches this node for the session is relayed to its new owner, and
+        // what was routed before reaches the session here (and so its records) before it goes
+        moving.movedAway(clientId, requester, store.filtersOf(clientId));
+        return routedSoFar.get().orTimeout(RELEASE_WAIT_SECONDS, TimeUnit.SECONDS).handle((v, failure) -> {
+            if (failure != null) {
+                LOG.warn("Releasing the session of {}: messages being routed did not finish in time ({}).", clientId,
+                        failure.toString());
+            }
+            return v;
+        }).thenCompose(v -> {
+            store.releasing(clientId);
+            return broker.releaseSession(clientId).toCompletableFuture();
+        }).thenCompose(had -> {
             store.released(clientId);
             if (had) {
                 LOG.info("Session of {} released to cluster member {}.", clientId, requester);

@@ -53,6 +53,23 @@ class ClusterMessageTest {
     }
 
     @Test
+    void theMarksForMovingSessionsSurviveEncoding() {
+        ClusterMessage plain = ClusterMessage.of(delivered("t", new byte[] {7}, 1, true, -1,
+                properties(false, null, null, null, List.of())));
+        ClusterMessage fanOut = ClusterMessage.decode(plain.sentTo(List.of("b", "c")).to(3, List.of()).encode());
+        assertEquals(List.of("b", "c"), fanOut.sentTo);
+        assertEquals(List.of(), ClusterMessage.decode(plain.sentTo(List.of("b")).encode()).sentTo,
+                "one target: the receiver is the only one");
+        ClusterMessage relayed = ClusterMessage.decode(fanOut.relayedFor(List.of("client-1", "client-2"))
+                .to(9, List.of()).encode());
+        assertEquals(List.of("client-1", "client-2"), relayed.forClients);
+        assertEquals(List.of(), relayed.sentTo, "a relay goes to one member");
+        assertEquals(9, relayed.sequence);
+        assertTrue(relayed.retain);
+        assertEquals(List.of(), ClusterMessage.decode(plain.encode()).forClients);
+    }
+
+    @Test
     void aPlainMessageKeepsItsAbsences() {
         ClusterMessage copy = ClusterMessage.decode(ClusterMessage.of(delivered("t", new byte[0], 0, false, -1,
                 properties(false, null, null, null, List.of()))).encode());
