@@ -140,7 +140,10 @@ final class ClusterNodes implements AutoCloseable {
             try {
                 return publishPacedAndEnd(count, 0).get(2 * JOIN_SECONDS, TimeUnit.SECONDS);
             } catch (java.util.concurrent.ExecutionException e) {
-                throw e.getCause() instanceof AssertionError ? (AssertionError) e.getCause() : e;
+                if (e.getCause() instanceof AssertionError failed) {
+                    throw failed;
+                }
+                throw e;
             }
         }
 

@@ -119,8 +119,9 @@ class ClusterSessionIT {
         List<String> published = new ArrayList<>(publishQos1(2, "stream/first", 1));
         awaitReceived(0, before + 1); // C routes stream/# to A
         ClusterNodes.LinePublisher feed = ClusterNodes.LinePublisher.connect(port(2), "stream/feed");
-        // 600: fewer than max_queued_messages (1000), which would drop the rest while the session is offline
-        java.util.concurrent.CompletableFuture<List<String>> fed = feed.publishPacedAndEnd(600, 1);
+        // 600: fewer than max_queued_messages (1000), which would drop the rest while the session is offline;
+        // 10 ms apart: the feed lasts some 6 s, well past the move (which starts after the first 100)
+        java.util.concurrent.CompletableFuture<List<String>> fed = feed.publishPacedAndEnd(600, 10);
         awaitReceived(0, before + 1 + 100); // the feed is flowing into the session on A
         // the client reconnects to B while C keeps publishing: the session moves under the feed
         MosquittoTools.Sub moved;

@@ -73,10 +73,20 @@ public final class CulexProcess implements AutoCloseable {
         return new CulexProcess(home, home.resolve(name + ".log"), false);
     }
 
-    /** @return a TCP port that was free a moment ago */
+    /** Ports handed out by {@link #freePort}: the kernel may offer a port again once its socket is closed. */
+    private static final java.util.Set<Integer> HANDED_OUT = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    /**
+     * @return a TCP port that was free a moment ago, and that this JVM has not handed out before (so that the
+     *     ports a test picks one after another, before anything binds them, are distinct)
+     */
     public static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
+        while (true) {
+            try (ServerSocket s = new ServerSocket(0)) {
+                if (HANDED_OUT.add(s.getLocalPort())) {
+                    return s.getLocalPort();
+                }
+            }
         }
     }
 

@@ -380,12 +380,9 @@ final class MessageForwarding {
         Set<String> targets = new LinkedHashSet<>(plain);
         targets.addAll(serving.keySet());
         boolean retainedChange = message.retain();
-        // sessions released from here lately: their new owners get it for them, unless they get it anyway
+        // sessions released from here lately: this node answers for what is published here, relaying it to their
+        // new owners for them (which leave them out of what this node sends them otherwise)
         Map<String, List<String>> relays = moving.match(message.topic(), null);
-        if (!relays.isEmpty()) {
-            relays = new HashMap<>(relays);
-            relays.keySet().removeAll(targets);
-        }
         if (instance == null || (targets.isEmpty() && relays.isEmpty() && !retainedChange)) {
             message.complete();
             return;
@@ -582,7 +579,7 @@ final class MessageForwarding {
             } else if (!message.formerMembers.isEmpty()) {
                 routed = routeHere(message, null, Set.of());
             } else {
-                routed = routeWhileSessionsMove(message, leaving);
+                routed = routeWhileSessionsMove(message, leaving, sender);
             }
             routed.toCompletableFuture().thenCombine(relayed, (a, b) -> b)
                     .whenComplete((result, failure) -> from.routed(message.sequence));
@@ -596,8 +593,7 @@ final class MessageForwarding {
 
     /**
      * Relay a message from another node to the new owners of sessions released from here lately, for those
-     * sessions, unless the sender sent it there too or is that owner (it has the message and routes it to the
-     * session itself, once the session has arrived there).
+     * sessions (the new owners leave them out of the copies they got directly), unless it came from that owner.
      *
      * @return completes once the new owners acknowledged it
      */
@@ -608,8 +604,8 @@ final class MessageForwarding {
         }
         List<CompletableFuture<Void>> parts = new ArrayList<>(moved.size());
         moved.forEach((owner, clientIds) -> {
-            if (owner.equals(sender) || owner.equals(self) || message.sentTo.contains(owner)) {
-                return;
+            if (owner.equals(sender) || owner.equals(self)) {
+                return; // the new owner answers for what it publishes itself
             }
             CompletableFuture<Void> part = new CompletableFuture<>();
             parts.add(part);
@@ -621,16 +617,22 @@ final class MessageForwarding {
 
     /**
      * Route a plain message from another node here, minding the sessions on the move (see {@link MovingSessions}):
-     * those released from here get it through the relay only; one arriving here gets it once its import is
-     * complete.
+     * those released from here get it through the relay only; those taken from a member that got it too get it
+     * from that member's relay; one arriving here otherwise gets it once its import is complete.
      */
     private java.util.concurrent.CompletionStage<Void> routeWhileSessionsMove(ClusterMessage message,
-            Set<String> leaving) {
+            Set<String> leaving, String sender) {
+        Set<String> leftToPrevious = moving.leftToPrevious(sender, message.sentTo);
         Set<String> arriving = moving.arrivingClients();
-        if (leaving.isEmpty() && arriving.isEmpty()) {
+        if (leaving.isEmpty() && leftToPrevious.isEmpty() && arriving.isEmpty()) {
             return routeHere(message, null, Set.of());
         }
+        if (!leftToPrevious.isEmpty() && !arriving.isEmpty()) {
+            arriving = new java.util.HashSet<>(arriving);
+            arriving.removeAll(leftToPrevious);
+        }
         Set<String> excluded = new java.util.HashSet<>(leaving);
+        excluded.addAll(leftToPrevious);
         excluded.addAll(arriving);
         List<CompletableFuture<Void>> parts = new ArrayList<>(2);
         parts.add(routeHere(message, null, excluded).toCompletableFuture());

@@ -9,6 +9,10 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Sessions on the move between nodes, and the messages published for them meanwhile.
@@ -17,33 +21,46 @@ import java.util.concurrent.TimeUnit;
  * owner's filters only some milliseconds later, through the filter index; a message published then would match
  * no filter anywhere. So the released session's filters stay in the index as this node's for
  * {@link #LINGER_SECONDS} ({@link FilterIndex#linger}), and what reaches this node for them is relayed to the new
- * owner for that session only ({@link #movedAway}, {@link #match}). A message whose sender also sent it to the new
- * owner is not relayed: the new owner's filters had reached the sender, so it has the message already.
+ * owner for that session only ({@link #movedAway}, {@link #match}).
  *
- * <p>So that a message reaches the session once: on the old owner, a message from another node that matches a
- * session released here is routed without that session and relayed; on the new owner, a message from another node
- * (relayed or not) reaches a session still being imported only once the import is complete
- * ({@link #whenArrived}, {@link #arrived}), and routing leaves it out until then.
+ * <p>Each message reaches the session once, because for {@link #RELAY_SECONDS} one node answers for it:
+ * <ul>
+ * <li>a message the old owner gets (it was sent there, or published there) is the old owner's: routed to the
+ * session while it is still there, relayed once it is not. The old owner's release waits for what it was routing,
+ * so a message is either in the session's queue when the new owner imports it, or relayed, never both;</li>
+ * <li>on the new owner, a message from another node that lists the old owner among its targets
+ * ({@link ClusterMessage#sentTo}), or comes from it, leaves the session out ({@link #leftToPrevious}): the old
+ * owner answers for it;</li>
+ * <li>any other message, and what is relayed, reaches a session still being imported once the import is complete
+ * ({@link #whenArrived}, {@link #arrived}).</li>
+ * </ul>
  *
  * <p>Thread-safe: the broker's threads, Hazelcast's and the cluster's call it.
  */
 final class MovingSessions {
 
-    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(MovingSessions.class);
-
-    /** How long a released session's filters stay in the index as this node's, and its messages are relayed. */
+    /** How long a released session's filters stay in the index as this node's. */
     static final long LINGER_SECONDS = 10;
+    /**
+     * How long the old owner answers for a moved session's messages: longer than the filters linger, for the
+     * messages sent by nodes that had not yet seen them go.
+     */
+    static final long RELAY_SECONDS = LINGER_SECONDS + 5;
+
+    private static final Logger LOG = LoggerFactory.getLogger(MovingSessions.class);
 
     /** The filters of sessions released here, keyed by client id (as "members" of the trie). */
     private final RemoteFilters movedFilters = new RemoteFilters();
     private final Map<String, MovedAway> movedAway = new ConcurrentHashMap<>();
     private final Map<String, Arrival> arriving = new ConcurrentHashMap<>();
+    /** Per member, the sessions taken from it lately, while it answers for their messages. */
+    private final Map<String, Set<String>> cameFrom = new ConcurrentHashMap<>();
     private final FilterIndex index;
 
     private static final class MovedAway {
         final String owner;
         final Set<String> filters;
-        final java.util.concurrent.atomic.AtomicLong relayed = new java.util.concurrent.atomic.AtomicLong();
+        final AtomicLong relayed = new AtomicLong();
 
         MovedAway(String owner, Set<String> filters) {
             this.owner = owner;
@@ -63,7 +80,7 @@ final class MovingSessions {
     // ---------------------------------------------------------------- released here
 
     /**
-     * A session is about to be released to another member: from now until {@link #LINGER_SECONDS}, what reaches
+     * A session is about to be released to another member: from now until {@link #RELAY_SECONDS}, what reaches
      * this node for its filters is relayed there. Call before the release, so that no message falls between.
      *
      * @param filters the session's filters (shared ones are left out: a share group is served where its members are)
@@ -82,7 +99,7 @@ final class MovingSessions {
         }
         plain.forEach(filter -> movedFilters.add(clientId, filter));
         index.linger(plain, LINGER_SECONDS);
-        CompletableFuture.delayedExecutor(LINGER_SECONDS, TimeUnit.SECONDS).execute(() -> forget(clientId, moved));
+        CompletableFuture.delayedExecutor(RELAY_SECONDS, TimeUnit.SECONDS).execute(() -> forget(clientId, moved));
     }
 
     /** The session is claimed here again: nothing more to relay for it. */
@@ -142,40 +159,55 @@ final class MovingSessions {
         return byOwner;
     }
 
-    /** @return the client ids of sessions released here lately whose filters match the topic */
-    Set<String> matchingClients(String topic) {
-        if (movedAway.isEmpty()) {
-            return Set.of();
-        }
-        Set<String> clients = new LinkedHashSet<>(2);
-        movedFilters.match(topic, clients);
-        return clients;
-    }
-
     // ---------------------------------------------------------------- arriving here
 
-    /** @return the client ids whose sessions are on their way here now */
-    Set<String> arrivingClients() {
-        return arriving.isEmpty() ? Set.of() : Set.copyOf(arriving.keySet());
+    /**
+     * A client here takes its session over from another member: what other nodes send for it waits until the
+     * session is here, and what that member gets it answers for, for {@link #RELAY_SECONDS}.
+     */
+    void arriving(String clientId, String from) {
+        arriving.compute(clientId, (id, existing) -> {
+            if (existing != null) {
+                synchronized (existing) {
+                    if (existing.waiting != null) {
+                        return existing; // still waiting: one arrival for both
+                    }
+                }
+            }
+            return new Arrival();
+        });
+        cameFrom.computeIfAbsent(from, member -> ConcurrentHashMap.newKeySet()).add(clientId);
+        CompletableFuture.delayedExecutor(RELAY_SECONDS, TimeUnit.SECONDS).execute(() ->
+                cameFrom.computeIfPresent(from, (member, clients) -> {
+                    clients.remove(clientId);
+                    return clients.isEmpty() ? null : clients;
+                }));
     }
 
-    /** A client here claims its id: its session may be on the way. */
-    void arriving(String clientId) {
-        arriving.putIfAbsent(clientId, new Arrival());
-    }
-
-    /** The session is here (imported), or will not come: run what waited for it. */
+    /**
+     * The session is here (imported), or will not come: run what waited for it, in the order it came. What comes
+     * while those run waits behind them, so a message never overtakes an earlier one here.
+     */
     void arrived(String clientId) {
-        Arrival arrival = arriving.remove(clientId);
+        Arrival arrival = arriving.get(clientId);
         if (arrival == null) {
             return;
         }
-        List<Runnable> tasks;
-        synchronized (arrival) {
-            tasks = arrival.waiting;
-            arrival.waiting = null;
+        while (true) {
+            List<Runnable> tasks;
+            synchronized (arrival) {
+                tasks = arrival.waiting;
+                if (tasks == null) {
+                    return; // another thread ran them
+                }
+                arrival.waiting = tasks.isEmpty() ? null : new ArrayList<>();
+            }
+            if (tasks.isEmpty()) {
+                arriving.remove(clientId, arrival);
+                return;
+            }
+            tasks.forEach(Runnable::run);
         }
-        tasks.forEach(Runnable::run);
     }
 
     /** Run a task once the session is here: now if it is not on its way, else when it has arrived. */
@@ -190,5 +222,37 @@ final class MovingSessions {
             }
         }
         task.run();
+    }
+
+    /** @return the client ids whose sessions are on their way here now */
+    Set<String> arrivingClients() {
+        return arriving.isEmpty() ? Set.of() : Set.copyOf(arriving.keySet());
+    }
+
+    /**
+     * @param sender the member a message came from
+     * @param sentTo the members it was sent to, when several
+     * @return the sessions taken lately from a member that got the message too (or sent it): that member answers
+     *     for them, so they are left out here
+     */
+    Set<String> leftToPrevious(String sender, List<String> sentTo) {
+        if (cameFrom.isEmpty()) {
+            return Set.of();
+        }
+        Set<String> fromSender = cameFrom.get(sender);
+        if (sentTo.isEmpty()) {
+            return fromSender == null ? Set.of() : Set.copyOf(fromSender);
+        }
+        Set<String> left = new LinkedHashSet<>(2);
+        if (fromSender != null) {
+            left.addAll(fromSender);
+        }
+        for (String member : sentTo) {
+            Set<String> clients = cameFrom.get(member);
+            if (clients != null) {
+                left.addAll(clients);
+            }
+        }
+        return left;
     }
 }

@@ -146,7 +146,7 @@ final class SessionMoves implements SessionOwnership {
         }
         boolean moves = previous != null && isLive(previous);
         if (moves && !cleanStart) {
-            moving.arriving(clientId); // what other nodes send for it meanwhile waits until its session is here
+            moving.arriving(clientId, previous); // what is sent for it meanwhile waits until its session is here
         }
         CompletableFuture<Void> released = moves
                 ? control.requestRelease(previous, clientId) : CompletableFuture.completedFuture(null);
