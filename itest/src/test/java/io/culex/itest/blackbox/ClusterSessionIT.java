@@ -114,19 +114,63 @@ class ClusterSessionIT {
     @Test
     @Order(3)
     void aSessionMovingWhileMessagesArePublishedLosesNoAcknowledgedMessage() throws Exception {
-        leaveOfflineSession(0, "busy-mover", "stream/#");
+        MovedUnderLoad move = moveUnderLoad("busy-mover", "stream/#", "stream/feed");
+        move.assertEachOnce();
+        assertEquals(move.published, move.received, "in order");
+    }
+
+    @Test
+    @Order(4)
+    void aShareGroupMemberMovingWhileMessagesArePublishedLosesNoAcknowledgedMessage() throws Exception {
+        // the group's only member: C names A to serve the group until B's filter reaches it; A relays those
+        MovedUnderLoad move = moveUnderLoad("share-mover", "$share/movers/shared/#", "shared/feed");
+        move.assertEachOnce();
+    }
+
+    /** What a persistent session got that moved from A to B while C published to it. */
+    private static final class MovedUnderLoad {
+        final String clientId;
+        final List<String> published;
+        final List<String> received;
+
+        MovedUnderLoad(String clientId, List<String> published, List<String> received) {
+            this.clientId = clientId;
+            this.published = published;
+            this.received = received;
+        }
+
+        void assertEachOnce() throws InterruptedException {
+            List<String> missing = new ArrayList<>(published);
+            missing.removeAll(received);
+            assertEquals(List.of(), missing, "acknowledged messages the moving session never got");
+            List<String> twice = new ArrayList<>(received);
+            published.forEach(twice::remove);
+            assertEquals(List.of(), twice, "received twice; as received: " + received + "\nA:\n" + tail(0)
+                    + "\nB:\n" + tail(1));
+            // C went on sending to A until B's filter reached it: A relayed those (the case these tests are about)
+            cluster.node(0).process.awaitLog("Messages for the session of " + clientId + " reach this node after "
+                    + "its release: relaying them");
+        }
+    }
+
+    /**
+     * Leave a persistent session subscribed on A, have C publish 600 QoS 1 messages to it, and while they flow
+     * reconnect the client to B: the session moves under the feed.
+     */
+    private static MovedUnderLoad moveUnderLoad(String clientId, String filter, String topic) throws Exception {
+        leaveOfflineSession(0, clientId, filter);
         long before = received(0);
-        List<String> published = new ArrayList<>(publishQos1(2, "stream/first", 1));
-        awaitReceived(0, before + 1); // C routes stream/# to A
-        ClusterNodes.LinePublisher feed = ClusterNodes.LinePublisher.connect(port(2), "stream/feed");
+        String first = topic + "-first";
+        List<String> published = new ArrayList<>(publishQos1(2, first, 1));
+        awaitReceived(0, before + 1); // C routes the filter to A
+        ClusterNodes.LinePublisher feed = ClusterNodes.LinePublisher.connect(port(2), topic);
         // 600: fewer than max_queued_messages (1000), which would drop the rest while the session is offline;
         // 10 ms apart: the feed lasts some 6 s, well past the move (which starts after the first 100)
         java.util.concurrent.CompletableFuture<List<String>> fed = feed.publishPacedAndEnd(600, 10);
         awaitReceived(0, before + 1 + 100); // the feed is flowing into the session on A
-        // the client reconnects to B while C keeps publishing: the session moves under the feed
         MosquittoTools.Sub moved;
         try {
-            moved = MosquittoTools.sub(port(1), "-i", "busy-mover", "-c", "-q", "1", "-t", "stream/#");
+            moved = MosquittoTools.sub(port(1), "-i", clientId, "-c", "-q", "1", "-t", filter);
         } catch (AssertionError e) {
             throw new AssertionError(e.getMessage() + "\nA:\n" + tail(0) + "\nB:\n" + tail(1), e);
         }
@@ -136,17 +180,7 @@ class ClusterSessionIT {
             for (String line = sub.poll(10_000); line != null; line = sub.poll(2_000)) {
                 got.add(line.substring(line.lastIndexOf(' ') + 1));
             }
-            List<String> missing = new ArrayList<>(published);
-            missing.removeAll(got);
-            assertEquals(List.of(), missing, "acknowledged messages the moving session never got");
-            List<String> twice = new ArrayList<>(got);
-            published.forEach(twice::remove);
-            assertEquals(List.of(), twice, "received twice; as received: " + got + "\nA:\n" + tail(0) + "\nB:\n"
-                    + tail(1));
-            assertEquals(published, got, "in order");
-            // C went on sending to A until B's filter reached it: A relayed those (the case this test is about)
-            cluster.node(0).process.awaitLog("Messages for the session of busy-mover reach this node after its "
-                    + "release: relaying them");
+            return new MovedUnderLoad(clientId, published, got);
         }
     }
 
@@ -164,7 +198,7 @@ class ClusterSessionIT {
     }
 
     @Test
-    @Order(4)
+    @Order(5)
     void theSessionsOfAKilledNodeResumeElsewhereWithEveryAcknowledgedMessage() throws Exception {
         leaveOfflineSession(0, "survivor", "alarm/#");
         List<String> published = new ArrayList<>(publishQos1(0, "alarm/fire", 30)); // acknowledged by A, queued on A

@@ -64,7 +64,8 @@ final class ClusterMessage {
     final List<String> sentTo;
     /**
      * A message relayed for sessions that moved (see {@link MovingSessions}): it goes to these client ids'
-     * sessions only. Empty on every other message.
+     * sessions only, or, when it names {@link #shareGroups}, to those groups only, once the session it names here
+     * (a member of them) has arrived. Empty on every other message.
      */
     final List<String> forClients;
 

@@ -383,7 +383,11 @@ final class MessageForwarding {
         // sessions released from here lately: this node answers for what is published here, relaying it to their
         // new owners for them (which leave them out of what this node sends them otherwise)
         Map<String, List<String>> relays = moving.match(message.topic(), null);
-        if (instance == null || (targets.isEmpty() && relays.isEmpty() && !retainedChange)) {
+        // and share groups of theirs that no other member serves yet (their new owners' filters are on the way)
+        Map<String, String> groupRelays = moving.sharedRelays(message.topic(),
+                group -> !heldHere.test(group) && !groups.containsKey(group));
+        if (instance == null
+                || (targets.isEmpty() && relays.isEmpty() && groupRelays.isEmpty() && !retainedChange)) {
             message.complete();
             return;
         }
@@ -396,7 +400,8 @@ final class MessageForwarding {
             return;
         }
         // complete the message once every node acknowledged it and the retained map has it
-        AtomicInteger parts = new AtomicInteger(targets.size() + relays.size() + (retainedChange ? 1 : 0));
+        AtomicInteger parts = new AtomicInteger(targets.size() + relays.size() + groupRelays.size()
+                + (retainedChange ? 1 : 0));
         Runnable partDone = () -> {
             if (parts.decrementAndGet() == 0) {
                 message.complete();
@@ -424,6 +429,7 @@ final class MessageForwarding {
             moving.relayed(relay.getValue());
             send(instance, relay.getKey(), cluster.relayedFor(relay.getValue()), List.of(), partDone);
         }
+        groupRelays.forEach((group, clientId) -> relayGroup(instance, cluster, group, clientId, partDone));
         if (retainedChange) {
             replicateRetained(cluster).whenComplete((v, failure) -> {
                 if (failure != null) {
@@ -434,6 +440,18 @@ final class MessageForwarding {
             });
         }
         forwarded.add(targets.size());
+    }
+
+    /** Relay a message for a share group to the new owner of a member of it that was released here lately. */
+    private void relayGroup(HazelcastInstance instance, ClusterMessage message, String group, String clientId,
+            Runnable done) {
+        String owner = moving.ownerOf(clientId);
+        if (owner == null || owner.equals(self)) {
+            done.run();
+            return;
+        }
+        moving.relayed(List.of(clientId));
+        send(instance, owner, message.relayedFor(List.of(clientId)), List.of(group), done);
     }
 
     /**
@@ -570,9 +588,15 @@ final class MessageForwarding {
             // decided once, before routing: a session released from here gets it through the relay only
             Map<String, List<String>> moved = message.formerMembers.isEmpty()
                     ? moving.match(message.topic, onlyFor) : Map.of();
+            if (onlyFor == null && !moved.isEmpty()) {
+                moved = withoutAnsweredElsewhere(moved, moving.leftToPrevious(sender, message.sentTo));
+            }
             Set<String> leaving = new java.util.HashSet<>();
             moved.values().forEach(leaving::addAll);
             CompletableFuture<Void> relayed = relay(message, sender, moved);
+            if (onlyFor == null && message.formerMembers.isEmpty() && !message.shareGroups.isEmpty()) {
+                relayed = relayed.thenCombine(relayGroups(message), (a, b) -> b);
+            }
             java.util.concurrent.CompletionStage<Void> routed;
             if (onlyFor != null) {
                 routed = routeRelayed(message, leaving);
@@ -589,6 +613,26 @@ final class MessageForwarding {
             LOG.error("Dropped a message from cluster member {}: {}", sender, e.getMessage());
             from.routed(message.sequence);
         }
+    }
+
+    /**
+     * A session that came here from a member and moved on within {@link MovingSessions#RELAY_SECONDS}: what that
+     * member got too it relays here, and this node relays on; so a copy this node got directly is not relayed.
+     */
+    private static Map<String, List<String>> withoutAnsweredElsewhere(Map<String, List<String>> moved,
+            Set<String> answeredElsewhere) {
+        if (answeredElsewhere.isEmpty()) {
+            return moved;
+        }
+        Map<String, List<String>> left = new HashMap<>(moved.size());
+        moved.forEach((owner, clientIds) -> {
+            List<String> relayed = new ArrayList<>(clientIds);
+            relayed.removeAll(answeredElsewhere);
+            if (!relayed.isEmpty()) {
+                left.put(owner, relayed);
+            }
+        });
+        return left;
     }
 
     /**
@@ -611,6 +655,29 @@ final class MessageForwarding {
             parts.add(part);
             moving.relayed(clientIds);
             send(instance, owner, message.relayedFor(clientIds), List.of(), () -> part.complete(null));
+        });
+        return CompletableFuture.allOf(parts.toArray(new CompletableFuture<?>[0]));
+    }
+
+    /**
+     * Relay a message from another node for the share groups this node is named to serve but has no member of any
+     * more, because a session released from here lately was that member: to its new owner, which serves the group
+     * once the session has arrived there (even if it sent the message: it named this node before it held the group).
+     *
+     * @return completes once the new owners acknowledged it
+     */
+    private CompletableFuture<Void> relayGroups(ClusterMessage message) {
+        HazelcastInstance instance = hazelcast;
+        Map<String, String> groupRelays = moving.sharedRelays(message.topic,
+                group -> message.shareGroups.contains(group) && !heldHere.test(group));
+        if (groupRelays.isEmpty() || instance == null) {
+            return CompletableFuture.completedFuture(null);
+        }
+        List<CompletableFuture<Void>> parts = new ArrayList<>(groupRelays.size());
+        groupRelays.forEach((group, clientId) -> {
+            CompletableFuture<Void> part = new CompletableFuture<>();
+            parts.add(part);
+            relayGroup(instance, message, group, clientId, () -> part.complete(null));
         });
         return CompletableFuture.allOf(parts.toArray(new CompletableFuture<?>[0]));
     }
@@ -644,15 +711,17 @@ final class MessageForwarding {
 
     /**
      * A message for some sessions only (relayed for sessions that moved here): to each once it has arrived (its
-     * import may still be running), and only to it.
+     * import may still be running), and only to it. A message relayed for share groups goes to those groups (served
+     * here by any of their members) once the session it was relayed for has arrived, and to no one else.
      *
      * @param skip client ids not to route to here (released from here meanwhile: relayed on)
      * @return completes once every one of them has it, backed up
      */
     private java.util.concurrent.CompletionStage<Void> routeRelayed(ClusterMessage message, Set<String> skip) {
+        boolean forGroups = !message.shareGroups.isEmpty();
         List<CompletableFuture<Void>> parts = new ArrayList<>(message.forClients.size());
         for (String clientId : message.forClients) {
-            if (skip.contains(clientId)) {
+            if (skip.contains(clientId) && !forGroups) {
                 continue;
             }
             CompletableFuture<Void> part = new CompletableFuture<>();
@@ -660,7 +729,8 @@ final class MessageForwarding {
             moving.whenArrived(clientId, () -> {
                 try {
                     message.into(broker.newMessage(message.topic)).intercept(false).storeRetained(false)
-                            .recipients(Set.of(clientId)).origin(ORIGIN).publish()
+                            .recipients(forGroups ? Set.of() : Set.of(clientId))
+                            .shareGroups(Set.copyOf(message.shareGroups)).origin(ORIGIN).publish()
                             .thenCompose(result -> message.qos > 0 ? durable.get()
                                     : CompletableFuture.<Void>completedFuture(null))
                             .whenComplete((v, failure) -> part.complete(null));

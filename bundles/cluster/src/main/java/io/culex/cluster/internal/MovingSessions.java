@@ -35,6 +35,11 @@ import org.slf4j.LoggerFactory;
  * ({@link #whenArrived}, {@link #arrived}).</li>
  * </ul>
  *
+ * <p>A share group is served by one node per message, named by the sender. A message for a group of the released
+ * session that the old owner is named to serve (its shared filters linger too), or that it publishes before
+ * another member of the group is known, while it has no member of the group any more, is relayed to the new owner
+ * for that group ({@link #sharedRelays}), which serves it once the session has arrived.
+ *
  * <p>Thread-safe: the broker's threads, Hazelcast's and the cluster's call it.
  */
 final class MovingSessions {
@@ -83,22 +88,18 @@ final class MovingSessions {
      * A session is about to be released to another member: from now until {@link #RELAY_SECONDS}, what reaches
      * this node for its filters is relayed there. Call before the release, so that no message falls between.
      *
-     * @param filters the session's filters (shared ones are left out: a share group is served where its members are)
+     * @param filters the session's filters, plain and shared ({@code $share/<group>/<filter>}): a message for one
+     *     of its share groups that this node is named to serve and can no longer serve goes there too
      */
     void movedAway(String clientId, String owner, Set<String> filters) {
-        Set<String> plain = new LinkedHashSet<>();
-        for (String filter : filters) {
-            if (!RemoteFilters.isShared(filter)) {
-                plain.add(filter);
-            }
-        }
-        MovedAway moved = new MovedAway(owner, plain);
+        Set<String> all = Set.copyOf(filters);
+        MovedAway moved = new MovedAway(owner, all);
         MovedAway before = movedAway.put(clientId, moved);
         if (before != null) {
             before.filters.forEach(filter -> movedFilters.remove(clientId, filter));
         }
-        plain.forEach(filter -> movedFilters.add(clientId, filter));
-        index.linger(plain, LINGER_SECONDS);
+        all.forEach(filter -> movedFilters.add(clientId, filter));
+        index.linger(all, LINGER_SECONDS);
         CompletableFuture.delayedExecutor(RELAY_SECONDS, TimeUnit.SECONDS).execute(() -> forget(clientId, moved));
     }
 
@@ -157,6 +158,43 @@ final class MovingSessions {
             }
         }
         return byOwner;
+    }
+
+    /**
+     * The share groups of sessions released here lately that a message for this topic should reach through their
+     * new owners: per group, the session whose new owner serves it.
+     *
+     * @param relayed which of the matching share groups ({@code $share/<group>/<filter>}) to relay: those this node
+     *     was to serve and has no member of any more
+     * @return per share group, a client id released to another member (see {@link #ownerOf}); empty if none
+     */
+    Map<String, String> sharedRelays(String topic, java.util.function.Predicate<String> relayed) {
+        if (movedAway.isEmpty()) {
+            return Map.of();
+        }
+        Map<String, Set<String>> groups = new HashMap<>(2);
+        movedFilters.match(topic, new ArrayList<>(0), groups);
+        if (groups.isEmpty()) {
+            return Map.of();
+        }
+        Map<String, String> relays = new HashMap<>(2);
+        groups.forEach((group, clientIds) -> {
+            if (relayed.test(group)) {
+                for (String clientId : clientIds) {
+                    if (movedAway.containsKey(clientId)) {
+                        relays.put(group, clientId);
+                        return;
+                    }
+                }
+            }
+        });
+        return relays;
+    }
+
+    /** @return the member a session released here lately went to, {@code null} if none (any more) */
+    String ownerOf(String clientId) {
+        MovedAway moved = movedAway.get(clientId);
+        return moved == null ? null : moved.owner;
     }
 
     // ---------------------------------------------------------------- arriving here

@@ -60,4 +60,19 @@ class MovingSessionsTest {
         assertEquals(Set.of(), moving.leftToPrevious("c", List.of()), "sent here only: this node answers");
         assertEquals(Set.of(), moving.leftToPrevious("c", List.of("b", "d")), "the old owner did not get it");
     }
+
+    @Test
+    void aShareGroupTheOldOwnerCanNoLongerServeGoesToTheNewOwner() {
+        moving.movedAway("c1", "b", Set.of("plant/#", "$share/g/plant/+/temp"));
+        assertEquals(java.util.Map.of("$share/g/plant/+/temp", "c1"),
+                moving.sharedRelays("plant/hall/temp", group -> true));
+        assertEquals("b", moving.ownerOf("c1"));
+        assertEquals(java.util.Map.of(), moving.sharedRelays("plant/hall/temp", group -> false),
+                "a group served otherwise (a member here, or known elsewhere) is not relayed");
+        assertEquals(java.util.Map.of(), moving.sharedRelays("plant/hall", group -> true), "no matching group");
+        assertEquals(java.util.Map.of("b", List.of("c1")), moving.match("plant/hall/temp", null),
+                "its plain filter is relayed as before");
+        moving.returned("c1");
+        assertEquals(java.util.Map.of(), moving.sharedRelays("plant/hall/temp", group -> true), "back here");
+    }
 }
