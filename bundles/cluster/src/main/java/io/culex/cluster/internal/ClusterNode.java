@@ -132,7 +132,7 @@ final class ClusterNode {
                 instance.getMap(ClusterSessionStore.PAYLOADS), instance.getMap(ClusterSessionStore.QUEUED));
         this.store = store;
         SessionMoves sessionMoves = new SessionMoves(broker, instance, localMember, store, channel, moving,
-                forwarding::routedSoFar);
+                forwarding::movingAway);
         moves = sessionMoves;
         // first give up the sessions other members own (a restart's disk copies of sessions the cluster adopted):
         // the store's snapshot when it registers would otherwise write those stale copies over the owners' records

@@ -72,6 +72,8 @@ final class MessageForwarding {
     /** A receiving node acknowledges after this many routed messages, or soon after the last one. */
     private static final int ACK_EVERY = 64;
     private static final long ACK_DELAY_MILLIS = 2;
+    /** How long a message from another node may hold back the acknowledgement of those after it. */
+    private static final long STUCK_SECONDS = 30;
     /** How long the messages a dead member did not acknowledge wait for its sessions to be placed. */
     static final long PLACEMENT_SECONDS = 60;
     /** How long a member that left is remembered, so that nothing is sent to it any more. */
@@ -92,7 +94,13 @@ final class MessageForwarding {
     private final LongAdder received = new LongAdder();
     private final Map<String, Outbox> outboxes = new ConcurrentHashMap<>();
     private final Map<String, Inbound> inbound = new ConcurrentHashMap<>();
-    /** Messages from other nodes being routed here now (until routed): see {@link #routedSoFar}. */
+    /**
+     * Held (shared) while a message from another node is decided on and handed to the broker, (exclusive) while a
+     * session is marked as moving away: see {@link #movingAway}.
+     */
+    private final java.util.concurrent.locks.ReadWriteLock decisions =
+            new java.util.concurrent.locks.ReentrantReadWriteLock();
+    /** Messages from other nodes being routed here now (until routed): see {@link #movingAway}. */
     private final Set<CompletableFuture<?>> routing = ConcurrentHashMap.newKeySet();
     /** Members that left, while their filters stay as placeholders; compound changes under its lock. */
     private final Map<String, Departure> departures = new ConcurrentHashMap<>();
@@ -583,36 +591,61 @@ final class MessageForwarding {
         received.increment();
         String sender = event.getPublishingMember().getUuid().toString();
         Inbound from = inbound.computeIfAbsent(sender, Inbound::new);
+        from.routing(message.sequence);
         try {
-            List<String> onlyFor = message.forClients.isEmpty() ? null : message.forClients;
-            // decided once, before routing: a session released from here gets it through the relay only
-            Map<String, List<String>> moved = message.formerMembers.isEmpty()
-                    ? moving.match(message.topic, onlyFor) : Map.of();
-            if (onlyFor == null && !moved.isEmpty()) {
-                moved = withoutAnsweredElsewhere(moved, moving.leftToPrevious(sender, message.sentTo));
+            CompletableFuture<Void> done;
+            decisions.readLock().lock();
+            try {
+                done = route(message, sender);
+            } finally {
+                decisions.readLock().unlock();
             }
-            Set<String> leaving = new java.util.HashSet<>();
-            moved.values().forEach(leaving::addAll);
-            CompletableFuture<Void> relayed = relay(message, sender, moved);
-            if (onlyFor == null && message.formerMembers.isEmpty() && !message.shareGroups.isEmpty()) {
-                relayed = relayed.thenCombine(relayGroups(message), (a, b) -> b);
-            }
-            java.util.concurrent.CompletionStage<Void> routed;
-            if (onlyFor != null) {
-                routed = routeRelayed(message, leaving);
-            } else if (!message.formerMembers.isEmpty()) {
-                routed = routeHere(message, null, Set.of());
-            } else {
-                routed = routeWhileSessionsMove(message, leaving, sender);
-            }
-            routed.toCompletableFuture().thenCombine(relayed, (a, b) -> b)
-                    .whenComplete((result, failure) -> from.routed(message.sequence));
+            done.whenComplete((result, failure) -> from.routed(message.sequence));
         } catch (IllegalStateException e) {
             LOG.debug("Message from the cluster to {} dropped: the broker is stopping", message.topic);
         } catch (IllegalArgumentException e) {
             LOG.error("Dropped a message from cluster member {}: {}", sender, e.getMessage());
             from.routed(message.sequence);
         }
+    }
+
+    /**
+     * Decide where a message from another node goes, minding the sessions on the move, and hand it to the broker
+     * (under the read lock of {@link #decisions}).
+     *
+     * @return completes once it is routed here and relayed where it has to be
+     */
+    private CompletableFuture<Void> route(ClusterMessage message, String sender) {
+        List<String> onlyFor = message.forClients.isEmpty() ? null : message.forClients;
+        // decided once, before routing: a session released from here gets it through the relay only
+        Map<String, List<String>> moved = message.formerMembers.isEmpty()
+                ? moving.match(message.topic, onlyFor) : Map.of();
+        if (onlyFor == null && !moved.isEmpty()) {
+            moved = withoutAnsweredElsewhere(moved, moving.leftToPrevious(sender, message.sentTo));
+        }
+        Set<String> leaving = new java.util.HashSet<>();
+        moved.values().forEach(leaving::addAll);
+        CompletableFuture<Void> relayed = relay(message, sender, moved);
+        ClusterMessage here = message;
+        if (onlyFor == null && message.formerMembers.isEmpty() && !message.shareGroups.isEmpty()) {
+            // a share group of a session released from here is served where the session went, not here
+            Map<String, String> groupRelays = moving.sharedRelays(message.topic, message.shareGroups::contains);
+            if (!groupRelays.isEmpty()) {
+                relayed = relayed.thenCombine(relayGroups(message, groupRelays), (a, b) -> b);
+                List<String> servedHere = new ArrayList<>(message.shareGroups);
+                servedHere.removeAll(groupRelays.keySet());
+                here = message.to(message.sequence, servedHere);
+            }
+        }
+        java.util.concurrent.CompletionStage<Void> routed;
+        if (onlyFor != null) {
+            routed = routeRelayed(here, leaving);
+        } else if (!message.formerMembers.isEmpty()) {
+            routed = routeHere(here, null, Set.of());
+        } else {
+            routed = routeWhileSessionsMove(here, leaving, sender);
+        }
+        return routed.toCompletableFuture().thenCombine(relayed, (a, b) -> b);
     }
 
     /**
@@ -660,17 +693,17 @@ final class MessageForwarding {
     }
 
     /**
-     * Relay a message from another node for the share groups this node is named to serve but has no member of any
-     * more, because a session released from here lately was that member: to its new owner, which serves the group
-     * once the session has arrived there (even if it sent the message: it named this node before it held the group).
+     * Relay a message from another node for share groups this node is named to serve of which a session released
+     * from here lately is a member: to its new owner, which serves the group once the session has arrived there
+     * (even if it sent the message: it named this node before it held the group). Deciding by the release, not by
+     * whether the group still has a member here, keeps the decision and the release in one order.
      *
+     * @param groupRelays per share group, the released session it is relayed for
      * @return completes once the new owners acknowledged it
      */
-    private CompletableFuture<Void> relayGroups(ClusterMessage message) {
+    private CompletableFuture<Void> relayGroups(ClusterMessage message, Map<String, String> groupRelays) {
         HazelcastInstance instance = hazelcast;
-        Map<String, String> groupRelays = moving.sharedRelays(message.topic,
-                group -> message.shareGroups.contains(group) && !heldHere.test(group));
-        if (groupRelays.isEmpty() || instance == null) {
+        if (instance == null) {
             return CompletableFuture.completedFuture(null);
         }
         List<CompletableFuture<Void>> parts = new ArrayList<>(groupRelays.size());
@@ -744,11 +777,21 @@ final class MessageForwarding {
     }
 
     /**
-     * @return completes once every message from other nodes that this node has begun to route is routed: a session
-     *     released after that misses none of those that were routed with it still here
+     * A session is about to be released to another member ({@link MovingSessions#movedAway}): a message from another
+     * node is decided either before (routed to the session here, and the stage waits for it) or after (relayed to
+     * the new owner), never in between, so each is in the session's records or relayed.
+     *
+     * @return completes once every message from other nodes that this node decided to route with the session here
+     *     is routed
      */
-    CompletableFuture<Void> routedSoFar() {
-        return CompletableFuture.allOf(routing.toArray(new CompletableFuture<?>[0]));
+    CompletableFuture<Void> movingAway(String clientId, String owner, Set<String> filters) {
+        decisions.writeLock().lock();
+        try {
+            moving.movedAway(clientId, owner, filters);
+            return CompletableFuture.allOf(routing.toArray(new CompletableFuture<?>[0]));
+        } finally {
+            decisions.writeLock().unlock();
+        }
     }
 
     /**
@@ -790,10 +833,16 @@ final class MessageForwarding {
                 : CompletableFuture.<Void>completedFuture(null));
     }
 
-    /** What this node routed of one member's messages, and acknowledged to it. */
+    /**
+     * What this node routed of one member's messages, and acknowledged to it. Acknowledgements are cumulative, so a
+     * message that takes longer (one held for a session still being imported) holds back those after it: the
+     * sender hears "routed up to n" only once every message up to n has been.
+     */
     private final class Inbound {
         private final String member;
         private final AtomicBoolean flushScheduled = new AtomicBoolean();
+        /** The messages being routed now: sequence number to when it began ({@link System#nanoTime}). */
+        private final java.util.NavigableMap<Long, Long> inProgress = new java.util.TreeMap<>();
         private long routed;
         private long acknowledged;
 
@@ -801,11 +850,17 @@ final class MessageForwarding {
             this.member = member;
         }
 
+        /** A message from the member is about to be routed (on Hazelcast's event thread, in sequence order). */
+        synchronized void routing(long sequence) {
+            inProgress.put(sequence, System.nanoTime());
+        }
+
         void routed(long sequence) {
             boolean now;
             synchronized (this) {
+                inProgress.remove(sequence);
                 routed = Math.max(routed, sequence);
-                now = routed - acknowledged >= ACK_EVERY;
+                now = routable() - acknowledged >= ACK_EVERY;
             }
             if (now) {
                 flush();
@@ -818,15 +873,45 @@ final class MessageForwarding {
             }
         }
 
+        /**
+         * @return the highest sequence number up to which every message was routed (under the lock); a message
+         *     still not routed after {@link #STUCK_SECONDS} no longer holds back the others
+         */
+        private long routable() {
+            while (!inProgress.isEmpty()) {
+                Map.Entry<Long, Long> oldest = inProgress.firstEntry();
+                if (System.nanoTime() - oldest.getValue() < TimeUnit.SECONDS.toNanos(STUCK_SECONDS)) {
+                    return Math.min(routed, oldest.getKey() - 1);
+                }
+                inProgress.pollFirstEntry();
+                LOG.warn("Message {} from cluster member {} was not routed within {} s; acknowledging the ones after "
+                        + "it.", oldest.getKey(), member, STUCK_SECONDS);
+            }
+            return routed;
+        }
+
         void flush() {
             flushScheduled.set(false);
             long upTo;
+            boolean waiting;
             synchronized (this) {
-                if (routed <= acknowledged) {
-                    return;
+                upTo = routable();
+                waiting = !inProgress.isEmpty() && routed > upTo;
+                if (upTo > acknowledged) {
+                    acknowledged = upTo;
+                } else {
+                    upTo = -1;
                 }
-                upTo = routed;
-                acknowledged = routed;
+            }
+            if (waiting && flushScheduled.compareAndSet(false, true)) { // look again once the slow one may be done
+                try {
+                    ackTimer.schedule(this::flush, 1, TimeUnit.SECONDS);
+                } catch (java.util.concurrent.RejectedExecutionException e) {
+                    flushScheduled.set(false); // stopping
+                }
+            }
+            if (upTo < 0) {
+                return;
             }
             ControlChannel channel = control;
             if (channel != null) {

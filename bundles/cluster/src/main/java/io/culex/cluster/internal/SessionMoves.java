@@ -53,8 +53,7 @@ final class SessionMoves implements SessionOwnership {
     private final IMap<String, byte[]> queued;
     private final ControlChannel control;
     private final MovingSessions moving;
-    /** Completes once what other nodes sent here and this node began to route is routed. */
-    private final java.util.function.Supplier<CompletableFuture<Void>> routedSoFar;
+    private final MovingAway movingAway;
     private final Map<String, Long> claiming = new ConcurrentHashMap<>();
     /**
      * Per member that left, the client ids whose sessions this node took from it (adopted, or taken over by a
@@ -69,11 +68,20 @@ final class SessionMoves implements SessionOwnership {
         return thread;
     });
 
+    /** How the forwarder learns that a session is leaving (see {@link MessageForwarding#movingAway}). */
+    @FunctionalInterface
+    interface MovingAway {
+        /**
+         * @return completes once the messages from other nodes that were to reach the session here have been
+         *     routed; what comes after is relayed to its new owner
+         */
+        CompletableFuture<Void> movingAway(String clientId, String owner, Set<String> filters);
+    }
+
     SessionMoves(Broker broker, HazelcastInstance hazelcast, String self, ClusterSessionStore store,
-            ControlChannel control, MovingSessions moving,
-            java.util.function.Supplier<CompletableFuture<Void>> routedSoFar) {
+            ControlChannel control, MovingSessions moving, MovingAway movingAway) {
         this.moving = moving;
-        this.routedSoFar = routedSoFar;
+        this.movingAway = movingAway;
         this.broker = broker;
         this.hazelcast = hazelcast;
         this.self = self;
@@ -163,8 +171,7 @@ final class SessionMoves implements SessionOwnership {
     private CompletableFuture<Void> release(String clientId, String requester) {
         // before the release: from now on what reaches this node for the session is relayed to its new owner, and
         // what was routed before reaches the session here (and so its records) before it goes
-        moving.movedAway(clientId, requester, store.filtersOf(clientId));
-        return routedSoFar.get().orTimeout(RELEASE_WAIT_SECONDS, TimeUnit.SECONDS).handle((v, failure) -> {
+        return movingAway.movingAway(clientId, requester, store.filtersOf(clientId)).orTimeout(RELEASE_WAIT_SECONDS, TimeUnit.SECONDS).handle((v, failure) -> {
             if (failure != null) {
                 LOG.warn("Releasing the session of {}: messages being routed did not finish in time ({}).", clientId,
                         failure.toString());
