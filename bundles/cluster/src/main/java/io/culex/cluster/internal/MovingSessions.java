@@ -35,10 +35,10 @@ import org.slf4j.LoggerFactory;
  * ({@link #whenArrived}, {@link #arrived}).</li>
  * </ul>
  *
- * <p>A share group is served by one node per message, named by the sender. A message for a group of the released
- * session that the old owner is named to serve (its shared filters linger too), or that it publishes before
- * another member of the group is known, while it has no member of the group any more, is relayed to the new owner
- * for that group ({@link #sharedRelays}), which serves it once the session has arrived.
+ * <p>A share group is served by one node per message, named by the sender. A message from another node that names
+ * the old owner to serve a group of the released session (its shared filters linger too) is relayed to the new
+ * owner for that group ({@link #sharedRelays}), which serves it once the session has arrived; so is a message
+ * published on the old owner when the group has no member there any more and no other member is known yet.
  *
  * <p>Thread-safe: the broker's threads, Hazelcast's and the cluster's call it.
  */
@@ -89,7 +89,7 @@ final class MovingSessions {
      * this node for its filters is relayed there. Call before the release, so that no message falls between.
      *
      * @param filters the session's filters, plain and shared ({@code $share/<group>/<filter>}): a message for one
-     *     of its share groups that this node is named to serve and can no longer serve goes there too
+     *     of its share groups that this node is named to serve goes there too
      */
     void movedAway(String clientId, String owner, Set<String> filters) {
         Set<String> all = Set.copyOf(filters);
@@ -164,8 +164,8 @@ final class MovingSessions {
      * The share groups of sessions released here lately that a message for this topic should reach through their
      * new owners: per group, the session whose new owner serves it.
      *
-     * @param relayed which of the matching share groups ({@code $share/<group>/<filter>}) to relay: those this node
-     *     was to serve and has no member of any more
+     * @param relayed which of the matching share groups ({@code $share/<group>/<filter>}) to relay (the caller's
+     *     rule: see {@link MessageForwarding})
      * @return per share group, a client id released to another member (see {@link #ownerOf}); empty if none
      */
     Map<String, String> sharedRelays(String topic, java.util.function.Predicate<String> relayed) {
